@@ -1,0 +1,182 @@
+// IMAP via libcurl. State is kept in PostgreSQL by (mailbox, UIDVALIDITY, UID), not in \Seen
+// (the URL fetch sets \Seen). A UIDVALIDITY change makes every message look new; the copies
+// are then recognised at processing time by their bytes or Message-ID + sender.
+//
+// SECURITY: server replies are untrusted text; only numbers are taken from them.
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "daemon/log.hpp"
+#include "daemon/sources.hpp"
+#include "net/curl.hpp"
+#include "storage/inbound.hpp"
+
+namespace casegate::daemon {
+
+namespace {
+
+std::string quote_mailbox(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+class ImapSource : public Source {
+public:
+    ImapSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l), session_(options(m)) {}
+
+    const std::string& name() const override { return cfg_.name; }
+
+    PollStats poll(storage::Db& db, const std::atomic<bool>& stop) override {
+        PollStats stats;
+        const std::int64_t uidvalidity = read_uidvalidity();
+        if (last_uidvalidity_ != 0 && uidvalidity != last_uidvalidity_) {
+            logger("imap")->warn("uidvalidity changed mailbox={} old={} new={}", cfg_.name,
+                                 last_uidvalidity_, uidvalidity);
+        }
+        last_uidvalidity_ = uidvalidity;
+        const std::map<std::int64_t, std::int64_t> sizes = list_messages();
+        std::vector<std::string> keys;
+        for (const auto& [uid, size] : sizes) keys.push_back(key(uidvalidity, uid));
+        const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
+
+        for (const auto& [uid, size] : sizes) {
+            if (stop) break;
+            if (!stored.count(key(uidvalidity, uid))) {
+                store(db, uidvalidity, uid, size, stats);
+                maybe_exit_after_store();
+            }
+            move(uid);
+            ++stats.acknowledged;
+        }
+        return stats;
+    }
+
+private:
+    static net::Options options(const MailboxConfig& m) {
+        net::Options o;
+        o.url = m.url;
+        o.user = m.user;
+        o.password = m.password;
+        o.oauth2_token = m.oauth2_token;
+        o.allow_plaintext = net::is_loopback_url(m.url);
+        return o;
+    }
+
+    static std::string key(std::int64_t uidvalidity, std::int64_t uid) {
+        return std::to_string(uidvalidity) + "/" + std::to_string(uid);
+    }
+
+    std::string folder_path() const { return "/" + net::url_encode_path(cfg_.folder); }
+
+    void check(const net::Outcome& o, const char* what) const {
+        if (!o.ok) {
+            throw std::runtime_error(std::string("IMAP ") + what + " failed on mailbox " + cfg_.name +
+                                     ": " + o.error + " (curl " + std::to_string(o.curl_code) + ")");
+        }
+    }
+
+    std::int64_t read_uidvalidity() {
+        const net::Outcome o =
+            session_.imap_command("/", "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY UIDNEXT)");
+        check(o, "STATUS");
+        static const std::regex re("UIDVALIDITY ([0-9]+)");
+        std::smatch m;
+        if (!std::regex_search(o.body, m, re)) throw std::runtime_error("IMAP STATUS gave no UIDVALIDITY");
+        return std::stoll(m[1]);
+    }
+
+    // UID → size of every message in the folder, from one UID FETCH.
+    std::map<std::int64_t, std::int64_t> list_messages() {
+        const net::Outcome o = session_.imap_command(folder_path(), "UID FETCH 1:* (UID RFC822.SIZE)");
+        check(o, "UID FETCH sizes");
+        std::map<std::int64_t, std::int64_t> out;
+        static const std::regex uid_re("UID ([0-9]+)");
+        static const std::regex size_re("RFC822\\.SIZE ([0-9]+)");
+        std::istringstream lines(o.body);
+        std::string line;
+        while (std::getline(lines, line)) {
+            std::smatch u, s;
+            if (line.rfind("* ", 0) != 0 || line.find("FETCH") == std::string::npos) continue;
+            if (std::regex_search(line, u, uid_re) && std::regex_search(line, s, size_re)) {
+                out[std::stoll(u[1])] = std::stoll(s[1]);
+            }
+        }
+        return out;
+    }
+
+    void store(storage::Db& db, std::int64_t uidvalidity, std::int64_t uid, std::int64_t size,
+               PollStats& stats) {
+        storage::NewInboundItem item;
+        item.source = cfg_.name;
+        item.source_kind = "imap";
+        item.source_key = key(uidvalidity, uid);
+        item.uidvalidity = uidvalidity;
+        item.uid = uid;
+        item.size = size;
+        const std::string url = folder_path() + ";UIDVALIDITY=" + std::to_string(uidvalidity) +
+                                "/;UID=" + std::to_string(uid);
+        if (static_cast<std::size_t>(size) > limits_.max_message_bytes) {
+            // Keep the header with the reason; the whole message stays on the server.
+            net::Outcome h = session_.imap_fetch(url + "/;SECTION=HEADER", limits_.max_header_bytes);
+            item.raw = std::move(h.body);
+            item.truncated = true;
+            item.quarantine_reason = "message size " + std::to_string(size) +
+                                     " exceeds limit max_message_bytes=" +
+                                     std::to_string(limits_.max_message_bytes) +
+                                     " (whole message kept in IMAP folder " + cfg_.processed_folder + ")";
+            ++stats.oversized;
+        } else {
+            net::Outcome o = session_.imap_fetch(url, limits_.max_message_bytes + 1);
+            check(o, "FETCH");
+            item.raw = std::move(o.body);
+            item.size = static_cast<std::int64_t>(item.raw.size());
+        }
+        storage::with_retry(db, [&] {
+            const auto r = storage::store_inbound(db, item);
+            if (r.inserted) {
+                ++stats.stored;
+                logger("imap")->info("item stored id={} mailbox={} uid={} size={}", r.id, cfg_.name,
+                                     uid, item.size);
+            }
+        });
+    }
+
+    void move(std::int64_t uid) {
+        const std::string dest = quote_mailbox(cfg_.processed_folder);
+        const std::string id = std::to_string(uid);
+        net::Outcome o = session_.imap_command(folder_path(), "UID MOVE " + id + " " + dest);
+        if (o.ok) return;
+        // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just that UID.
+        check(session_.imap_command(folder_path(), "UID COPY " + id + " " + dest), "UID COPY");
+        check(session_.imap_command(folder_path(), "UID STORE " + id + " +FLAGS.SILENT (\\Deleted)"),
+              "UID STORE");
+        check(session_.imap_command(folder_path(), "UID EXPUNGE " + id), "UID EXPUNGE");
+    }
+
+    MailboxConfig cfg_;
+    Limits limits_;
+    net::Session session_;
+    std::int64_t last_uidvalidity_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> make_imap_source(const MailboxConfig& m, const Limits& l) {
+    return std::make_unique<ImapSource>(m, l);
+}
+
+void maybe_exit_after_store() {
+    if (std::getenv("CASEGATE_TEST_EXIT_AFTER_STORE") != nullptr) _exit(137);
+}
+
+}  // namespace casegate::daemon

@@ -1,0 +1,125 @@
+// Maildir: new messages are files in new/. Each is stored, then renamed into cur/ with the
+// Seen flag; a file already stored (a crash between the two) is only renamed.
+//
+// SECURITY: file names come from whoever delivers into the Maildir; only names without '/'
+// that do not start with '.' are taken, and they are used as keys, never as paths elsewhere.
+#include <dirent.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/log.hpp"
+#include "daemon/sources.hpp"
+#include "storage/inbound.hpp"
+
+namespace casegate::daemon {
+
+namespace {
+
+class MaildirSource : public Source {
+public:
+    MaildirSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l), root_(m.maildir_path()) {}
+
+    const std::string& name() const override { return cfg_.name; }
+
+    PollStats poll(storage::Db& db, const std::atomic<bool>& stop) override {
+        PollStats stats;
+        const std::vector<std::string> names = list_new();
+        std::vector<std::string> keys;
+        for (const auto& n : names) keys.push_back(key_of(n));
+        const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
+        for (const auto& n : names) {
+            if (stop) break;
+            if (!stored.count(key_of(n))) {
+                if (!store(db, n, stats)) continue;
+                maybe_exit_after_store();
+            }
+            acknowledge(n);
+            ++stats.acknowledged;
+        }
+        return stats;
+    }
+
+private:
+    // The unique part of a Maildir name is everything before the ":2," info suffix.
+    static std::string key_of(const std::string& name) { return name.substr(0, name.find(':')); }
+
+    std::vector<std::string> list_new() const {
+        const std::string dir = root_ + "/new";
+        DIR* d = opendir(dir.c_str());
+        if (!d) throw std::runtime_error("cannot open Maildir " + dir + ": " + std::strerror(errno));
+        std::vector<std::string> out;
+        while (dirent* e = readdir(d)) {
+            const std::string n = e->d_name;
+            if (n.empty() || n[0] == '.') continue;
+            out.push_back(n);
+        }
+        closedir(d);
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    bool store(storage::Db& db, const std::string& name, PollStats& stats) {
+        const std::string path = root_ + "/new/" + name;
+        struct stat st {};
+        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+        storage::NewInboundItem item;
+        item.source = cfg_.name;
+        item.source_kind = "maildir";
+        item.source_key = key_of(name);
+        item.file_name = name;
+        item.size = st.st_size;
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return false;
+        const bool oversized = static_cast<std::size_t>(st.st_size) > limits_.max_message_bytes;
+        const std::size_t want = oversized ? limits_.max_header_bytes : static_cast<std::size_t>(st.st_size);
+        item.raw.resize(want);
+        in.read(item.raw.data(), static_cast<std::streamsize>(want));
+        item.raw.resize(static_cast<std::size_t>(in.gcount()));
+        if (oversized) {
+            item.truncated = true;
+            item.quarantine_reason = "message size " + std::to_string(st.st_size) +
+                                     " exceeds limit max_message_bytes=" +
+                                     std::to_string(limits_.max_message_bytes) +
+                                     " (whole file kept in " + root_ + "/cur)";
+            ++stats.oversized;
+        }
+        storage::with_retry(db, [&] {
+            const auto r = storage::store_inbound(db, item);
+            if (r.inserted) {
+                ++stats.stored;
+                logger("maildir")->info("item stored id={} mailbox={} size={}", r.id, cfg_.name, item.size);
+            }
+        });
+        return true;
+    }
+
+    void acknowledge(const std::string& name) const {
+        const std::string from = root_ + "/new/" + name;
+        const std::string to = root_ + "/cur/" + key_of(name) + ":2,S";
+        if (std::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) {
+            throw std::runtime_error("cannot move " + from + " to cur/: " + std::strerror(errno));
+        }
+    }
+
+    MailboxConfig cfg_;
+    Limits limits_;
+    std::string root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> make_imap_source(const MailboxConfig& m, const Limits& l);
+
+std::unique_ptr<Source> make_source(const MailboxConfig& m, const Limits& l) {
+    if (m.is_maildir()) return std::make_unique<MaildirSource>(m, l);
+    return make_imap_source(m, l);
+}
+
+}  // namespace casegate::daemon

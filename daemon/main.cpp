@@ -1,0 +1,132 @@
+// casegate's command line: the daemon and the operator commands (DESIGN.md's contracts).
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "daemon/config.hpp"
+#include "daemon/log.hpp"
+#include "daemon/parse_worker.hpp"
+#include "daemon/reval_cli.hpp"
+#include "daemon/run.hpp"
+#include "storage/migrations.hpp"
+
+using namespace casegate;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: casegate COMMAND [ARGS]\n"
+    "  run [--config FILE] [--once]      run the daemon (--once: one poll, process, send, exit)\n"
+    "  check-config [--config FILE]      validate the configuration\n"
+    "  migrate [--config FILE]           apply database migrations\n"
+    "  parse FILE...                     parse .eml/.json submissions, print one JSON line each\n"
+    "  reval classify --today YYYY-MM-DD [--tis F] [--gmc F] [--actions F] [--history F]\n";
+
+int usage_error(const std::string& what) {
+    std::cerr << "casegate: " << what << "\n" << kUsage;
+    return 2;
+}
+
+struct CommonArgs {
+    std::string config = daemon::kDefaultConfigPath;
+    bool once = false;
+};
+
+bool parse_common(const std::vector<std::string>& args, CommonArgs& out, std::string& error) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size()) {
+            out.config = args[++i];
+        } else if (args[i].rfind("--config=", 0) == 0) {
+            out.config = args[i].substr(9);
+        } else if (args[i] == "--once") {
+            out.once = true;
+        } else {
+            error = "unknown argument '" + args[i] + "'";
+            return false;
+        }
+    }
+    return true;
+}
+
+int cmd_check_config(const CommonArgs& a) {
+    try {
+        const daemon::Config c = daemon::load_config(a.config);
+        std::cout << a.config << ": ok (" << c.mailboxes.size() << " mailboxes, " << c.offices.size()
+                  << " offices)\n";
+        return 0;
+    } catch (const daemon::ConfigError& e) {
+        std::cerr << a.config << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int cmd_migrate(const CommonArgs& a) {
+    try {
+        const daemon::Config c = daemon::load_config(a.config);
+        storage::Db db(c.database_conninfo);
+        const int n = storage::migrate(db);
+        std::cout << "applied " << n << " migrations; schema version " << storage::schema_version(db) << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "casegate migrate: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    if (s.size() < suffix.size()) return false;
+    return strcasecmp(s.c_str() + s.size() - suffix.size(), suffix.c_str()) == 0;
+}
+
+int cmd_parse(const std::vector<std::string>& files) {
+    if (files.empty()) return usage_error("parse needs at least one file");
+    const daemon::Limits limits;
+    const std::string today = daemon::local_today();
+    int rc = 0;
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        if (!in) {
+            std::cerr << "casegate parse: " << f << ": cannot read: " << std::strerror(errno) << "\n";
+            rc = 2;
+            continue;
+        }
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        const auto kind = ends_with(f, ".json") ? daemon::ItemKind::json : daemon::ItemKind::email;
+        daemon::ParsedItem item = daemon::parse_sandboxed(ss.str(), kind, limits, today);
+        if (item.status != daemon::ParseStatus::ok) {
+            item.evaluation = forms::Evaluation{};
+            item.evaluation.reason = item.reason;
+        }
+        std::cout << forms::to_parse_json(f, item.evaluation) << "\n";
+    }
+    return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::cout << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string cmd = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (cmd == "parse") return cmd_parse(rest);
+    if (cmd == "reval") {
+        if (rest.empty() || rest[0] != "classify") return usage_error("reval needs a subcommand: classify");
+        return daemon::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
+                                           std::cout, std::cerr);
+    }
+    CommonArgs common;
+    std::string error;
+    if (!parse_common(rest, common, error)) return usage_error(error);
+    if (cmd == "run") return daemon::run_daemon(common.config, common.once);
+    if (cmd == "check-config") return cmd_check_config(common);
+    if (cmd == "migrate") return cmd_migrate(common);
+    return usage_error("unknown command '" + cmd + "'");
+}

@@ -1,0 +1,39 @@
+// Processing of stored inbound items: parse in the sandbox, then, in one transaction, the
+// submission or case, its actions, documents and audit entries, the outbox rows, and the
+// item's final state. A crash before the commit leaves the item "received", so it is simply
+// processed again.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "daemon/config.hpp"
+#include "storage/pg.hpp"
+
+namespace casegate::daemon {
+
+struct ProcessStats {
+    int cases = 0;
+    int incomplete = 0;
+    int set_aside = 0;
+    int duplicates = 0;
+    int quarantined = 0;
+    int retry_later = 0;
+};
+
+class Pipeline {
+public:
+    Pipeline(const Config& config, storage::Db& db) : cfg_(config), db_(db) {}
+
+    /// Processes every due item, one at a time, until none is left or stop is set.
+    ProcessStats process_due(const std::atomic<bool>& stop);
+
+    /// Processes one item (no-op if it is no longer waiting).
+    void process(std::int64_t id, ProcessStats& stats);
+
+private:
+    const Config& cfg_;
+    storage::Db& db_;
+};
+
+}  // namespace casegate::daemon

@@ -1,0 +1,196 @@
+#include "daemon/run.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "daemon/config.hpp"
+#include "daemon/log.hpp"
+#include "daemon/pipeline.hpp"
+#include "daemon/sources.hpp"
+#include "net/curl.hpp"
+#include "notifier/outbox_worker.hpp"
+#include "storage/migrations.hpp"
+
+namespace casegate::daemon {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
+
+void on_signal(int sig) {
+    if (sig == SIGHUP) {
+        g_reload = true;
+    } else {
+        g_stop = true;
+    }
+}
+
+void install_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+using Clock = std::chrono::steady_clock;
+
+class Daemon {
+public:
+    Daemon(Config cfg, std::string path) : cfg_(std::move(cfg)), path_(std::move(path)) { build(); }
+
+    int run(bool once) {
+        if (!connect_and_migrate(once)) return once ? 1 : 0;
+        sd_notify(0, "READY=1\nSTATUS=polling");
+        logger("daemon")->info("started mailboxes={} once={}", sources_.size(), once);
+        if (once) {
+            cycle(true);
+            logger("daemon")->info("finished once");
+            return 0;
+        }
+        std::uint64_t watchdog_usec = 0;
+        const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+        while (!g_stop) {
+            if (g_reload.exchange(false)) reload();
+            cycle(false);
+            if (watchdog) sd_notify(0, "WATCHDOG=1");
+            sleep_a_little(watchdog ? std::chrono::microseconds(watchdog_usec / 2) : std::chrono::seconds(1));
+        }
+        sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+        logger("daemon")->info("stopped");
+        return 0;
+    }
+
+private:
+    void build() {
+        db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
+        sources_.clear();
+        next_poll_.clear();
+        for (const auto& m : cfg_.mailboxes) sources_.push_back(make_source(m, cfg_.limits));
+        net::Options o;
+        o.url = cfg_.smtp.url;
+        o.user = cfg_.smtp.user;
+        o.password = cfg_.smtp.password;
+        o.oauth2_token = cfg_.smtp.oauth2_token;
+        o.allow_plaintext = net::is_loopback_url(cfg_.smtp.url);
+        o.timeout_ms = 60000;
+        smtp_ = std::make_unique<net::Session>(o);
+        pipeline_ = std::make_unique<Pipeline>(cfg_, *db_);
+    }
+
+    bool connect_and_migrate(bool once) {
+        auto delay = std::chrono::seconds(1);
+        while (!g_stop) {
+            try {
+                const int applied = storage::migrate(*db_);
+                if (applied) logger("daemon")->info("schema migrated steps={}", applied);
+                return true;
+            } catch (const storage::DbError& e) {
+                logger("daemon")->error("database unavailable error={}", e.what());
+                if (once && !e.is_connection()) return false;
+                sd_notify(0, "STATUS=waiting for the database");
+            }
+            sleep_a_little(delay);
+            delay = std::min(delay * 2, std::chrono::seconds(30));
+        }
+        return false;
+    }
+
+    void poll_sources(bool all) {
+        const auto now = Clock::now();
+        for (std::size_t i = 0; i < sources_.size() && !g_stop; ++i) {
+            auto& next = next_poll_[i];
+            if (!all && now < next) continue;
+            next = now + std::chrono::seconds(cfg_.mailboxes[i].poll_interval);
+            try {
+                const PollStats s = sources_[i]->poll(*db_, g_stop);
+                if (s.stored || s.acknowledged) {
+                    logger("daemon")->info("polled mailbox={} stored={} acknowledged={} oversized={}",
+                                           sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
+                }
+            } catch (const std::exception& e) {
+                logger("daemon")->error("poll failed mailbox={} error={}", sources_[i]->name(), e.what());
+            }
+        }
+    }
+
+    void cycle(bool all) {
+        poll_sources(all);
+        try {
+            const ProcessStats p = pipeline_->process_due(g_stop);
+            if (p.cases || p.incomplete || p.set_aside || p.duplicates || p.quarantined || p.retry_later) {
+                logger("daemon")->info(
+                    "processed cases={} incomplete={} set_aside={} duplicates={} quarantined={} retry={}",
+                    p.cases, p.incomplete, p.set_aside, p.duplicates, p.quarantined, p.retry_later);
+            }
+        } catch (const std::exception& e) {
+            logger("daemon")->error("processing stopped error={}", e.what());
+        }
+        try {
+            const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,
+                                                cfg_.outbox.max_attempts};
+            const auto d = notifier::drain_outbox(*db_, *smtp_, policy, g_stop);
+            if (d.sent || d.retried || d.failed) {
+                logger("daemon")->info("outbox sent={} retry={} failed={}", d.sent, d.retried, d.failed);
+            }
+        } catch (const std::exception& e) {
+            logger("daemon")->error("outbox stopped error={}", e.what());
+        }
+    }
+
+    void reload() {
+        try {
+            Config fresh = load_config(path_);
+            init_logging(fresh.log_level);
+            cfg_ = std::move(fresh);
+            build();
+            sd_notify(0, "RELOADING=0\nSTATUS=configuration reloaded");
+            logger("daemon")->info("configuration reloaded mailboxes={}", sources_.size());
+        } catch (const std::exception& e) {
+            logger("daemon")->error("reload refused, keeping the running configuration error={}", e.what());
+        }
+    }
+
+    static void sleep_a_little(std::chrono::microseconds total) {
+        const auto until = Clock::now() + total;
+        while (!g_stop && !g_reload && Clock::now() < until) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+
+    Config cfg_;
+    std::string path_;
+    std::unique_ptr<storage::Db> db_;
+    std::vector<std::unique_ptr<Source>> sources_;
+    std::map<std::size_t, Clock::time_point> next_poll_;
+    std::unique_ptr<net::Session> smtp_;
+    std::unique_ptr<Pipeline> pipeline_;
+};
+
+}  // namespace
+
+int run_daemon(const std::string& config_path, bool once) {
+    Config cfg;
+    try {
+        cfg = load_config(config_path);
+    } catch (const ConfigError& e) {
+        init_logging("info");
+        logger("daemon")->critical("bad configuration: {}", e.what());
+        return 78;  // EX_CONFIG
+    }
+    init_logging(cfg.log_level);
+    install_signals();
+    Daemon d(std::move(cfg), config_path);
+    return d.run(once);
+}
+
+}  // namespace casegate::daemon

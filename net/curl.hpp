@@ -1,0 +1,62 @@
+// libcurl behind one small class: IMAP commands and fetches, and SMTP sends. curl.cpp is the
+// only file that includes curl/curl.h.
+//
+// TLS is always verified. A plain imap:// or smtp:// URL is upgraded with STARTTLS, which is
+// required, unless the caller allows plaintext (only for loopback servers; see
+// is_loopback_url).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace casegate::net {
+
+struct Options {
+    std::string url;  ///< imap://, imaps://, smtp:// or smtps:// with host[:port], no path
+    std::string user;
+    std::string password;
+    std::string oauth2_token;  ///< XOAUTH2 bearer token instead of a password
+    bool allow_plaintext = false;
+    long connect_timeout_ms = 10000;
+    long timeout_ms = 120000;
+};
+
+struct Outcome {
+    bool ok = false;
+    int curl_code = 0;
+    long response_code = 0;  ///< last server reply code (SMTP)
+    std::string error;       ///< curl's message, secrets never included
+    std::string body;        ///< IMAP: untagged response lines or the fetched message
+    bool too_large = false;  ///< fetch stopped at max_bytes
+};
+
+/// True when the URL's host is a loopback address or "localhost".
+bool is_loopback_url(std::string_view url);
+
+/// Percent-encodes an IMAP mailbox name for use in a URL path.
+std::string url_encode_path(std::string_view s);
+
+class Session {
+public:
+    explicit Session(Options options);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    /// Runs an IMAP command. `path` is "" for the server or "/INBOX" to select a mailbox first.
+    Outcome imap_command(std::string_view path, std::string_view command);
+    /// Fetches by URL suffix, e.g. "/INBOX;UIDVALIDITY=5/;UID=12". Stops at max_bytes.
+    Outcome imap_fetch(std::string_view suffix, std::size_t max_bytes);
+    /// Sends one message by SMTP to every recipient (fails if any recipient is refused).
+    Outcome smtp_send(std::string_view from, const std::vector<std::string>& recipients,
+                      std::string_view message);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace casegate::net

@@ -1,0 +1,69 @@
+#include "notifier/outbox_worker.hpp"
+
+#include <algorithm>
+
+#include "storage/outbox.hpp"
+
+namespace casegate::notifier {
+
+namespace {
+constexpr int kBatch = 20;
+constexpr int kLeaseSeconds = 300;
+
+// Curl codes that say the server could not be reached or stopped answering: no point trying
+// the rest of the batch now.
+bool unreachable(int curl_code) {
+    return curl_code == 6 || curl_code == 7 || curl_code == 28 || curl_code == 35 ||
+           curl_code == 52 || curl_code == 56;
+}
+}  // namespace
+
+int backoff_seconds(const OutboxPolicy& p, int attempts) {
+    long long d = p.retry_initial;
+    for (int i = 0; i < attempts && d < p.retry_max; ++i) d *= 2;
+    return static_cast<int>(std::min<long long>(d, p.retry_max));
+}
+
+DrainStats drain_outbox(storage::Db& db, net::Session& smtp, const OutboxPolicy& policy,
+                        const std::atomic<bool>& stop) {
+    DrainStats stats;
+    while (!stop) {
+        std::vector<storage::DueMessage> batch;
+        storage::with_retry(db, [&] { batch = storage::claim_due(db, kBatch, kLeaseSeconds); });
+        if (batch.empty()) break;
+        bool server_down = false;
+        for (const auto& m : batch) {
+            if (server_down || stop) {
+                // Not tried: make it due again after the back-off, like a failed attempt.
+                storage::with_retry(db, [&] {
+                    storage::mark_retry(db, m.id, "not tried: SMTP server unreachable",
+                                        backoff_seconds(policy, m.attempts));
+                });
+                ++stats.retried;
+                continue;
+            }
+            const net::Outcome o = smtp.smtp_send(m.mail_from, m.recipients, m.message);
+            storage::with_retry(db, [&] {
+                if (o.ok) {
+                    storage::mark_sent(db, m.id);
+                    ++stats.sent;
+                } else if (o.response_code >= 500 && o.response_code < 600) {
+                    storage::mark_failed(db, m.id, "SMTP " + std::to_string(o.response_code) + ": " + o.error);
+                    ++stats.failed;
+                } else if (m.attempts + 1 >= policy.max_attempts) {
+                    storage::mark_failed(db, m.id, "gave up after " + std::to_string(m.attempts + 1) +
+                                                       " attempts: " + o.error);
+                    ++stats.failed;
+                } else {
+                    storage::mark_retry(db, m.id, o.error, backoff_seconds(policy, m.attempts));
+                    ++stats.retried;
+                }
+            });
+            if (!o.ok && unreachable(o.curl_code)) server_down = true;
+        }
+        if (server_down) break;
+    }
+    return stats;
+}
+
+}  // namespace casegate::notifier

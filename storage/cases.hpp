@@ -1,0 +1,69 @@
+// Submissions, cases, case actions, documents and the audit log. Every function runs inside
+// the caller's transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/pg.hpp"
+
+namespace casegate::storage {
+
+/// The next free reference for the current year, "CG-YYYY-NNNNNN" (year from the database).
+std::string next_reference(Db& db);
+
+struct SubmissionRow {
+    std::string reference;
+    std::optional<std::int64_t> inbound_item_id;
+    std::string channel;
+    std::string status;       ///< complete | incomplete
+    std::string fields_json;  ///< normalised fields as a JSON object
+    std::string missing_json = "[]";
+    std::string errors_json = "[]";
+    std::string notes_json = "[]";
+    std::string sender_email;
+};
+std::int64_t insert_submission(Db& db, const SubmissionRow& s);
+void link_submission_to_case(Db& db, std::int64_t submission_id, std::int64_t case_id);
+
+/// A case as stored; optional columns are NULL when absent.
+struct CaseRow {
+    std::string reference;
+    std::string status = "submitted";
+    std::string local_office;
+    std::optional<std::string> designated_body;
+    std::string trainee_name;
+    std::string gmc_number;
+    std::optional<std::string> programme, grade, employer, site;
+    std::string referrer_name, referrer_email, referrer_role;
+    std::optional<std::string> referrer_phone;
+    std::string concern_route, concern_type;
+    std::optional<std::string> incident_date;  ///< YYYY-MM-DD
+    std::vector<std::string> support_requested;
+    std::optional<bool> trainee_aware;
+    std::string details;
+    bool terms_accepted = false;
+};
+std::int64_t insert_case(Db& db, const CaseRow& c);
+
+/// Appends an action to a case (details is a JSON object).
+void add_case_action(Db& db, std::int64_t case_id, const std::string& kind,
+                     const std::string& actor, std::optional<std::int64_t> inbound_item_id,
+                     const std::string& details_json = "{}");
+
+void audit(Db& db, const std::string& actor, const std::string& action,
+           std::optional<std::int64_t> case_id, std::optional<std::int64_t> submission_id,
+           const std::string& details_json = "{}");
+
+struct DocumentRow {
+    std::optional<std::int64_t> case_id, submission_id, inbound_item_id;
+    std::string filename, content_type, content;
+};
+std::int64_t insert_document(Db& db, const DocumentRow& d);
+
+/// Formats a list of strings as a PostgreSQL array literal, quoting each element.
+std::string pg_text_array(const std::vector<std::string>& values);
+
+}  // namespace casegate::storage

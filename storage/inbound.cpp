@@ -1,0 +1,113 @@
+#include "storage/inbound.hpp"
+
+#include "storage/digest.hpp"
+
+namespace casegate::storage {
+
+StoreOutcome store_inbound(Db& db, const NewInboundItem& item) {
+    const bool quarantined = item.quarantine_reason.has_value();
+    const Result r = db.exec(
+        "INSERT INTO inbound_items (source, source_kind, source_key, uidvalidity, uid, file_name,"
+        " sha256, size, raw, truncated, state, reason)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        " ON CONFLICT (source, source_key) DO NOTHING RETURNING id",
+        {item.source, item.source_kind, item.source_key, item.uidvalidity, item.uid,
+         item.file_name, Param::bytes(sha256(item.raw)), item.size, Param::bytes(item.raw),
+         item.truncated, quarantined ? "quarantined" : "received", item.quarantine_reason});
+    if (r.rows() == 1) return {true, r.int64(0, 0)};
+    const Result existing = db.exec(
+        "SELECT id FROM inbound_items WHERE source = $1 AND source_key = $2",
+        {item.source, item.source_key});
+    return {false, existing.rows() ? existing.int64(0, 0) : 0};
+}
+
+std::set<std::string> stored_keys(Db& db, const std::string& source,
+                                  const std::vector<std::string>& keys) {
+    std::set<std::string> out;
+    if (keys.empty()) return out;
+    std::string array = "{";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i) array += ',';
+        array += '"' + keys[i] + '"';  // keys are digits, '/' and file-name characters
+    }
+    array += '}';
+    const Result r = db.exec(
+        "SELECT source_key FROM inbound_items WHERE source = $1 AND source_key = ANY($2::text[])",
+        {source, array});
+    for (int i = 0; i < r.rows(); ++i) out.insert(r.text(i, 0));
+    return out;
+}
+
+std::vector<std::int64_t> due_items(Db& db, int limit) {
+    const Result r = db.exec(
+        "SELECT id FROM inbound_items WHERE state = 'received' AND next_attempt_at <= now()"
+        " ORDER BY id LIMIT $1",
+        {limit});
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.int64(i, 0));
+    return ids;
+}
+
+std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock) {
+    const Result r = db.exec(
+        std::string("SELECT id, source, source_kind, state, raw, sha256, attempts"
+                    " FROM inbound_items WHERE id = $1") +
+            (lock ? " FOR UPDATE" : ""),
+        {id});
+    if (r.rows() == 0) return std::nullopt;
+    InboundRow row;
+    row.id = r.int64(0, 0);
+    row.source = r.text(0, 1);
+    row.source_kind = r.text(0, 2);
+    row.state = r.text(0, 3);
+    row.raw = r.bytes(0, 4);
+    row.sha256 = r.bytes(0, 5);
+    row.attempts = static_cast<int>(r.int64(0, 6));
+    return row;
+}
+
+bool record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts) {
+    const Result r = db.exec(
+        "UPDATE inbound_items SET attempts = attempts + 1, reason = $2,"
+        " state = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE state END,"
+        " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts)))"
+        " WHERE id = $1 AND state = 'received' RETURNING state",
+        {id, reason, max_attempts});
+    return r.rows() == 1 && r.text(0, 0) == "quarantined";
+}
+
+void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std::string& verdict,
+                    const std::string& reason, const std::string& message_id,
+                    const std::string& from_address, std::optional<std::int64_t> duplicate_of) {
+    db.exec(
+        "UPDATE inbound_items SET state = $2, verdict = nullif($3, ''), reason = nullif($4, ''),"
+        " message_id = nullif($5, ''), from_address = nullif($6, ''), duplicate_of = $7,"
+        " processed_at = now() WHERE id = $1",
+        {id, state, verdict, reason, message_id, from_address, duplicate_of});
+}
+
+std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::string& sha,
+                                           const std::string& message_id,
+                                           const std::string& from_address) {
+    // Serialise concurrent processing of copies of one message.
+    if (!message_id.empty()) {
+        db.exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {message_id});
+    }
+    const Result r = db.exec(
+        "SELECT id FROM inbound_items WHERE id <> $1"
+        " AND state IN ('processed', 'set_aside', 'duplicate')"
+        " AND (sha256 = $2 OR ($3 <> '' AND message_id = $3 AND from_address = $4))"
+        " ORDER BY id LIMIT 1",
+        {id, Param::bytes(sha), message_id, from_address});
+    if (r.rows() == 0) return std::nullopt;
+    return r.int64(0, 0);
+}
+
+}  // namespace casegate::storage
+
+namespace casegate::storage {
+std::string lock_inbound_state(Db& db, std::int64_t id) {
+    const Result r = db.exec("SELECT state FROM inbound_items WHERE id = $1 FOR UPDATE", {id});
+    return r.rows() ? r.text(0, 0) : std::string();
+}
+}  // namespace casegate::storage

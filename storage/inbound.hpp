@@ -1,0 +1,80 @@
+// Inbound items: the raw bytes of everything that arrives, stored before the source is
+// acknowledged, keyed by (source, source_key) so that fetching twice stores once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "storage/pg.hpp"
+
+namespace casegate::storage {
+
+struct NewInboundItem {
+    std::string source;       ///< mailbox name from the configuration
+    std::string source_kind;  ///< imap | maildir | web | file
+    std::string source_key;   ///< unique within the source
+    std::optional<std::int64_t> uidvalidity;
+    std::optional<std::int64_t> uid;
+    std::optional<std::string> file_name;
+    std::string raw;
+    std::int64_t size = 0;    ///< the full size at the source (raw may be truncated)
+    bool truncated = false;
+    /// A set-aside reason known before parsing (e.g. over the size limit): the item is stored
+    /// directly as quarantined with this reason.
+    std::optional<std::string> quarantine_reason;
+};
+
+struct StoreOutcome {
+    bool inserted = false;  ///< false: it was already stored
+    std::int64_t id = 0;
+};
+
+/// Stores the item (its own transaction is the caller's). Idempotent on (source, source_key).
+StoreOutcome store_inbound(Db& db, const NewInboundItem& item);
+
+/// The source keys among `keys` already stored for `source`.
+std::set<std::string> stored_keys(Db& db, const std::string& source,
+                                  const std::vector<std::string>& keys);
+
+/// Ids of items waiting to be processed (state received, due now), oldest first.
+std::vector<std::int64_t> due_items(Db& db, int limit);
+
+struct InboundRow {
+    std::int64_t id = 0;
+    std::string source;
+    std::string source_kind;
+    std::string state;
+    std::string raw;
+    std::string sha256;  ///< raw 32 bytes
+    int attempts = 0;
+};
+
+/// Loads an item; FOR UPDATE when lock is true (inside a transaction).
+std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock);
+
+/// Records that processing failed for a reason that may pass (a parser crash or timeout):
+/// retried after a back-off, quarantined with the reason once attempts reach max_attempts.
+/// Returns true when the item was quarantined.
+bool record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts);
+
+/// Final state of an item after processing.
+void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std::string& verdict,
+                    const std::string& reason, const std::string& message_id,
+                    const std::string& from_address,
+                    std::optional<std::int64_t> duplicate_of = std::nullopt);
+
+/// An earlier item that this one duplicates: the same bytes, or the same Message-ID from the
+/// same sender, already processed or set aside.
+std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::string& sha256,
+                                           const std::string& message_id,
+                                           const std::string& from_address);
+
+}  // namespace casegate::storage
+
+namespace casegate::storage {
+/// Locks the item's row for the rest of the transaction and returns its state ("" if absent).
+std::string lock_inbound_state(Db& db, std::int64_t id);
+}  // namespace casegate::storage

@@ -1,0 +1,69 @@
+#include "storage/outbox.hpp"
+
+#include <algorithm>
+
+#include "storage/cases.hpp"
+
+namespace casegate::storage {
+
+std::int64_t enqueue(Db& db, const OutboxMessage& m) {
+    const Result r = db.exec(
+        "INSERT INTO outbox (message_id, kind, case_id, submission_id, mail_from, recipients,"
+        " message) VALUES ($1, $2, $3, $4, $5, $6::text[], $7) RETURNING id",
+        {m.message_id, m.kind, m.case_id, m.submission_id, m.mail_from,
+         pg_text_array(m.recipients), Param::bytes(m.message)});
+    return r.int64(0, 0);
+}
+
+std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {
+    const Result r = db.exec(
+        "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2)"
+        " WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= now()"
+        "              ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+        " RETURNING id, message_id, mail_from, array_to_string(recipients, E'\\n'), message,"
+        " attempts",
+        {limit, lease_seconds});
+    std::vector<DueMessage> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        DueMessage m;
+        m.id = r.int64(i, 0);
+        m.message_id = r.text(i, 1);
+        m.mail_from = r.text(i, 2);
+        const std::string rcpts = r.text(i, 3);
+        std::size_t start = 0;
+        while (start <= rcpts.size()) {
+            const std::size_t nl = rcpts.find('\n', start);
+            const std::string one = rcpts.substr(start, nl == std::string::npos ? nl : nl - start);
+            if (!one.empty()) m.recipients.push_back(one);
+            if (nl == std::string::npos) break;
+            start = nl + 1;
+        }
+        m.message = r.bytes(i, 4);
+        m.attempts = static_cast<int>(r.int64(i, 5));
+        out.push_back(std::move(m));
+    }
+    // Claimed rows are ordered by id for a stable sending order.
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return out;
+}
+
+void mark_sent(Db& db, std::int64_t id) {
+    db.exec(
+        "UPDATE outbox SET state = 'sent', sent_at = now(), attempts = attempts + 1,"
+        " last_error = NULL WHERE id = $1",
+        {id});
+}
+
+void mark_retry(Db& db, std::int64_t id, const std::string& error, int delay_seconds) {
+    db.exec(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $2,"
+        " next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
+        {id, error, delay_seconds});
+}
+
+void mark_failed(Db& db, std::int64_t id, const std::string& error) {
+    db.exec("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1",
+            {id, error});
+}
+
+}  // namespace casegate::storage

@@ -1,0 +1,45 @@
+// The notification outbox: rows written in the same transaction as the change that causes
+// them, then claimed, sent and marked by the outbox worker outside any transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/pg.hpp"
+
+namespace casegate::storage {
+
+struct OutboxMessage {
+    std::string message_id;  ///< the Message-ID inside `message`, without <>
+    std::string kind;        ///< acknowledgement | office_alert | incomplete_reply | …
+    std::optional<std::int64_t> case_id, submission_id;
+    std::string mail_from;
+    std::vector<std::string> recipients;
+    std::string message;     ///< the complete RFC 5322 message, CRLF line ends
+};
+
+/// Adds a message to the outbox (inside the caller's transaction).
+std::int64_t enqueue(Db& db, const OutboxMessage& m);
+
+struct DueMessage {
+    std::int64_t id = 0;
+    std::string message_id;
+    std::string mail_from;
+    std::vector<std::string> recipients;
+    std::string message;
+    int attempts = 0;
+};
+
+/// Claims up to `limit` due messages for `lease_seconds` (so that a crash mid-send makes them
+/// due again later) and returns them. Commits on its own.
+std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds);
+
+void mark_sent(Db& db, std::int64_t id);
+/// A temporary failure: due again after `delay_seconds`.
+void mark_retry(Db& db, std::int64_t id, const std::string& error, int delay_seconds);
+/// A permanent failure: kept with the reason, never sent.
+void mark_failed(Db& db, std::int64_t id, const std::string& error);
+
+}  // namespace casegate::storage

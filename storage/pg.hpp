@@ -1,0 +1,112 @@
+// A small C++ face on libpq: a connection that reconnects, results that own their PGresult,
+// transactions that roll back unless committed, and errors sorted by SQLSTATE class.
+// pg.cpp is the only file that includes libpq-fe.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace casegate::storage {
+
+/// A database error with its SQLSTATE (e.g. "23505"); kind() sorts it as CONVENTIONS.md says.
+class DbError : public std::runtime_error {
+public:
+    enum class Kind { connection, unique_violation, other };
+    DbError(const std::string& message, std::string sqlstate);
+    const std::string& sqlstate() const { return sqlstate_; }
+    Kind kind() const;
+    bool is_connection() const { return kind() == Kind::connection; }
+    bool is_unique_violation() const { return kind() == Kind::unique_violation; }
+
+private:
+    std::string sqlstate_;
+};
+
+/// One query parameter, sent as text, or as binary for bytea values.
+struct Param {
+    std::optional<std::string> value;
+    bool binary = false;
+
+    Param() = default;  // NULL
+    Param(std::string_view v) : value(std::string(v)) {}
+    Param(const std::string& v) : value(v) {}
+    Param(const char* v) : value(std::string(v)) {}
+    Param(std::int64_t v) : value(std::to_string(v)) {}
+    Param(int v) : value(std::to_string(v)) {}
+    Param(bool v) : value(v ? "t" : "f") {}
+    template <typename T>
+    Param(const std::optional<T>& v) : Param(v ? Param(*v) : Param()) {}
+    static Param bytes(std::string_view v);
+    static Param null() { return Param(); }
+};
+
+class Result {
+public:
+    Result() = default;
+    explicit Result(void* pgresult);
+    int rows() const;
+    int columns() const;
+    bool is_null(int row, int col) const;
+    std::string text(int row, int col) const;
+    std::int64_t int64(int row, int col) const;
+    bool boolean(int row, int col) const;
+    /// Decodes a bytea column returned in text (hex) form.
+    std::string bytes(int row, int col) const;
+    /// Number of rows an INSERT/UPDATE/DELETE touched.
+    std::int64_t affected() const;
+
+private:
+    std::shared_ptr<void> res_;
+};
+
+/// A connection that reconnects on demand. Not thread-safe: one per thread.
+class Db {
+public:
+    explicit Db(std::string conninfo);
+    ~Db();
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+
+    /// Runs one statement. Throws DbError; a connection-class error leaves the connection
+    /// closed so that the next call reconnects.
+    Result exec(std::string_view sql, std::initializer_list<Param> params = {});
+    Result exec(std::string_view sql, const std::vector<Param>& params);
+
+    /// Connects if not connected. Throws DbError(kind connection) on failure.
+    void connect();
+    bool connected() const;
+    void disconnect();
+
+private:
+    std::string conninfo_;
+    struct Conn;
+    std::unique_ptr<Conn> conn_;
+};
+
+/// BEGIN on construction, ROLLBACK on destruction unless commit() was called.
+class Transaction {
+public:
+    explicit Transaction(Db& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Db& db_;
+    bool done_ = false;
+};
+
+/// Runs fn (a whole unit of work, usually one transaction) and, when it fails with a
+/// connection-class error, reconnects and runs it again with capped exponential back-off,
+/// up to `attempts` times. Other errors propagate at once.
+void with_retry(Db& db, const std::function<void()>& fn, int attempts = 8);
+
+}  // namespace casegate::storage

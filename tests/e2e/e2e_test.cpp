@@ -1,0 +1,242 @@
+// End-to-end: the real casegate binary, real Dovecot, real PostgreSQL, real SMTP receiver.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <regex>
+
+#include "tests/support/harness.hpp"
+
+using namespace casegate::e2e;
+
+namespace {
+
+std::string sample(const std::string& name) { return source_file("examples/demo/" + name); }
+
+// A referral with its own Message-ID, so that tests can deliver many distinct ones.
+std::string referral(int n, const std::string& gmc = "7012345") {
+    return "From: Supervisor " + std::to_string(n) + " <sup" + std::to_string(n) +
+           "@trust.example.nhs.uk>\r\n"
+           "To: referrals@casegate.test\r\nSubject: Referral " +
+           std::to_string(n) +
+           "\r\nMessage-ID: <ref-" + std::to_string(n) +
+           "@trust.example.nhs.uk>\r\nDate: Thu, 19 Nov 2026 09:00:00 +0000\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           "Doctor's full name: Test Doctor\r\nGMC number: " + gmc +
+           "\r\nYour name: Sam Supervisor\r\nYour role: Educational Supervisor\r\n"
+           "Route: Professional\r\nType of concern: Conduct\r\n"
+           "Details of the concern: Something happened.\r\n"
+           "I accept the terms and conditions: yes\r\n";
+}
+
+int run_once(const TestConfig& cfg, const std::map<std::string, std::string>& env = {}) {
+    return run_casegate({"run", "--once", "--config", cfg.path()}, env);
+}
+
+bool has_header(const std::string& msg, const std::string& header_line) {
+    return msg.find(header_line) != std::string::npos;
+}
+
+struct Fresh {
+    Fresh() { reset_mail(); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(e2e)
+
+// A complete emailed referral becomes a submitted case, and the referrer and the office's
+// admin team each get one email carrying the reference.
+BOOST_FIXTURE_TEST_CASE(complete_referral_becomes_case_and_two_emails, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", sample("01_complete_text.eml"));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+
+    auto r = db.db().exec("SELECT reference, status, local_office, gmc_number, trainee_name FROM cases");
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    const std::string ref = r.text(0, 0);
+    BOOST_TEST(std::regex_match(ref, std::regex("CG-[0-9]{4}-[0-9]{6}")));
+    BOOST_TEST(r.text(0, 1) == "submitted");
+    BOOST_TEST(r.text(0, 2) == "East of England");
+    BOOST_TEST(r.text(0, 3) == "7012345");
+    BOOST_TEST(r.text(0, 4) == "Siân Llewelyn-Jones");
+    BOOST_TEST(imap_count("referrals", "INBOX") == 0);
+    BOOST_TEST(imap_count("referrals", "Processed") == 1);
+
+    const auto sent = sent_messages();
+    BOOST_REQUIRE_EQUAL(sent.size(), 2u);
+    int to_referrer = 0, to_office = 0;
+    for (const auto& m : sent) {
+        BOOST_TEST(m.find("[" + ref + "]") != std::string::npos);
+        if (has_header(m, "priya.raman@nnuh.example.nhs.uk")) ++to_referrer;
+        if (has_header(m, "eoe-admin@casegate.test")) ++to_office;
+    }
+    BOOST_TEST(to_referrer == 1);
+    BOOST_TEST(to_office == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'sent'") == 2);
+    BOOST_TEST(db.count("SELECT count(*) FROM case_actions WHERE kind = 'created'") == 1);
+}
+
+// An incomplete referral is kept, and its sender is told which fields are missing, by label,
+// under the submission's reference.
+BOOST_FIXTURE_TEST_CASE(incomplete_referral_gets_reply_naming_missing_fields, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", sample("02_incomplete.eml"));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 0);
+    auto r = db.db().exec("SELECT reference, status, missing::text FROM submissions");
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    BOOST_TEST(r.text(0, 1) == "incomplete");
+    BOOST_TEST(r.text(0, 2).find("gmc_number") != std::string::npos);
+    const auto sent = sent_messages();
+    BOOST_REQUIRE_EQUAL(sent.size(), 1u);
+    BOOST_TEST(has_header(sent[0], "c.okafor@leeds.example.nhs.uk"));
+    BOOST_TEST(sent[0].find("[" + r.text(0, 0) + "]") != std::string::npos);
+    BOOST_TEST(sent[0].find("GMC number") != std::string::npos);
+    BOOST_TEST(sent[0].find("Route") != std::string::npos);
+    BOOST_TEST(has_header(sent[0], "In-Reply-To: <demo-incomplete-0002@leeds.example.nhs.uk>"));
+}
+
+// Auto-replies and bounces are recorded with their reason and never answered.
+BOOST_FIXTURE_TEST_CASE(auto_reply_and_bounce_are_never_answered, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", sample("04_auto_reply.eml"));
+    deliver("referrals",
+            "From: Mail Delivery System <MAILER-DAEMON@mx.example.nhs.uk>\r\nTo: referrals@casegate.test\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example.nhs.uk>\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+            "GMC number: 7012345\r\nDetails: the original referral quoted back\r\n");
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside' AND verdict = 'auto_reply'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside' AND verdict = 'bounce'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE reason IS NULL") == 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox") == 0);
+    BOOST_TEST(sent_messages().empty());
+}
+
+// The same message delivered to two monitored mailboxes becomes one case.
+BOOST_FIXTURE_TEST_CASE(same_message_in_two_mailboxes_is_one_case, Fresh) {
+    TestDb db;
+    ConfigOptions opt;
+    opt.imap_users = {"referrals", "concerns"};
+    TestConfig cfg(db, opt);
+    deliver("referrals", referral(1));
+    deliver("concerns", "Delivered-To: concerns@casegate.test\r\n" + referral(1));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 2);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'duplicate'") == 1);
+    BOOST_TEST(sent_messages().size() == 2u);
+    BOOST_TEST(imap_count("concerns", "INBOX") == 0);
+}
+
+// A crash after the raw message is committed but before it is moved on the server loses
+// nothing and duplicates nothing: the restart finds it stored, moves it, and makes one case.
+BOOST_FIXTURE_TEST_CASE(crash_between_store_and_move_gives_exactly_one_case, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", referral(2));
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {{"CASEGATE_TEST_EXIT_AFTER_STORE", "1"}}), 137);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'received'") == 1);
+    BOOST_TEST(imap_count("referrals", "INBOX") == 1);  // not yet moved
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(imap_count("referrals", "INBOX") == 0);
+    BOOST_TEST(sent_messages().size() == 2u);
+}
+
+// kill -9 at arbitrary moments during a backlog, then a restart: every referral becomes exactly
+// one case.
+BOOST_FIXTURE_TEST_CASE(kill_9_during_backlog_loses_and_duplicates_nothing, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    const int n = 40;
+    for (int i = 0; i < n; ++i) deliver("referrals", referral(100 + i));
+    for (int round = 0; round < 3; ++round) {
+        Process p({casegate_binary(), "run", "--config", cfg.path()});
+        std::this_thread::sleep_for(std::chrono::milliseconds(300 + 250 * round));
+        p.signal(SIGKILL);
+        BOOST_REQUIRE(p.wait(std::chrono::seconds(10)) != -1);
+    }
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == n);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == n);
+    BOOST_TEST(db.count("SELECT count(DISTINCT message_id) FROM inbound_items") == n);
+    BOOST_TEST(imap_count("referrals", "INBOX") == 0);
+    BOOST_TEST(imap_count("referrals", "Processed") == n);
+}
+
+// With the SMTP receiver down, the notifications wait in the outbox and go out once it is back.
+BOOST_FIXTURE_TEST_CASE(smtp_down_then_back_delivers_notifications, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", referral(3));
+    BOOST_REQUIRE_EQUAL(shell(std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services stop smtp"), 0);
+    const int rc = run_once(cfg);
+    const int started = shell(std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services start smtp");
+    BOOST_REQUIRE_EQUAL(rc, 0);
+    BOOST_REQUIRE_EQUAL(started, 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts >= 1") == 2);
+    BOOST_TEST(sent_messages().empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // retry_initial = 1 s, doubled
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'sent'") == 2);
+    BOOST_TEST(sent_messages().size() == 2u);
+}
+
+// PostgreSQL restarted under a running daemon: it reconnects and carries on; SIGTERM then
+// stops it promptly with exit status 0.
+BOOST_FIXTURE_TEST_CASE(postgres_restart_mid_run_then_sigterm, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()});
+    deliver("referrals", referral(4, "7000004"));
+    BOOST_REQUIRE(eventually([&] { return db.count("SELECT count(*) FROM cases") == 1; }, std::chrono::seconds(30)));
+
+    const std::string svc = std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services";
+    BOOST_REQUIRE_EQUAL(shell(svc + " stop pg && " + svc + " start pg"), 0);
+    deliver("referrals", referral(5, "7000005"));
+    BOOST_TEST(eventually(
+        [&] {
+            try {
+                return db.count("SELECT count(*) FROM cases") == 2;
+            } catch (const casegate::storage::DbError&) {
+                return false;  // the test's own connection reconnects on the next call
+            }
+        },
+        std::chrono::seconds(40)));
+
+    daemon.signal(SIGTERM);
+    const int st = daemon.wait(std::chrono::seconds(10));
+    BOOST_REQUIRE(st != -1);
+    BOOST_TEST(WIFEXITED(st));
+    BOOST_TEST(WEXITSTATUS(st) == 0);
+}
+
+// A Maildir source: the message is stored, becomes a case, and moves from new/ to cur/.
+BOOST_FIXTURE_TEST_CASE(maildir_source_moves_to_cur_after_storing, Fresh) {
+    TestDb db;
+    const std::string md = Services::get().var + "/tests/maildir_" + std::to_string(getpid());
+    std::filesystem::remove_all(md);
+    for (const char* sub : {"new", "cur", "tmp"}) std::filesystem::create_directories(md + "/" + sub);
+    std::ofstream(md + "/new/1700000000.M1P1.test") << referral(6);
+    ConfigOptions opt;
+    opt.imap_users = {};
+    opt.maildirs = {md};
+    TestConfig cfg(db, opt);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(std::filesystem::exists(md + "/cur/1700000000.M1P1.test:2,S"));
+    BOOST_TEST(!std::filesystem::exists(md + "/new/1700000000.M1P1.test"));
+    std::filesystem::remove_all(md);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,87 @@
+// The libpq wrapper against the real PostgreSQL.
+#include <boost/test/unit_test.hpp>
+
+#include "storage/pg.hpp"
+#include "tests/support/harness.hpp"
+
+using namespace casegate;
+
+BOOST_AUTO_TEST_SUITE(pg)
+
+// A duplicate key is reported as a unique violation, not as a generic error.
+BOOST_AUTO_TEST_CASE(unique_violation_is_sorted_by_sqlstate) {
+    e2e::TestDb t;
+    t.db().exec("CREATE TABLE u (k int PRIMARY KEY)");
+    t.db().exec("INSERT INTO u VALUES (1)");
+    try {
+        t.db().exec("INSERT INTO u VALUES ($1)", {1});
+        BOOST_FAIL("duplicate insert succeeded");
+    } catch (const storage::DbError& e) {
+        BOOST_TEST(e.sqlstate() == "23505");
+        BOOST_TEST(e.is_unique_violation());
+        BOOST_TEST(!e.is_connection());
+    }
+}
+
+// A transaction that is not committed is rolled back when it goes out of scope.
+BOOST_AUTO_TEST_CASE(transaction_rolls_back_unless_committed) {
+    e2e::TestDb t;
+    t.db().exec("CREATE TABLE v (k int)");
+    {
+        storage::Transaction tx(t.db());
+        t.db().exec("INSERT INTO v VALUES (1)");
+    }
+    BOOST_TEST(t.count("SELECT count(*) FROM v") == 0);
+    {
+        storage::Transaction tx(t.db());
+        t.db().exec("INSERT INTO v VALUES (2)");
+        tx.commit();
+    }
+    BOOST_TEST(t.count("SELECT count(*) FROM v") == 1);
+}
+
+// Binary parameters round-trip every byte value through bytea, NULs included.
+BOOST_AUTO_TEST_CASE(bytea_round_trip_keeps_every_byte) {
+    e2e::TestDb t;
+    std::string all;
+    for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+    const auto r = t.db().exec("SELECT $1::bytea", {storage::Param::bytes(all)});
+    BOOST_TEST(r.bytes(0, 0) == all);
+}
+
+// A connection killed by the server is reported as a connection error, and the next call
+// reconnects by itself.
+BOOST_AUTO_TEST_CASE(terminated_connection_reconnects) {
+    e2e::TestDb t;
+    const auto pid = t.db().exec("SELECT pg_backend_pid()").int64(0, 0);
+    storage::Db other(t.conninfo());
+    other.exec("SELECT pg_terminate_backend($1)", {pid});
+    bool connection_error = false;
+    try {
+        t.db().exec("SELECT 1");
+    } catch (const storage::DbError& e) {
+        connection_error = e.is_connection();
+    }
+    BOOST_TEST(connection_error);
+    BOOST_TEST(t.db().exec("SELECT 41 + 1").int64(0, 0) == 42);
+}
+
+// with_retry runs a unit of work again after a connection failure, but not after others.
+BOOST_AUTO_TEST_CASE(with_retry_retries_connection_errors_only) {
+    e2e::TestDb t;
+    int calls = 0;
+    storage::with_retry(t.db(), [&] {
+        if (++calls == 1) throw storage::DbError("gone", "08006");
+    });
+    BOOST_TEST(calls == 2);
+    calls = 0;
+    BOOST_CHECK_THROW(storage::with_retry(t.db(),
+                                          [&] {
+                                              ++calls;
+                                              throw storage::DbError("bad", "42601");
+                                          }),
+                      storage::DbError);
+    BOOST_TEST(calls == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

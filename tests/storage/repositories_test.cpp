@@ -1,0 +1,116 @@
+// Migrations, inbound items, references and the outbox against the real PostgreSQL.
+#include <boost/test/unit_test.hpp>
+#include <regex>
+
+#include "storage/cases.hpp"
+#include "storage/inbound.hpp"
+#include "storage/migrations.hpp"
+#include "storage/outbox.hpp"
+#include "tests/support/harness.hpp"
+
+using namespace casegate;
+
+namespace {
+struct Migrated {
+    e2e::TestDb t;
+    Migrated() { storage::migrate(t.db()); }
+};
+
+storage::NewInboundItem item(const std::string& key, const std::string& raw) {
+    storage::NewInboundItem i;
+    i.source = "referrals";
+    i.source_kind = "imap";
+    i.source_key = key;
+    i.raw = raw;
+    i.size = static_cast<std::int64_t>(raw.size());
+    return i;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(repositories)
+
+// Migrating twice applies each step once and records the version.
+BOOST_FIXTURE_TEST_CASE(migrate_is_idempotent, Migrated) {
+    BOOST_TEST(storage::migrate(t.db()) == 0);
+    BOOST_TEST(storage::schema_version(t.db()) == storage::migrations().back().version);
+}
+
+// Storing the same (source, key) twice stores once and returns the first id.
+BOOST_FIXTURE_TEST_CASE(store_inbound_is_idempotent, Migrated) {
+    const auto a = storage::store_inbound(t.db(), item("1/7", "raw"));
+    const auto b = storage::store_inbound(t.db(), item("1/7", "raw again"));
+    BOOST_TEST(a.inserted);
+    BOOST_TEST(!b.inserted);
+    BOOST_TEST(a.id == b.id);
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items") == 1);
+    const auto keys = storage::stored_keys(t.db(), "referrals", {"1/7", "1/8"});
+    BOOST_TEST(keys.size() == 1u);
+    BOOST_TEST(keys.count("1/7") == 1u);
+}
+
+// An item known to be oversized is stored straight into quarantine with its reason.
+BOOST_FIXTURE_TEST_CASE(oversized_item_is_stored_quarantined, Migrated) {
+    auto i = item("1/9", "Subject: big\r\n");
+    i.truncated = true;
+    i.quarantine_reason = "message size 99 exceeds limit max_message_bytes=10";
+    storage::store_inbound(t.db(), i);
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE state = 'quarantined' AND truncated") == 1);
+    BOOST_TEST(storage::due_items(t.db(), 10).empty());
+}
+
+// Failed attempts back off and end in quarantine after the configured count.
+BOOST_FIXTURE_TEST_CASE(failed_attempts_end_in_quarantine, Migrated) {
+    const auto id = storage::store_inbound(t.db(), item("1/10", "x")).id;
+    BOOST_TEST(!storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2));
+    BOOST_TEST(storage::due_items(t.db(), 10).empty());  // backing off
+    BOOST_TEST(storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2));
+    auto r = t.db().exec("SELECT state, reason, attempts FROM inbound_items WHERE id = $1", {id});
+    BOOST_TEST(r.text(0, 0) == "quarantined");
+    BOOST_TEST(r.text(0, 1) == "parser crashed (signal 11)");
+    BOOST_TEST(r.int64(0, 2) == 2);
+}
+
+// References are CG-YYYY-NNNNNN and consecutive within a year.
+BOOST_FIXTURE_TEST_CASE(references_are_consecutive, Migrated) {
+    const std::string a = storage::next_reference(t.db());
+    const std::string b = storage::next_reference(t.db());
+    BOOST_TEST(std::regex_match(a, std::regex("CG-[0-9]{4}-000001")));
+    BOOST_TEST(std::regex_match(b, std::regex("CG-[0-9]{4}-000002")));
+}
+
+// Duplicates are found by identical bytes, or by Message-ID from the same sender only.
+BOOST_FIXTURE_TEST_CASE(duplicates_by_bytes_or_message_id_and_sender, Migrated) {
+    const auto first = storage::store_inbound(t.db(), item("1/1", "same bytes")).id;
+    storage::finish_inbound(t.db(), first, "processed", "complete", "", "m1@x", "a@x");
+    const auto copy = storage::store_inbound(t.db(), item("1/2", "same bytes")).id;
+    const auto sha = storage::load_inbound(t.db(), copy, false)->sha256;
+    BOOST_TEST(storage::find_duplicate(t.db(), copy, sha, "", "").value_or(0) == first);
+    const auto other = storage::store_inbound(t.db(), item("1/3", "other bytes")).id;
+    const auto sha2 = storage::load_inbound(t.db(), other, false)->sha256;
+    BOOST_TEST(storage::find_duplicate(t.db(), other, sha2, "m1@x", "a@x").value_or(0) == first);
+    BOOST_TEST(!storage::find_duplicate(t.db(), other, sha2, "m1@x", "someone-else@x").has_value());
+}
+
+// Claimed outbox rows are leased, and retries and failures are recorded.
+BOOST_FIXTURE_TEST_CASE(outbox_claim_retry_fail, Migrated) {
+    storage::OutboxMessage m;
+    m.message_id = "id1@x";
+    m.kind = "acknowledgement";
+    m.mail_from = "casegate@x";
+    m.recipients = {"a@x", "b@x"};
+    m.message = "Subject: s\r\n\r\nbody\r\n";
+    const auto id = storage::enqueue(t.db(), m);
+    auto due = storage::claim_due(t.db(), 10, 300);
+    BOOST_REQUIRE_EQUAL(due.size(), 1u);
+    BOOST_TEST(due[0].recipients == (std::vector<std::string>{"a@x", "b@x"}));
+    BOOST_TEST(due[0].message == m.message);
+    BOOST_TEST(storage::claim_due(t.db(), 10, 300).empty());  // leased
+    storage::mark_retry(t.db(), id, "connection refused", 0);
+    due = storage::claim_due(t.db(), 10, 300);
+    BOOST_REQUIRE_EQUAL(due.size(), 1u);
+    BOOST_TEST(due[0].attempts == 1);
+    storage::mark_failed(t.db(), id, "SMTP 550: no such user");
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'failed' AND attempts = 2") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,106 @@
+// The end-to-end harness: the real casegate binary against the private PostgreSQL, Dovecot and
+// SMTP receiver started by scripts/dev-services (scripts/test exports their coordinates).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/pg.hpp"
+
+namespace casegate::e2e {
+
+/// The coordinates exported by `scripts/dev-services env`; throws if they are missing.
+struct Services {
+    std::string pg_admin_conninfo;
+    std::string imap_url;
+    std::string dovecot_conf;
+    std::string smtp_url;
+    std::string smtp_maildir;
+    std::string var;
+    static const Services& get();
+};
+
+/// A throw-away database, dropped at the end.
+class TestDb {
+public:
+    TestDb();
+    ~TestDb();
+    const std::string& conninfo() const { return conninfo_; }
+    storage::Db& db() { return *db_; }
+    std::int64_t count(const std::string& sql);
+
+private:
+    std::string name_;
+    std::string conninfo_;
+    std::unique_ptr<storage::Db> db_;
+};
+
+struct ConfigOptions {
+    std::vector<std::string> imap_users = {"referrals"};
+    std::vector<std::string> maildirs;  ///< absolute paths
+    int retry_initial = 1;
+    int poll_interval = 5;
+    std::string extra;                  ///< appended TOML
+};
+
+/// A private directory with a casegate.toml for one test.
+class TestConfig {
+public:
+    TestConfig(const TestDb& db, const ConfigOptions& opt = {});
+    ~TestConfig();
+    const std::string& path() const { return path_; }
+    const std::string& dir() const { return dir_; }
+
+private:
+    std::string dir_;
+    std::string path_;
+};
+
+/// A running child process.
+class Process {
+public:
+    Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+    ~Process();
+    void signal(int sig);
+    /// Waits for exit; returns the wait status, or -1 on timeout.
+    int wait(std::chrono::milliseconds timeout);
+    pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_ = -1;
+    bool reaped_ = false;
+};
+
+/// Path of the casegate binary under test.
+std::string casegate_binary();
+
+/// Runs casegate to completion and returns its exit code (or 128+signal).
+int run_casegate(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+/// Starts every IMAP user's mailbox empty and the SMTP receiver's store empty.
+void reset_mail();
+
+/// Delivers a raw message into an IMAP user's INBOX, unread.
+void deliver(const std::string& user, const std::string& raw);
+
+/// Number of messages in an IMAP user's folder.
+int imap_count(const std::string& user, const std::string& folder);
+
+/// Every message the SMTP receiver has kept, oldest first.
+std::vector<std::string> sent_messages();
+
+/// Reads a file of the source tree (e.g. "examples/demo/01_complete_text.eml").
+std::string source_file(const std::string& relative);
+
+/// Runs a shell command, returning its exit status; throws if it cannot be started.
+int shell(const std::string& command);
+
+/// Polls pred every 100 ms until it is true or the timeout passes.
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+}  // namespace casegate::e2e
