@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(sandboxed_result_matches_in_process) {
     const ParsedItem local = parse_in_process(kReferral, ItemKind::email, limits, "2026-11-21");
     const ParsedItem child = parse_sandboxed(kReferral, ItemKind::email, limits, "2026-11-21");
     BOOST_REQUIRE(child.status == ParseStatus::ok);
-    BOOST_TEST(child.evaluation.verdict == casegate::forms::Verdict::complete);
+    BOOST_TEST((child.evaluation.verdict == casegate::forms::Verdict::complete));
     BOOST_TEST(child.evaluation.referral.text("gmc_number") == "1234567");
     BOOST_TEST(child.evaluation.message_id == "m1@x.nhs.uk");
     BOOST_REQUIRE_EQUAL(child.attachments.size(), 1u);
@@ -51,8 +51,8 @@ BOOST_AUTO_TEST_CASE(memory_limit_is_contained) {
     tight.max_message_bytes = 200 * 1024 * 1024;
     const std::string big(100 * 1024 * 1024, 'a');
     const ParsedItem p = parse_sandboxed("Subject: x\r\n\r\n" + big, ItemKind::email, tight, "2026-11-21");
-    BOOST_TEST((p.status == ParseStatus::failed), "status " << static_cast<int>(p.status) << " reason " << p.reason);
-    BOOST_TEST(!p.reason.empty());
+    BOOST_TEST((p.status != ParseStatus::ok), "status " << static_cast<int>(p.status));
+    BOOST_TEST(p.reason.find("bad_alloc") != std::string::npos, "reason: " << p.reason);
 }
 
 // A malformed or truncated reply from a worker is a failure with a reason.
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(malformed_reply_is_a_failure) {
     ParsedItem back;
     BOOST_TEST(decode_item(bytes, back));
     BOOST_TEST(!decode_item(bytes.substr(0, bytes.size() - 1), back));
-    BOOST_TEST(back.status == ParseStatus::failed);
+    BOOST_TEST((back.status == ParseStatus::failed));
     BOOST_TEST(back.reason.find("malformed") != std::string::npos);
     BOOST_TEST(!decode_item(std::string(8, '\xff'), back));
 }

@@ -1,0 +1,203 @@
+// Deciding what one email is: a bounce, an auto-reply, not a referral, or a referral found in
+// the body (or, through the seam below, in an attached PDF form).
+//
+// TRUST: the ParsedEmail is untrusted (see parsers/email.hpp). Nothing here throws for bad
+// input: a message with no form becomes not_a_referral with its reason, and field problems
+// become FieldErrors on the referral.
+#include <initializer_list>
+#include <string>
+
+#include "forms/evaluate.hpp"
+#include "forms/normalise.hpp"
+#include "forms/strings.hpp"
+#include "parsers/text.hpp"
+
+namespace casegate::forms {
+namespace {
+
+bool subject_starts_with(std::string_view subject,
+                         std::initializer_list<std::string_view> prefixes) {
+    const std::string s = ascii_lower(trim(subject));
+    for (std::string_view p : prefixes) {
+        if (s.starts_with(p)) return true;
+    }
+    return false;
+}
+
+bool is_forward(const parsers::ParsedEmail& email) {
+    return subject_starts_with(email.subject, {"fw:", "fwd:", "fw :", "fwd :"});
+}
+
+bool is_reply(const parsers::ParsedEmail& email) {
+    return !email.in_reply_to.empty() || !email.references.empty() ||
+           subject_starts_with(email.subject, {"re:", "re :", "aw:", "sv:"});
+}
+
+// "From:" or "Sent:" of Outlook's history header, which may be in bold ("*From:*").
+bool is_header_line(const std::vector<std::string_view>& lines, std::size_t i,
+                    std::string_view name) {
+    if (i >= lines.size()) return false;
+    std::string_view line = trim(lines[i]);
+    while (line.starts_with('*')) line.remove_prefix(1);
+    return ascii_lower(line.substr(0, name.size())) == name;
+}
+
+// Outlook quotes a reply's history without '>' marks, so in the unstripped body of a reply
+// those labels would read as the sender's own. Cut there; '>'-quoted lines never match a label
+// anyway, which keeps answers written between quoted lines.
+std::string_view without_unquoted_history(std::string_view body) {
+    const std::vector<std::string_view> lines = split_lines(body);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string line = ascii_lower(trim(lines[i]));
+        const bool original =
+            line.starts_with("-----") && line.find("original message") != std::string::npos;
+        const bool from_sent =
+            is_header_line(lines, i, "from:") && is_header_line(lines, i + 1, "sent:");
+        if (original || from_sent)
+            return body.substr(0, static_cast<std::size_t>(lines[i].data() - body.data()));
+    }
+    return body;
+}
+
+// Takes one level of "> " quoting off every line.
+std::string unquoted(std::string_view body) {
+    std::string out;
+    for (std::string_view line : split_lines(body)) {
+        if (line.starts_with('>')) line.remove_prefix(line.starts_with("> ") ? 2 : 1);
+        out.append(line);
+        out += '\n';
+    }
+    return out;
+}
+
+// The form fields of the body, trying in turn: the body without quotes and signature, each
+// forwarded message, then the whole body (unquoted in a forward, without Outlook's history in
+// a reply). Empty when none of them is a referral attempt.
+RawFields body_fields(const parsers::ParsedEmail& email) {
+    const bool forward = is_forward(email);
+    RawFields found =
+        extract_body_fields(parsers::strip_quotes_and_signature(email.text_body, !forward));
+    if (is_referral_attempt(found)) return found;
+    for (const parsers::ForwardedMessage& f : email.forwarded) {
+        found = extract_body_fields(parsers::strip_quotes_and_signature(f.text_body, true));
+        if (is_referral_attempt(found)) return found;
+        found = extract_body_fields(f.text_body);
+        if (is_referral_attempt(found)) return found;
+    }
+    // In a forward the quoted text is the content, so its '>' marks are taken off.
+    found = forward           ? extract_body_fields(unquoted(email.text_body))
+            : is_reply(email) ? extract_body_fields(without_unquoted_history(email.text_body))
+                              : extract_body_fields(email.text_body);
+    return is_referral_attempt(found) ? found : RawFields{};
+}
+
+bool same_value(const FieldDef& field, std::string_view a, std::string_view b,
+                const ValidateContext& ctx) {
+    const Normalised na = normalise_field(field, a, ctx.today);
+    const Normalised nb = normalise_field(field, b, ctx.today);
+    if (na.ok() && nb.ok()) return na.value == nb.value;
+    return trim(a) == trim(b);
+}
+
+// PDF values go after the body's so that validate's "last non-empty value wins" picks them.
+RawFields merge_pdf_over_body(const RawFields& body, const RawFields& pdf,
+                              const ValidateContext& ctx, std::vector<std::string>& notes) {
+    for (const FieldDef& field : referral_form()) {
+        const std::string* in_body = last_given(body, field.key);
+        const std::string* in_pdf = last_given(pdf, field.key);
+        if (in_body && in_pdf && !same_value(field, *in_body, *in_pdf, ctx)) {
+            notes.push_back(std::string(field.key) +
+                            ": the PDF form and the email body differ; the PDF value is used");
+        }
+    }
+    RawFields merged = body;
+    merged.insert(merged.end(), pdf.begin(), pdf.end());
+    return merged;
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict v) {
+    switch (v) {
+        case Verdict::complete:
+            return "complete";
+        case Verdict::incomplete:
+            return "incomplete";
+        case Verdict::not_a_referral:
+            return "not_a_referral";
+        case Verdict::auto_reply:
+            return "auto_reply";
+        case Verdict::bounce:
+            return "bounce";
+    }
+    return "not_a_referral";
+}
+
+std::string_view to_string(Channel c) {
+    switch (c) {
+        case Channel::email_body:
+            return "email-body";
+        case Channel::email_pdf:
+            return "email-pdf";
+        case Channel::pdf:
+            return "pdf";
+        case Channel::web:
+            return "web";
+        case Channel::none:
+            return "none";
+    }
+    return "none";
+}
+
+bool is_referral_attempt(const RawFields& fields) {
+    for (const auto& [key, value] : fields) {
+        if (key != "referrer_email" && key != "referrer_phone" && find_field(key)) return true;
+    }
+    return false;
+}
+
+Evaluation evaluate_email(const parsers::ParsedEmail& email, const ValidateContext& ctx) {
+    return evaluate_email(email, RawFields{}, ctx);
+}
+
+Evaluation evaluate_email(const parsers::ParsedEmail& email, const RawFields& pdf_fields,
+                          const ValidateContext& ctx) {
+    Evaluation e;
+    e.message_id = email.message_id;
+    e.from_address = email.from_address;
+    e.subject = email.subject;
+    e.in_reply_to = email.in_reply_to;
+    e.references = email.references;
+    for (const parsers::Attachment& a : email.attachments) {
+        e.attachments.push_back(AttachmentInfo{a.filename, a.content_type, a.data.size()});
+    }
+    // A bounce usually also carries Auto-Submitted; "bounce" is the more precise verdict.
+    if (std::string r = parsers::bounce_reason(email); !r.empty()) {
+        e.verdict = Verdict::bounce;
+        e.reason = std::move(r);
+        return e;
+    }
+    if (std::string r = parsers::auto_reply_reason(email); !r.empty()) {
+        e.verdict = Verdict::auto_reply;
+        e.reason = std::move(r);
+        return e;
+    }
+    RawFields raw = body_fields(email);
+    e.channel = Channel::email_body;
+    if (is_referral_attempt(pdf_fields)) {
+        raw = merge_pdf_over_body(raw, pdf_fields, ctx, e.notes);
+        e.channel = Channel::email_pdf;
+    }
+    if (!is_referral_attempt(raw)) {
+        e.channel = Channel::none;
+        e.reason = "no referral form fields found";
+        return e;
+    }
+    ValidateContext vctx = ctx;
+    if (vctx.default_referrer_email.empty()) vctx.default_referrer_email = email.from_address;
+    e.referral = validate(raw, vctx);
+    e.verdict = e.referral.complete() ? Verdict::complete : Verdict::incomplete;
+    return e;
+}
+
+}  // namespace casegate::forms

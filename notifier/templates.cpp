@@ -1,0 +1,248 @@
+// The texts of the automated notifications.
+//
+// Field values come from referrers and are already validated by forms/, but free text may hold
+// anything: single-line values are flattened to one line so that each `Label: value` line stays
+// one field, and only the long-text fields keep their line breaks. Headers are made safe later by
+// render(). The prose itself never starts a line with a form label, so that a referrer's reply
+// quoting it is not read back as fields, except in the `Label: value` lines that echo the form.
+#include "notifier/templates.hpp"
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+namespace casegate::notifier {
+namespace {
+
+constexpr std::size_t kWrapColumn = 72;
+
+std::string label_of(std::string_view key) {
+    const forms::FieldDef* f = forms::find_field(key);
+    return std::string(f != nullptr ? f->label : key);
+}
+
+// Line breaks in a single-line value would start a new, possibly misread, line.
+std::string one_line(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+    }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+std::string unix_lines(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r') {
+            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+            out += '\n';
+        } else {
+            out += s[i];
+        }
+    }
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+// "2026-03-05" → "5 March 2026"; anything else is shown as given.
+std::string long_date(std::string_view iso) {
+    static constexpr std::array<const char*, 12> kMonths = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    const bool shape = iso.size() == 10 && iso[4] == '-' && iso[7] == '-' &&
+                       std::all_of(iso.begin(), iso.end(),
+                                   [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    if (!shape) return std::string(iso);
+    const int month = std::stoi(std::string(iso.substr(5, 2)));
+    const int day = std::stoi(std::string(iso.substr(8, 2)));
+    if (month < 1 || month > 12 || day < 1 || day > 31) return std::string(iso);
+    return std::to_string(day) + " " + kMonths[month - 1] + " " + std::string(iso.substr(0, 4));
+}
+
+std::string format_value(const forms::FieldDef& f, const forms::Value& v) {
+    if (const bool* b = std::get_if<bool>(&v)) return *b ? "Yes" : "No";
+    if (const auto* list = std::get_if<std::vector<std::string>>(&v)) {
+        std::string out;
+        for (const auto& item : *list) out += (out.empty() ? "" : ", ") + one_line(item);
+        return out;
+    }
+    const std::string& s = std::get<std::string>(v);
+    if (f.type == forms::FieldType::date) return long_date(s);
+    if (f.type == forms::FieldType::long_text) return unix_lines(s);
+    return one_line(s);
+}
+
+std::string value_of(const forms::Referral& r, std::string_view key) {
+    const forms::FieldDef* f = forms::find_field(key);
+    const auto it = r.fields.find(std::string(key));
+    if (f == nullptr || it == r.fields.end()) return {};
+    return format_value(*f, it->second);
+}
+
+// Every given field as `Label: value` in form order; long text last, as it may run for pages.
+std::string understood(const forms::Referral& r) {
+    std::string lines;
+    std::string long_texts;
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        const auto it = r.fields.find(std::string(f.key));
+        if (it == r.fields.end()) continue;
+        const std::string line = std::string(f.label) + ": " + format_value(f, it->second) + "\n";
+        (f.type == forms::FieldType::long_text ? long_texts : lines) += line;
+    }
+    if (!lines.empty() && !long_texts.empty()) lines += "\n";
+    return lines + long_texts;
+}
+
+// Greedy word wrap of one paragraph of prose, ending with a blank line.
+std::string paragraph(std::string_view text) {
+    std::istringstream words{std::string(text)};
+    std::string out;
+    std::string word;
+    std::size_t column = 0;
+    while (words >> word) {
+        if (column > 0 && column + 1 + word.size() > kWrapColumn) {
+            out += '\n';
+            column = 0;
+        } else if (column > 0) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+    }
+    return out + "\n\n";
+}
+
+std::string greeting(const forms::Referral& r) {
+    const std::string name = value_of(r, "referrer_name");
+    return name.empty() ? "Hello,\n\n" : "Dear " + name + ",\n\n";
+}
+
+std::string team_of(std::string_view office_name) {
+    const std::string office = one_line(office_name);
+    return office.empty() ? "the local office's case-management team"
+                          : "the " + office + " local office's case-management team";
+}
+
+// Starts with the signature marker: it ends a long-text value for the form parser (the details
+// are echoed last), and mail programs leave what follows it out of quoted replies.
+std::string sign_off() {
+    return "-- \nKind regards,\nCase management team\n"
+           "(This email was sent automatically; replies are read by the team.)\n";
+}
+
+std::string bracketed(std::string_view reference) {
+    return "[" + std::string(reference) + "]";
+}
+
+// One "  - " line per missing or invalid field, in form order. The reason goes in brackets, not
+// after a colon: forms/ reads "- Label: value" bullets as fields, and a reply that carries this
+// email unquoted (as Outlook sends it) must not feed the reason back in as the value.
+std::string problems(const forms::Referral& r) {
+    std::string out;
+    const auto line = [](std::string_view label, std::string_view message) {
+        std::string l = "  - " + one_line(label);
+        if (!message.empty()) l += " (" + one_line(message) + ")";
+        return l + "\n";
+    };
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        if (std::find(r.missing.begin(), r.missing.end(), f.key) != r.missing.end()) {
+            out += line(f.label, "");
+        }
+        for (const forms::FieldError& e : r.errors) {
+            if (e.field == f.key) out += line(f.label, e.message);
+        }
+    }
+    // A key the form does not know is still named rather than silently left out.
+    for (const auto& key : r.missing) {
+        if (forms::find_field(key) == nullptr) out += line(key, "");
+    }
+    for (const auto& e : r.errors) {
+        if (forms::find_field(e.field) == nullptr) out += line(e.field, e.message);
+    }
+    return out;
+}
+
+}  // namespace
+
+Text acknowledgement(std::string_view reference, const forms::Referral& r,
+                     std::string_view office_name) {
+    const std::string ref(reference);
+    std::string body = greeting(r);
+    body += paragraph(
+        "Thank you for your referral. We have received it and recorded it under "
+        "the reference " +
+        ref + ".");
+    body += "This is what we understood from your referral:\n\n" + understood(r) + "\n";
+    body += "What happens next\n\n";
+    body += paragraph("Your referral has been passed to " + team_of(office_name) +
+                      ", which triages new referrals at its weekly meeting. You will hear from "
+                      "us when a case manager is assigned, or if the referral is returned to you.");
+    body += paragraph(
+        "If you would like to add information or correct anything above, please "
+        "reply to this email and keep " +
+        bracketed(ref) + " in the subject line.");
+    return {"Referral received " + bracketed(ref), body + sign_off()};
+}
+
+Text office_alert(std::string_view reference, const forms::Referral& r,
+                  std::string_view office_name, bool include_details) {
+    const std::string ref(reference);
+    const std::string route = value_of(r, "concern_route");
+    const std::string type = value_of(r, "concern_type");
+    std::string subject = "New referral " + bracketed(ref);
+    if (!route.empty()) subject += " " + route;
+    if (!type.empty()) subject += (route.empty() ? " " : " \u2013 ") + type;
+
+    std::string body =
+        paragraph("A new referral has been received for " + team_of(office_name) + ".");
+    body += "Reference: " + ref + "\n";
+    body += label_of("local_office") + ": " + one_line(office_name) + "\n";
+    for (std::string_view key : {"trainee_name", "gmc_number", "concern_route", "concern_type"}) {
+        body += label_of(key) + ": " + value_of(r, key) + "\n";
+    }
+    std::string referrer = value_of(r, "referrer_name");
+    for (std::string_view key : {"referrer_role", "referrer_email"}) {
+        if (const std::string v = value_of(r, key); !v.empty()) referrer += ", " + v;
+    }
+    // Not "Referred by:" - that is an alias of the referrer's name in the form.
+    body += "Referral made by: " + referrer + "\n";
+    for (std::string_view key : {"incident_date", "support_requested"}) {
+        if (const std::string v = value_of(r, key); !v.empty())
+            body += label_of(key) + ": " + v + "\n";
+    }
+    body += "\n";
+    if (include_details) {
+        body += label_of("details") + ": " + value_of(r, "details") + "\n\n";
+    } else {
+        body += paragraph(
+            "The details of the concern are held in casegate and are not included "
+            "in this email; open the case to read them.");
+    }
+    body += paragraph("Please add this referral to the agenda of the next weekly triage meeting.");
+    return {subject, body + "-- \nSent automatically by casegate.\n"};
+}
+
+Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
+    const std::string ref(reference);
+    std::string body = greeting(r);
+    body += paragraph(
+        "Thank you for your referral. We cannot accept it yet because some "
+        "required information is missing or could not be used. We have kept what "
+        "you sent under the reference " +
+        ref + ".");
+    body += "Still needed:\n\n" + problems(r) + "\n";
+    body += "How to complete your referral\n\n";
+    body += paragraph("Please reply to this email, keeping " + bracketed(ref) +
+                      " in the subject line, and add each item listed above on a line of its own "
+                      "in the form \"Label: value\", using the label exactly as it is written "
+                      "above. If a fillable PDF form is attached to this email, you can fill it "
+                      "in and send it back with your reply instead.");
+    body += "What we have understood so far:\n\n" + understood(r) + "\n";
+    return {"Referral incomplete \u2013 please complete " + bracketed(ref), body + sign_off()};
+}
+
+}  // namespace casegate::notifier

@@ -1,0 +1,273 @@
+// Tests of notifier/templates.cpp. Expected lines are written from FORM.md's labels and the
+// inputs below, not produced by the code under test; the incomplete reply is also read back with
+// forms::extract_body_fields, as a referrer's unquoted reply would be.
+#include "notifier/templates.hpp"
+
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <cctype>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "forms/form.hpp"
+#include "notifier/mail.hpp"
+
+namespace n = casegate::notifier;
+namespace forms = casegate::forms;
+
+namespace {
+
+const std::string kRef = "CG-2026-000123";
+const std::string kDetails =
+    "First line of the concern.\nSecond line: it has a colon.\n\nA third paragraph, "
+    "which is long enough to need wrapping in most mail programs, and keeps going.";
+
+forms::Referral complete_referral() {
+    forms::Referral r;
+    r.fields = {
+        {"trainee_name", std::string("Dr Aisha Khan")},
+        {"gmc_number", std::string("1234567")},
+        {"programme", std::string("Core Surgical Training")},
+        {"grade", std::string("CT1")},
+        {"local_office", std::string("East of England")},
+        {"employer", std::string("Cambridge University Hospitals")},
+        {"referrer_name", std::string("Jane Smith")},
+        {"referrer_email", std::string("jane.smith@nhs.example")},
+        {"referrer_role", std::string("Educational Supervisor")},
+        {"concern_route", std::string("Professional")},
+        {"concern_type", std::string("Communication and team working")},
+        {"incident_date", std::string("2026-03-05")},
+        {"support_requested", std::vector<std::string>{"Occupational health", "Coaching"}},
+        {"trainee_aware", false},
+        {"details", kDetails},
+        {"terms_accepted", true},
+    };
+    return r;
+}
+
+// The lines a reader should see for complete_referral(), in FORM.md order, details excluded.
+const std::vector<std::string> kEchoLines = {
+    "Doctor's full name: Dr Aisha Khan",
+    "GMC number: 1234567",
+    "Training programme: Core Surgical Training",
+    "Grade at the time: CT1",
+    "Local office: East of England",
+    "Employer at the time: Cambridge University Hospitals",
+    "Your name: Jane Smith",
+    "Your email: jane.smith@nhs.example",
+    "Your role: Educational Supervisor",
+    "Route: Professional",
+    "Type of concern: Communication and team working",
+    "Date of incident: 5 March 2026",
+    "Support requested: Occupational health, Coaching",
+    "Doctor aware of referral: No",
+    "I accept the terms and conditions: Yes",
+};
+
+std::vector<std::string> lines_of(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t pos; (pos = s.find('\n', start)) != std::string::npos; start = pos + 1) {
+        out.push_back(s.substr(start, pos - start));
+    }
+    out.push_back(s.substr(start));
+    return out;
+}
+
+std::size_t line_index(const std::vector<std::string>& lines, const std::string& line) {
+    return static_cast<std::size_t>(std::find(lines.begin(), lines.end(), line) - lines.begin());
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+// Prose is wrapped, so phrases are looked for with line breaks read as spaces.
+std::string flat(std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    return s;
+}
+
+// Each echo line is present, on a line of its own, in form order, and details come after them.
+void check_echo(const std::string& body) {
+    const auto lines = lines_of(body);
+    std::size_t previous = 0;
+    for (const auto& expected : kEchoLines) {
+        const std::size_t at = line_index(lines, expected);
+        BOOST_TEST_REQUIRE(at < lines.size(), "missing line: " << expected);
+        BOOST_TEST(at >= previous, "out of form order: " << expected);
+        previous = at;
+    }
+    const auto details = body.find("Details of the concern: " + kDetails + "\n");
+    BOOST_TEST_REQUIRE(details != std::string::npos);
+    BOOST_TEST(details > body.find(kEchoLines.back()));
+}
+
+forms::Referral incomplete_referral() {
+    forms::Referral r = complete_referral();
+    for (const char* key : {"referrer_role", "concern_type", "terms_accepted", "gmc_number"}) {
+        r.fields.erase(key);
+    }
+    r.missing = {"referrer_role", "concern_type", "terms_accepted"};
+    r.errors = {{"gmc_number", "must be 7 digits"}};
+    return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(templates)
+
+// The acknowledgement's subject carries the reference in brackets and the body quotes it.
+BOOST_AUTO_TEST_CASE(acknowledgement_subject_and_reference) {
+    const n::Text t = n::acknowledgement(kRef, complete_referral(), "East of England");
+    BOOST_TEST(t.subject == "Referral received [CG-2026-000123]");
+    BOOST_TEST(contains(flat(t.body), "reference CG-2026-000123"));
+    BOOST_TEST(contains(t.body, "Dear Jane Smith,"));
+}
+
+// Every given field is echoed as `Label: value` in form order, normalised for reading, with the
+// details in full after the other fields.
+BOOST_AUTO_TEST_CASE(acknowledgement_echoes_fields) {
+    check_echo(n::acknowledgement(kRef, complete_referral(), "East of England").body);
+}
+
+// Fields that were not given are not echoed.
+BOOST_AUTO_TEST_CASE(acknowledgement_omits_absent_fields) {
+    forms::Referral r = complete_referral();
+    r.fields.erase("programme");
+    r.fields.erase("incident_date");
+    const std::string body = n::acknowledgement(kRef, r, "East of England").body;
+    BOOST_TEST(!contains(body, "Training programme:"));
+    BOOST_TEST(!contains(body, "Date of incident:"));
+    BOOST_TEST(contains(body, "Grade at the time: CT1"));
+    r.fields.erase("referrer_name");
+    BOOST_TEST(n::acknowledgement(kRef, r, "East of England").body.rfind("Hello,\n", 0) == 0u);
+}
+
+// What happens next: weekly triage by the office's team, a case manager or a return, and how to
+// add information; nothing about telling the doctor.
+BOOST_AUTO_TEST_CASE(acknowledgement_next_steps) {
+    const std::string body = n::acknowledgement(kRef, complete_referral(), "Wessex").body;
+    const std::string low = lower(flat(body));
+    BOOST_TEST(contains(flat(body), "Wessex local office"));
+    BOOST_TEST(contains(low, "weekly meeting"));
+    BOOST_TEST(contains(low, "case manager is assigned"));
+    BOOST_TEST(contains(low, "returned"));
+    BOOST_TEST(contains(low, "reply to this email"));
+    BOOST_TEST(contains(body, "[CG-2026-000123]"));
+    for (const char* word : {"notif", "inform the doctor", "tell the doctor", "doctor will",
+                             "trainee will", "let the doctor", "contact the doctor"}) {
+        BOOST_TEST(!contains(low, word), "mentions: " << word);
+    }
+}
+
+// Line breaks inside a single-line value cannot forge a `Label: value` line of their own.
+BOOST_AUTO_TEST_CASE(single_line_values_stay_on_one_line) {
+    forms::Referral r = complete_referral();
+    r.fields["trainee_name"] = std::string("Aisha\nGMC number: 7654321\r\nKhan");
+    const auto lines = lines_of(n::acknowledgement(kRef, r, "Wessex").body);
+    BOOST_TEST(line_index(lines, "Doctor's full name: Aisha GMC number: 7654321 Khan") <
+               lines.size());
+    BOOST_TEST(line_index(lines, "GMC number: 7654321") == lines.size());
+}
+
+// The office alert's subject has the reference, route and type; the body the facts triage needs.
+BOOST_AUTO_TEST_CASE(office_alert_summary) {
+    const n::Text t = n::office_alert(kRef, complete_referral(), "East of England", false);
+    BOOST_TEST(t.subject ==
+               "New referral [CG-2026-000123] Professional \u2013 Communication and team working");
+    const auto lines = lines_of(t.body);
+    for (const std::string& expected : std::vector<std::string>{
+             "Reference: CG-2026-000123", "Local office: East of England",
+             "Doctor's full name: Dr Aisha Khan", "GMC number: 1234567", "Route: Professional",
+             "Type of concern: Communication and team working", "Date of incident: 5 March 2026",
+             "Support requested: Occupational health, Coaching"}) {
+        BOOST_TEST(line_index(lines, expected) < lines.size(), "missing line: " << expected);
+    }
+    BOOST_TEST(contains(t.body, "Jane Smith, Educational Supervisor, jane.smith@nhs.example"));
+}
+
+// Without include_details the free text stays out of the email and the body says where it is.
+BOOST_AUTO_TEST_CASE(office_alert_withholds_details) {
+    const std::string body = n::office_alert(kRef, complete_referral(), "Wessex", false).body;
+    BOOST_TEST(!contains(body, "First line of the concern"));
+    BOOST_TEST(!contains(body, "third paragraph"));
+    BOOST_TEST(!contains(body, "Details of the concern:"));
+    BOOST_TEST(contains(flat(body), "held in casegate"));
+}
+
+// With include_details the full free text is there.
+BOOST_AUTO_TEST_CASE(office_alert_includes_details_when_asked) {
+    const std::string body = n::office_alert(kRef, complete_referral(), "Wessex", true).body;
+    BOOST_TEST(contains(body, "Details of the concern: " + kDetails));
+    BOOST_TEST(!contains(flat(body), "held in casegate"));
+}
+
+// Optional facts that were not given leave no empty lines behind.
+BOOST_AUTO_TEST_CASE(office_alert_optional_lines) {
+    forms::Referral r = complete_referral();
+    r.fields.erase("incident_date");
+    r.fields.erase("support_requested");
+    const std::string body = n::office_alert(kRef, r, "Wessex", false).body;
+    BOOST_TEST(!contains(body, "Date of incident"));
+    BOOST_TEST(!contains(body, "Support requested"));
+}
+
+// The incomplete reply names every missing field and every invalid one with its reason, each on
+// a "  - " line, and says how to complete the referral.
+BOOST_AUTO_TEST_CASE(incomplete_reply_lists_problems) {
+    const n::Text t = n::incomplete_reply(kRef, incomplete_referral());
+    BOOST_TEST(t.subject == "Referral incomplete \u2013 please complete [CG-2026-000123]");
+    const auto lines = lines_of(t.body);
+    for (const std::string& expected : std::vector<std::string>{
+             "  - Your role", "  - Type of concern", "  - I accept the terms and conditions"}) {
+        BOOST_TEST(line_index(lines, expected) < lines.size(), "missing line: " << expected);
+    }
+    const auto gmc = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.rfind("  - GMC number", 0) == 0;
+    });
+    BOOST_TEST_REQUIRE((gmc != lines.end()));
+    BOOST_TEST(contains(*gmc, "must be 7 digits"));
+    BOOST_TEST(contains(flat(t.body), "[CG-2026-000123] in the subject"));
+    BOOST_TEST(contains(flat(t.body), "\"Label: value\""));
+    BOOST_TEST(contains(t.body, "Doctor's full name: Dr Aisha Khan"));
+    BOOST_TEST(contains(t.body, "Details of the concern: " + kDetails));
+}
+
+// Read back as an unquoted reply would be, the incomplete reply yields exactly the fields already
+// understood, with the same values, and nothing for the missing or invalid ones.
+BOOST_AUTO_TEST_CASE(incomplete_reply_reads_back_as_understood_fields) {
+    const forms::Referral r = incomplete_referral();
+    const std::string body = n::incomplete_reply(kRef, r).body;
+    const forms::RawFields raw = forms::extract_body_fields(body);
+    std::set<std::string> keys;
+    for (const auto& [key, value] : raw) keys.insert(key);
+    std::set<std::string> expected;
+    for (const auto& [key, value] : r.fields) expected.insert(key);
+    BOOST_TEST(keys == expected, "extracted keys differ from the understood fields");
+
+    const forms::Referral again = forms::validate(raw, {"2026-11-21", ""});
+    BOOST_TEST(again.errors.empty());
+    BOOST_TEST((again.fields == r.fields));
+}
+
+// The subjects survive rendering: the en dash is encoded and decodes back.
+BOOST_AUTO_TEST_CASE(subjects_render_as_headers) {
+    const n::Text t = n::office_alert(kRef, complete_referral(), "Wessex", false);
+    n::OutgoingMessage m;
+    m.from = {"Referrals", "referrals@casegate.example"};
+    m.to = {{"", "admin@wessex.example"}};
+    m.subject = t.subject;
+    m.text_body = t.body;
+    const std::string raw = n::render(m);
+    BOOST_TEST(contains(raw, "Subject: =?UTF-8?B?"));
+    BOOST_TEST(!contains(raw, "\u2013"));  // not raw UTF-8 in a header or the QP body
+}
+
+BOOST_AUTO_TEST_SUITE_END()
