@@ -174,7 +174,7 @@ BOOST_FIXTURE_TEST_CASE(crash_between_store_and_move_gives_exactly_one_case, Fre
 BOOST_FIXTURE_TEST_CASE(kill_9_during_backlog_loses_and_duplicates_nothing, Fresh) {
     TestDb db;
     TestConfig cfg(db);
-    const int n = 40;
+    const int n = 120;  // more than one listing window of 100
     for (int i = 0; i < n; ++i) deliver("referrals", referral(100 + i));
     for (int round = 0; round < 3; ++round) {
         Process p({casegate_binary(), "run", "--config", cfg.path()});
