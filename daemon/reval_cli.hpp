@@ -14,7 +14,6 @@ namespace casegate::daemon {
 /// doctor per line on `out`, sorted by key. Returns 0 on success and 2 on a usage error, an
 /// unreadable file or a bad line (the message on `err` names the file and line). Never throws
 /// for bad input.
-int reval_classify_main(const std::vector<std::string>& args, std::ostream& out,
-                        std::ostream& err);
+int reval_classify_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace casegate::daemon
