@@ -32,6 +32,8 @@ std::string quote_mailbox(const std::string& name) {
 }
 
 class ImapSource : public Source {
+    static constexpr std::size_t kMoveBatch = 50;
+
 public:
     ImapSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l), session_(options(m)) {}
 
@@ -50,15 +52,25 @@ public:
         for (const auto& [uid, size] : sizes) keys.push_back(key(uidvalidity, uid));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
 
+        // Moves go in batches, each after all of its messages are committed: one round trip
+        // per batch instead of one per message.
+        std::vector<std::int64_t> to_move;
+        const auto flush = [&] {
+            if (to_move.empty()) return;
+            move(to_move);
+            stats.acknowledged += static_cast<int>(to_move.size());
+            to_move.clear();
+        };
         for (const auto& [uid, size] : sizes) {
             if (stop) break;
             if (!stored.count(key(uidvalidity, uid))) {
                 store(db, uidvalidity, uid, size, stats);
                 maybe_exit_after_store();
             }
-            move(uid);
-            ++stats.acknowledged;
+            to_move.push_back(uid);
+            if (to_move.size() >= kMoveBatch) flush();
         }
+        flush();
         return stats;
     }
 
@@ -170,9 +182,10 @@ private:
         });
     }
 
-    void move(std::int64_t uid) {
+    void move(const std::vector<std::int64_t>& uids) {
         const std::string dest = quote_mailbox(cfg_.processed_folder);
-        const std::string id = std::to_string(uid);
+        std::string id;
+        for (std::int64_t uid : uids) id += (id.empty() ? "" : ",") + std::to_string(uid);
         net::Outcome o = session_.imap_command(folder_path(), "UID MOVE " + id + " " + dest);
         if (o.ok) return;
         // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just that UID.
