@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 #include <regex>
 
@@ -14,6 +15,13 @@
 using namespace casegate::e2e;
 
 namespace {
+
+std::string source_file_abs(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
 std::string sample(const std::string& name) { return source_file("examples/demo/" + name); }
 
@@ -248,6 +256,52 @@ BOOST_FIXTURE_TEST_CASE(maildir_source_moves_to_cur_after_storing, Fresh) {
     BOOST_TEST(std::filesystem::exists(md + "/cur/1700000000.M1P1.test:2,S"));
     BOOST_TEST(!std::filesystem::exists(md + "/new/1700000000.M1P1.test"));
     std::filesystem::remove_all(md);
+}
+
+// A UIDVALIDITY change renumbers every message; one stored before the change (but not yet
+// moved) is fetched again under its new UID and recognised as the same message: one case.
+BOOST_FIXTURE_TEST_CASE(uidvalidity_change_does_not_duplicate, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", referral(7));
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {{"CASEGATE_TEST_EXIT_AFTER_STORE", "1"}}), 137);
+    const auto before = db.db().exec("SELECT uidvalidity FROM inbound_items").int64(0, 0);
+    // Dovecot gives the folder a new UIDVALIDITY when its UID list and indexes are lost.
+    const std::string maildir = Services::get().var + "/mail/referrals/Maildir";
+    BOOST_REQUIRE_EQUAL(shell("rm -f '" + maildir + "'/dovecot-uidlist '" + maildir + "'/dovecot.index*"), 0);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(DISTINCT uidvalidity) FROM inbound_items") == 2);
+    BOOST_TEST(db.db().exec("SELECT max(uidvalidity) FROM inbound_items").int64(0, 0) != before);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'duplicate'") == 1);
+    BOOST_TEST(imap_count("referrals", "INBOX") == 0);
+    BOOST_TEST(sent_messages().size() == 2u);
+}
+
+// SIGHUP with a broken configuration keeps the running one (the daemon goes on working);
+// SIGHUP with a good one is taken.
+BOOST_FIXTURE_TEST_CASE(sighup_keeps_running_config_when_new_one_is_bad, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    const std::string good = source_file_abs(cfg.path());
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()});
+    BOOST_REQUIRE(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM inbound_items") == 0; },
+                             std::chrono::seconds(20)));
+    std::ofstream(cfg.path()) << good << "\nnot_a_key = 1\n";
+    daemon.signal(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    deliver("referrals", referral(8));
+    BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 1; },
+                          std::chrono::seconds(20)));
+    std::ofstream(cfg.path()) << good;
+    daemon.signal(SIGHUP);
+    deliver("referrals", referral(9));
+    BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 2; },
+                          std::chrono::seconds(20)));
+    daemon.signal(SIGTERM);
+    const int st = daemon.wait(std::chrono::seconds(10));
+    BOOST_REQUIRE(st != -1);
+    BOOST_TEST(WEXITSTATUS(st) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
