@@ -35,11 +35,16 @@ class ImapSource : public Source {
     static constexpr std::size_t kMoveBatch = 50;
 
 public:
-    ImapSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l), session_(options(m)) {}
+    ImapSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l) {}
 
     const std::string& name() const override { return cfg_.name; }
 
     PollStats poll(storage::Db& db, const std::atomic<bool>& stop) override {
+        // A fresh connection per poll: a session kept open between polls has a stale view of
+        // the folder (new messages are announced to it only after a command) and servers drop
+        // idle connections anyway. One login per poll interval costs nothing.
+        net::Session session(options(cfg_));
+        session_ = &session;
         PollStats stats;
         const auto [uidvalidity, messages] = read_status();
         if (last_uidvalidity_ != 0 && uidvalidity != last_uidvalidity_) {
@@ -101,7 +106,7 @@ private:
     // UIDVALIDITY and the number of messages, without selecting the folder.
     std::pair<std::int64_t, std::int64_t> read_status() {
         const net::Outcome o =
-            session_.imap_command("/", "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY MESSAGES)");
+            session_->imap_command("/", "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY MESSAGES)");
         check(o, "STATUS");
         static const std::regex validity_re("UIDVALIDITY ([0-9]+)");
         static const std::regex messages_re("MESSAGES ([0-9]+)");
@@ -122,7 +127,7 @@ private:
         std::map<std::int64_t, std::int64_t> out;
         for (std::int64_t lo = 1; lo <= messages; lo += kWindow) {
             const std::int64_t hi = std::min(messages, lo + kWindow - 1);
-            parse_sizes(session_.imap_command(
+            parse_sizes(session_->imap_command(
                             folder_path(), "FETCH " + std::to_string(lo) + ":" + std::to_string(hi) +
                                                " (UID RFC822.SIZE)"),
                         out);
@@ -158,7 +163,7 @@ private:
                                 "/;UID=" + std::to_string(uid);
         if (static_cast<std::size_t>(size) > limits_.max_message_bytes) {
             // Keep the header with the reason; the whole message stays on the server.
-            net::Outcome h = session_.imap_fetch(url + "/;SECTION=HEADER", limits_.max_header_bytes);
+            net::Outcome h = session_->imap_fetch(url + "/;SECTION=HEADER", limits_.max_header_bytes);
             item.raw = std::move(h.body);
             item.truncated = true;
             item.quarantine_reason = "message size " + std::to_string(size) +
@@ -167,7 +172,7 @@ private:
                                      " (whole message kept in IMAP folder " + cfg_.processed_folder + ")";
             ++stats.oversized;
         } else {
-            net::Outcome o = session_.imap_fetch(url, limits_.max_message_bytes + 1);
+            net::Outcome o = session_->imap_fetch(url, limits_.max_message_bytes + 1);
             check(o, "FETCH");
             item.raw = std::move(o.body);
             item.size = static_cast<std::int64_t>(item.raw.size());
@@ -186,18 +191,18 @@ private:
         const std::string dest = quote_mailbox(cfg_.processed_folder);
         std::string id;
         for (std::int64_t uid : uids) id += (id.empty() ? "" : ",") + std::to_string(uid);
-        net::Outcome o = session_.imap_command(folder_path(), "UID MOVE " + id + " " + dest);
+        net::Outcome o = session_->imap_command(folder_path(), "UID MOVE " + id + " " + dest);
         if (o.ok) return;
         // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just that UID.
-        check(session_.imap_command(folder_path(), "UID COPY " + id + " " + dest), "UID COPY");
-        check(session_.imap_command(folder_path(), "UID STORE " + id + " +FLAGS.SILENT (\\Deleted)"),
+        check(session_->imap_command(folder_path(), "UID COPY " + id + " " + dest), "UID COPY");
+        check(session_->imap_command(folder_path(), "UID STORE " + id + " +FLAGS.SILENT (\\Deleted)"),
               "UID STORE");
-        check(session_.imap_command(folder_path(), "UID EXPUNGE " + id), "UID EXPUNGE");
+        check(session_->imap_command(folder_path(), "UID EXPUNGE " + id), "UID EXPUNGE");
     }
 
     MailboxConfig cfg_;
     Limits limits_;
-    net::Session session_;
+    net::Session* session_ = nullptr;  // valid during poll()
     std::int64_t last_uidvalidity_ = 0;
 };
 
