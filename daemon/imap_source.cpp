@@ -15,6 +15,7 @@
 
 #include "daemon/log.hpp"
 #include "daemon/sources.hpp"
+#include "daemon/watchdog.hpp"
 #include "net/curl.hpp"
 #include "storage/inbound.hpp"
 
@@ -68,6 +69,7 @@ public:
         };
         for (const auto& [uid, size] : sizes) {
             if (stop) break;
+            watchdog_ping();
             if (!stored.count(key(uidvalidity, uid))) {
                 store(db, uidvalidity, uid, size, stats);
                 maybe_exit_after_store();

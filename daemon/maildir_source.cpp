@@ -16,6 +16,7 @@
 
 #include "daemon/log.hpp"
 #include "daemon/sources.hpp"
+#include "daemon/watchdog.hpp"
 #include "storage/inbound.hpp"
 
 namespace casegate::daemon {
@@ -36,6 +37,7 @@ public:
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
         for (const auto& n : names) {
             if (stop) break;
+            watchdog_ping();
             if (!stored.count(key_of(n))) {
                 if (!store(db, n, stats)) continue;
                 maybe_exit_after_store();

@@ -9,6 +9,7 @@
 #include "daemon/item_codec.hpp"
 #include "daemon/log.hpp"
 #include "daemon/parse_worker.hpp"
+#include "daemon/watchdog.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
@@ -77,6 +78,7 @@ ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
         if (ids.empty()) break;
         for (std::int64_t id : ids) {
             if (stop) break;
+            watchdog_ping();
             try {
                 process(id, stats);
             } catch (const storage::DbError&) {

@@ -13,6 +13,7 @@
 #include "daemon/log.hpp"
 #include "daemon/pipeline.hpp"
 #include "daemon/sources.hpp"
+#include "daemon/watchdog.hpp"
 #include "net/curl.hpp"
 #include "notifier/outbox_worker.hpp"
 #include "storage/migrations.hpp"
@@ -57,13 +58,11 @@ public:
             logger("daemon")->info("finished once");
             return 0;
         }
-        std::uint64_t watchdog_usec = 0;
-        const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
         while (!g_stop) {
             if (g_reload.exchange(false)) reload();
             cycle(false);
-            if (watchdog) sd_notify(0, "WATCHDOG=1");
-            sleep_a_little(watchdog ? std::chrono::microseconds(watchdog_usec / 2) : std::chrono::seconds(1));
+            watchdog_ping();
+            sleep_a_little(std::chrono::seconds(1));
         }
         sd_notify(0, "STOPPING=1\nSTATUS=stopping");
         logger("daemon")->info("stopped");
@@ -164,6 +163,7 @@ private:
         const auto until = Clock::now() + total;
         while (!g_stop && !g_reload && Clock::now() < until) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            watchdog_ping();
         }
     }
 
@@ -189,6 +189,7 @@ int run_daemon(const std::string& config_path, bool once) {
     }
     init_logging(cfg.log_level);
     install_signals();
+    watchdog_init();
     Daemon d(std::move(cfg), config_path);
     return d.run(once);
 }

@@ -1,8 +1,13 @@
 // End-to-end: the real casegate binary, real Dovecot, real PostgreSQL, real SMTP receiver.
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -302,6 +307,47 @@ BOOST_FIXTURE_TEST_CASE(sighup_keeps_running_config_when_new_one_is_bad, Fresh) 
     const int st = daemon.wait(std::chrono::seconds(10));
     BOOST_REQUIRE(st != -1);
     BOOST_TEST(WEXITSTATUS(st) == 0);
+}
+
+// Under systemd (Type=notify) the daemon says READY=1 once it is connected and migrated, pings
+// the watchdog at half of WatchdogSec, and says STOPPING=1 on SIGTERM.
+BOOST_FIXTURE_TEST_CASE(sd_notify_ready_watchdog_stopping, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    const std::string sock = cfg.dir() + "/notify.sock";
+    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    BOOST_REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock.c_str());
+    BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()},
+                   {{"NOTIFY_SOCKET", sock}, {"WATCHDOG_USEC", "400000"}});
+    std::string seen;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    bool stopping_asked = false;
+    while (std::chrono::steady_clock::now() < until && seen.find("STOPPING=1") == std::string::npos) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 200) == 1) {
+            char buf[512];
+            const ssize_t n = recv(fd, buf, sizeof buf, 0);
+            if (n > 0) seen.append(buf, static_cast<std::size_t>(n)).append("\n");
+        }
+        const auto watchdogs = [&] {
+            std::size_t c = 0;
+            for (std::size_t at = seen.find("WATCHDOG=1"); at != std::string::npos; at = seen.find("WATCHDOG=1", at + 1)) ++c;
+            return c;
+        };
+        if (!stopping_asked && seen.find("READY=1") != std::string::npos && watchdogs() >= 2) {
+            daemon.signal(SIGTERM);
+            stopping_asked = true;
+        }
+    }
+    close(fd);
+    BOOST_TEST(seen.find("READY=1") != std::string::npos, seen);
+    BOOST_TEST(seen.find("WATCHDOG=1") != std::string::npos, seen);
+    BOOST_TEST(seen.find("STOPPING=1") != std::string::npos, seen);
+    BOOST_TEST(daemon.wait(std::chrono::seconds(10)) != -1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
