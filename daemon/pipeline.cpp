@@ -87,7 +87,8 @@ ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
                 // One bad item never stops the others: count an attempt with the reason.
                 logger("pipeline")->error("item failed id={} error={}", id, e.what());
                 storage::with_retry(db_, [&] {
-                    if (storage::record_failed_attempt(db_, id, std::string("processing error: ") + e.what(),
+                    if (storage::record_failed_attempt(db_, id,
+                                                       std::string("processing error: ") + e.what(),
                                                        cfg_.limits.max_attempts)) {
                         ++stats.quarantined;
                     } else {
@@ -101,10 +102,17 @@ ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
 }
 
 class ItemProcessor {
-public:
+  public:
     ItemProcessor(const Config& cfg, storage::Db& db, std::int64_t id, const std::string& sha,
                   const std::string& source_kind, const ParsedItem& p, ProcessStats& stats)
-        : cfg_(cfg), db_(db), id_(id), sha_(sha), source_kind_(source_kind), p_(p), e_(p.evaluation), stats_(stats) {}
+        : cfg_(cfg),
+          db_(db),
+          id_(id),
+          sha_(sha),
+          source_kind_(source_kind),
+          p_(p),
+          e_(p.evaluation),
+          stats_(stats) {}
 
     void run() {
         if (storage::lock_inbound_state(db_, id_) != "received") return;
@@ -114,9 +122,10 @@ public:
             return;
         }
         if (auto dup = storage::find_duplicate(db_, id_, sha_, e_.message_id, e_.from_address)) {
-            storage::finish_inbound(db_, id_, "duplicate", std::string(forms::to_string(e_.verdict)),
-                                    "duplicate of inbound item " + std::to_string(*dup), e_.message_id,
-                                    e_.from_address, *dup);
+            storage::finish_inbound(db_, id_, "duplicate",
+                                    std::string(forms::to_string(e_.verdict)),
+                                    "duplicate of inbound item " + std::to_string(*dup),
+                                    e_.message_id, e_.from_address, *dup);
             ++stats_.duplicates;
             return;
         }
@@ -125,13 +134,19 @@ public:
             return;
         }
         switch (e_.verdict) {
-            case forms::Verdict::complete: create_case(); break;
-            case forms::Verdict::incomplete: keep_incomplete(); break;
-            default: set_aside(e_.reason); break;
+            case forms::Verdict::complete:
+                create_case();
+                break;
+            case forms::Verdict::incomplete:
+                keep_incomplete();
+                break;
+            default:
+                set_aside(e_.reason);
+                break;
         }
     }
 
-private:
+  private:
     void finish(const std::string& state, const std::string& verdict, const std::string& reason) {
         storage::finish_inbound(db_, id_, state, verdict, reason, e_.message_id, e_.from_address);
     }
@@ -139,7 +154,8 @@ private:
     void set_aside(const std::string& reason) {
         finish("set_aside", std::string(forms::to_string(e_.verdict)), reason);
         ++stats_.set_aside;
-        logger("pipeline")->info("item set aside id={} verdict={}", id_, forms::to_string(e_.verdict));
+        logger("pipeline")
+            ->info("item set aside id={} verdict={}", id_, forms::to_string(e_.verdict));
     }
 
     // The address an answer may go to: the email's sender, if it is usable.
@@ -148,17 +164,15 @@ private:
         return notifier::is_safe_address(e_.from_address) ? e_.from_address : std::string();
     }
 
-    std::vector<std::string> thread_references() const {
-        std::vector<std::string> refs = e_.references;
-        if (!e_.message_id.empty()) refs.push_back(e_.message_id);
-        return refs;
+    // An answer to the sender sits in the sender's thread; the office alert starts its own.
+    void thread_as_reply(notifier::Notification& n) const {
+        n.in_reply_to = e_.message_id;
+        n.references = e_.references;
+        if (!e_.message_id.empty()) n.references.push_back(e_.message_id);
     }
 
-    void enqueue(notifier::Notification n) {
+    void enqueue(const notifier::Notification& n) {
         if (n.to.empty()) return;
-        n.references = thread_references();
-        n.in_reply_to = n.kind == "office_alert" ? std::string() : e_.message_id;
-        if (n.kind == "office_alert") n.references.clear();
         const notifier::Identity from{cfg_.smtp.from, cfg_.smtp.from_name};
         storage::enqueue(db_, notifier::compose(from, n));
     }
@@ -198,8 +212,9 @@ private:
         const std::int64_t sub = insert_submission(reference, "complete");
         const std::int64_t case_id = storage::insert_case(db_, case_row(r, reference, office));
         storage::link_submission_to_case(db_, sub, case_id);
-        storage::add_case_action(db_, case_id, "created", "casegate", id_,
-                                 R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
+        storage::add_case_action(
+            db_, case_id, "created", "casegate", id_,
+            R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
         storage::audit(db_, "casegate", "case.created", case_id, sub);
         store_documents(case_id, sub);
 
@@ -209,6 +224,7 @@ private:
         if (const std::string to = reply_address(); !to.empty()) ack.to = {to};
         ack.auto_submitted = "auto-replied";
         ack.case_id = case_id;
+        thread_as_reply(ack);
         enqueue(ack);
 
         const OfficeConfig* oc = cfg_.office(office);
@@ -222,8 +238,9 @@ private:
 
         finish("processed", "complete", "");
         ++stats_.cases;
-        logger("pipeline")->info("case created ref={} item={} office={} gmc={}", reference, id_, office,
-                                 r.text("gmc_number"));
+        logger("pipeline")
+            ->info("case created ref={} item={} office={} gmc={}", reference, id_, office,
+                   r.text("gmc_number"));
     }
 
     void keep_incomplete() {
@@ -237,11 +254,13 @@ private:
         if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
         reply.auto_submitted = "auto-replied";
         reply.submission_id = sub;
+        thread_as_reply(reply);
         enqueue(reply);
         finish("processed", "incomplete", "");
         ++stats_.incomplete;
-        logger("pipeline")->info("submission incomplete ref={} item={} missing={} errors={}", reference, id_,
-                                 e_.referral.missing.size(), e_.referral.errors.size());
+        logger("pipeline")
+            ->info("submission incomplete ref={} item={} missing={} errors={}", reference, id_,
+                   e_.referral.missing.size(), e_.referral.errors.size());
     }
 
     const Config& cfg_;
