@@ -35,7 +35,7 @@ std::string quote_mailbox(const std::string& name) {
 class ImapSource : public Source {
     static constexpr std::size_t kMoveBatch = 50;
 
-public:
+  public:
     ImapSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l) {}
 
     const std::string& name() const override { return cfg_.name; }
@@ -45,15 +45,14 @@ public:
         // the folder (new messages are announced to it only after a command) and servers drop
         // idle connections anyway. One login per poll interval costs nothing.
         net::Session session(options(cfg_));
-        session_ = &session;
         PollStats stats;
-        const auto [uidvalidity, messages] = read_status();
+        const auto [uidvalidity, messages] = read_status(session);
         if (last_uidvalidity_ != 0 && uidvalidity != last_uidvalidity_) {
             logger("imap")->warn("uidvalidity changed mailbox={} old={} new={}", cfg_.name,
                                  last_uidvalidity_, uidvalidity);
         }
         last_uidvalidity_ = uidvalidity;
-        const std::map<std::int64_t, std::int64_t> sizes = list_messages(messages);
+        const std::map<std::int64_t, std::int64_t> sizes = list_messages(session, messages);
         std::vector<std::string> keys;
         for (const auto& [uid, size] : sizes) keys.push_back(key(uidvalidity, uid));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
@@ -63,7 +62,7 @@ public:
         std::vector<std::int64_t> to_move;
         const auto flush = [&] {
             if (to_move.empty()) return;
-            move(to_move);
+            move(session, to_move);
             stats.acknowledged += static_cast<int>(to_move.size());
             to_move.clear();
         };
@@ -71,7 +70,7 @@ public:
             if (stop) break;
             watchdog_ping();
             if (!stored.count(key(uidvalidity, uid))) {
-                store(db, uidvalidity, uid, size, stats);
+                store(session, db, uidvalidity, uid, size, stats);
                 maybe_exit_after_store();
             }
             to_move.push_back(uid);
@@ -81,7 +80,7 @@ public:
         return stats;
     }
 
-private:
+  private:
     static net::Options options(const MailboxConfig& m) {
         net::Options o;
         o.url = m.url;
@@ -100,20 +99,22 @@ private:
 
     void check(const net::Outcome& o, const char* what) const {
         if (!o.ok) {
-            throw std::runtime_error(std::string("IMAP ") + what + " failed on mailbox " + cfg_.name +
-                                     ": " + o.error + " (curl " + std::to_string(o.curl_code) + ")");
+            throw std::runtime_error(std::string("IMAP ") + what + " failed on mailbox " +
+                                     cfg_.name + ": " + o.error + " (curl " +
+                                     std::to_string(o.curl_code) + ")");
         }
     }
 
     // UIDVALIDITY and the number of messages, without selecting the folder.
-    std::pair<std::int64_t, std::int64_t> read_status() {
-        const net::Outcome o =
-            session_->imap_command("/", "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY MESSAGES)");
+    std::pair<std::int64_t, std::int64_t> read_status(net::Session& session) {
+        const net::Outcome o = session.imap_command(
+            "/", "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY MESSAGES)");
         check(o, "STATUS");
         static const std::regex validity_re("UIDVALIDITY ([0-9]+)");
         static const std::regex messages_re("MESSAGES ([0-9]+)");
         std::smatch v, m;
-        if (!std::regex_search(o.body, v, validity_re) || !std::regex_search(o.body, m, messages_re)) {
+        if (!std::regex_search(o.body, v, validity_re) ||
+            !std::regex_search(o.body, m, messages_re)) {
             throw std::runtime_error("IMAP STATUS gave no UIDVALIDITY or MESSAGES");
         }
         return {std::stoll(v[1]), std::stoll(m[1])};
@@ -124,15 +125,16 @@ private:
     // more than once (it grows with the square of the line count), so a FETCH of 500 messages
     // already fails with curl error 56; 100 stays far below. Nothing is moved while listing,
     // so the sequence numbers stay put.
-    std::map<std::int64_t, std::int64_t> list_messages(std::int64_t messages) {
+    std::map<std::int64_t, std::int64_t> list_messages(net::Session& session,
+                                                       std::int64_t messages) {
         constexpr std::int64_t kWindow = 100;
         std::map<std::int64_t, std::int64_t> out;
         for (std::int64_t lo = 1; lo <= messages; lo += kWindow) {
             const std::int64_t hi = std::min(messages, lo + kWindow - 1);
-            parse_sizes(session_->imap_command(
-                            folder_path(), "FETCH " + std::to_string(lo) + ":" + std::to_string(hi) +
-                                               " (UID RFC822.SIZE)"),
-                        out);
+            parse_sizes(
+                session.imap_command(folder_path(), "FETCH " + std::to_string(lo) + ":" +
+                                                        std::to_string(hi) + " (UID RFC822.SIZE)"),
+                out);
         }
         return out;
     }
@@ -152,8 +154,8 @@ private:
         }
     }
 
-    void store(storage::Db& db, std::int64_t uidvalidity, std::int64_t uid, std::int64_t size,
-               PollStats& stats) {
+    void store(net::Session& session, storage::Db& db, std::int64_t uidvalidity, std::int64_t uid,
+               std::int64_t size, PollStats& stats) {
         storage::NewInboundItem item;
         item.source = cfg_.name;
         item.source_kind = "imap";
@@ -165,16 +167,16 @@ private:
                                 "/;UID=" + std::to_string(uid);
         if (static_cast<std::size_t>(size) > limits_.max_message_bytes) {
             // Keep the header with the reason; the whole message stays on the server.
-            net::Outcome h = session_->imap_fetch(url + "/;SECTION=HEADER", limits_.max_header_bytes);
+            net::Outcome h = session.imap_fetch(url + "/;SECTION=HEADER", limits_.max_header_bytes);
             item.raw = std::move(h.body);
             item.truncated = true;
-            item.quarantine_reason = "message size " + std::to_string(size) +
-                                     " exceeds limit max_message_bytes=" +
-                                     std::to_string(limits_.max_message_bytes) +
-                                     " (whole message kept in IMAP folder " + cfg_.processed_folder + ")";
+            item.quarantine_reason =
+                "message size " + std::to_string(size) +
+                " exceeds limit max_message_bytes=" + std::to_string(limits_.max_message_bytes) +
+                " (whole message kept in IMAP folder " + cfg_.processed_folder + ")";
             ++stats.oversized;
         } else {
-            net::Outcome o = session_->imap_fetch(url, limits_.max_message_bytes + 1);
+            net::Outcome o = session.imap_fetch(url, limits_.max_message_bytes + 1);
             check(o, "FETCH");
             item.raw = std::move(o.body);
             item.size = static_cast<std::int64_t>(item.raw.size());
@@ -189,22 +191,21 @@ private:
         });
     }
 
-    void move(const std::vector<std::int64_t>& uids) {
+    void move(net::Session& session, const std::vector<std::int64_t>& uids) {
         const std::string dest = quote_mailbox(cfg_.processed_folder);
         std::string id;
         for (std::int64_t uid : uids) id += (id.empty() ? "" : ",") + std::to_string(uid);
-        net::Outcome o = session_->imap_command(folder_path(), "UID MOVE " + id + " " + dest);
+        net::Outcome o = session.imap_command(folder_path(), "UID MOVE " + id + " " + dest);
         if (o.ok) return;
         // Servers without MOVE (RFC 6851): copy, flag deleted, expunge just that UID.
-        check(session_->imap_command(folder_path(), "UID COPY " + id + " " + dest), "UID COPY");
-        check(session_->imap_command(folder_path(), "UID STORE " + id + " +FLAGS.SILENT (\\Deleted)"),
+        check(session.imap_command(folder_path(), "UID COPY " + id + " " + dest), "UID COPY");
+        check(session.imap_command(folder_path(), "UID STORE " + id + " +FLAGS.SILENT (\\Deleted)"),
               "UID STORE");
-        check(session_->imap_command(folder_path(), "UID EXPUNGE " + id), "UID EXPUNGE");
+        check(session.imap_command(folder_path(), "UID EXPUNGE " + id), "UID EXPUNGE");
     }
 
     MailboxConfig cfg_;
     Limits limits_;
-    net::Session* session_ = nullptr;  // valid during poll()
     std::int64_t last_uidvalidity_ = 0;
 };
 
