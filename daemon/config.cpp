@@ -4,11 +4,11 @@
 #include "daemon/config.hpp"
 
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
 
+#include "daemon/read_file.hpp"
 #include "forms/form.hpp"
 
 namespace casegate::daemon {
@@ -22,7 +22,7 @@ namespace {
 // One TOML table being read: every key taken is remembered so that the rest can be reported
 // as unknown.
 class Section {
-public:
+  public:
     Section(const toml::value& v, std::string path) : v_(v), path_(std::move(path)) {
         if (!v_.is_table()) fail(path_, "must be a table");
     }
@@ -85,7 +85,7 @@ public:
         }
     }
 
-private:
+  private:
     const toml::value& v_;
     std::string path_;
     std::set<std::string> seen_;
@@ -96,14 +96,13 @@ std::string read_secret(const std::string& where, const std::string& key) {
     std::string path = where;
     const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
     if (where.find('/') == std::string::npos) {
-        if (!creds) fail(key, "'" + where + "' is not a path and $CREDENTIALS_DIRECTORY is not set");
+        if (!creds)
+            fail(key, "'" + where + "' is not a path and $CREDENTIALS_DIRECTORY is not set");
         path = std::string(creds) + "/" + where;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(key, "cannot read " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string s = ss.str();
+    const std::optional<std::string> bytes = read_file(path);
+    if (!bytes) fail(key, "cannot read " + path);
+    std::string s = *bytes;
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
     if (s.empty()) fail(key, path + " is empty");
     return s;
@@ -121,7 +120,8 @@ void read_credentials(Section& s, std::string& password, std::string& token) {
     if (auto f = s.str("password_file")) password = read_secret(*f, s.key("password_file"));
     if (auto f = s.str("oauth2_token_file")) token = read_secret(*f, s.key("oauth2_token_file"));
     if (!password.empty() && !token.empty()) {
-        fail(s.key("oauth2_token_file"), "give either password_file or oauth2_token_file, not both");
+        fail(s.key("oauth2_token_file"),
+             "give either password_file or oauth2_token_file, not both");
     }
 }
 
@@ -131,17 +131,20 @@ MailboxConfig read_mailbox(const toml::value& v, std::size_t i) {
     m.name = s.required_str("name");
     m.url = s.required_str("url");
     const bool imap = m.url.rfind("imaps://", 0) == 0 || m.url.rfind("imap://", 0) == 0;
-    if (!imap && !m.is_maildir()) fail(s.key("url"), "must start with imaps://, imap:// or maildir:");
+    if (!imap && !m.is_maildir())
+        fail(s.key("url"), "must start with imaps://, imap:// or maildir:");
     if (m.is_maildir() && (m.maildir_path().empty() || m.maildir_path()[0] != '/')) {
         fail(s.key("url"), "maildir: needs an absolute path");
     }
     if (imap) {
         const std::string rest = m.url.substr(m.url.find("://") + 3);
-        if (rest.find('/') != std::string::npos) fail(s.key("url"), "must not have a path; use folder");
+        if (rest.find('/') != std::string::npos)
+            fail(s.key("url"), "must not have a path; use folder");
         m.user = s.required_str("user");
         read_credentials(s, m.password, m.oauth2_token);
         if (m.password.empty() && m.oauth2_token.empty()) {
-            fail(s.key("password_file"), "an IMAP mailbox needs password_file or oauth2_token_file");
+            fail(s.key("password_file"),
+                 "an IMAP mailbox needs password_file or oauth2_token_file");
         }
     }
     if (auto f = s.str("folder")) m.folder = *f;
@@ -161,8 +164,8 @@ OfficeConfig read_office(const toml::value& v, std::size_t i) {
     o.name = std::string(known->name);
     o.designated_body = s.str("designated_body").value_or(std::string(known->designated_body));
     if (o.designated_body != known->designated_body) {
-        fail(s.key("designated_body"), "must be " + std::string(known->designated_body) +
-                                           " for " + o.name);
+        fail(s.key("designated_body"),
+             "must be " + std::string(known->designated_body) + " for " + o.name);
     }
     o.admin_emails = s.str_list("admin_emails");
     if (o.admin_emails.empty()) fail(s.key("admin_emails"), "needs at least one address");
@@ -272,7 +275,8 @@ Config parse_config(const std::string& text, const std::string& origin) {
         if (auto b = s.boolean("include_details_in_alert")) c.include_details_in_alert = *b;
         s.finish();
         if (!c.office(c.default_office)) {
-            fail("routing.default_office", "'" + c.default_office + "' is not a configured [[office]]");
+            fail("routing.default_office",
+                 "'" + c.default_office + "' is not a configured [[office]]");
         }
     } else {
         fail("routing", "section is required (default_office)");
@@ -289,7 +293,8 @@ Config parse_config(const std::string& text, const std::string& origin) {
         Section s(*v, "log");
         if (auto l = s.str("level")) c.log_level = *l;
         static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
-        if (!levels.count(c.log_level)) fail("log.level", "must be one of trace, debug, info, warn, error");
+        if (!levels.count(c.log_level))
+            fail("log.level", "must be one of trace, debug, info, warn, error");
         s.finish();
     }
     top.finish();
@@ -297,11 +302,9 @@ Config parse_config(const std::string& text, const std::string& origin) {
 }
 
 Config load_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError(path + ": cannot read the configuration file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parse_config(ss.str(), path);
+    const std::optional<std::string> text = read_file(path);
+    if (!text) throw ConfigError(path + ": cannot read the configuration file");
+    return parse_config(*text, path);
 }
 
 }  // namespace casegate::daemon

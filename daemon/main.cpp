@@ -1,14 +1,13 @@
 // casegate's command line: the daemon and the operator commands (DESIGN.md's contracts).
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "daemon/config.hpp"
 #include "daemon/log.hpp"
 #include "daemon/parse_worker.hpp"
+#include "daemon/read_file.hpp"
 #include "daemon/reval_cli.hpp"
 #include "daemon/run.hpp"
 #include "storage/migrations.hpp"
@@ -54,8 +53,8 @@ bool parse_common(const std::vector<std::string>& args, CommonArgs& out, std::st
 int cmd_check_config(const CommonArgs& a) {
     try {
         const daemon::Config c = daemon::load_config(a.config);
-        std::cout << a.config << ": ok (" << c.mailboxes.size() << " mailboxes, " << c.offices.size()
-                  << " offices)\n";
+        std::cout << a.config << ": ok (" << c.mailboxes.size() << " mailboxes, "
+                  << c.offices.size() << " offices)\n";
         return 0;
     } catch (const daemon::ConfigError& e) {
         std::cerr << a.config << ": " << e.what() << "\n";
@@ -68,7 +67,8 @@ int cmd_migrate(const CommonArgs& a) {
         const daemon::Config c = daemon::load_config(a.config);
         storage::Db db(c.database_conninfo);
         const int n = storage::migrate(db);
-        std::cout << "applied " << n << " migrations; schema version " << storage::schema_version(db) << "\n";
+        std::cout << "applied " << n << " migrations; schema version "
+                  << storage::schema_version(db) << "\n";
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "casegate migrate: " << e.what() << "\n";
@@ -87,16 +87,15 @@ int cmd_parse(const std::vector<std::string>& files) {
     const std::string today = daemon::local_today();
     int rc = 0;
     for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        if (!in) {
-            std::cerr << "casegate parse: " << f << ": cannot read: " << std::strerror(errno) << "\n";
+        const std::optional<std::string> bytes = daemon::read_file(f);
+        if (!bytes) {
+            std::cerr << "casegate parse: " << f << ": cannot read: " << std::strerror(errno)
+                      << "\n";
             rc = 2;
             continue;
         }
-        std::ostringstream ss;
-        ss << in.rdbuf();
         const auto kind = ends_with(f, ".json") ? daemon::ItemKind::json : daemon::ItemKind::email;
-        daemon::ParsedItem item = daemon::parse_sandboxed(ss.str(), kind, limits, today);
+        daemon::ParsedItem item = daemon::parse_sandboxed(*bytes, kind, limits, today);
         if (item.status != daemon::ParseStatus::ok) {
             item.evaluation = forms::Evaluation{};
             item.evaluation.reason = item.reason;
@@ -118,7 +117,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (cmd == "parse") return cmd_parse(rest);
     if (cmd == "reval") {
-        if (rest.empty() || rest[0] != "classify") return usage_error("reval needs a subcommand: classify");
+        if (rest.empty() || rest[0] != "classify")
+            return usage_error("reval needs a subcommand: classify");
         return daemon::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
                                            std::cout, std::cerr);
     }

@@ -21,8 +21,9 @@ namespace {
 std::string env(const char* name) {
     const char* v = std::getenv(name);
     if (!v || !*v) {
-        throw std::runtime_error(std::string(name) +
-                                 " is not set: run the tests through scripts/test, which starts the services");
+        throw std::runtime_error(
+            std::string(name) +
+            " is not set: run the tests through scripts/test, which starts the services");
     }
     return v;
 }
@@ -65,7 +66,9 @@ TestDb::~TestDb() {
     }
 }
 
-std::int64_t TestDb::count(const std::string& sql) { return db_->exec(sql).int64(0, 0); }
+std::int64_t TestDb::count(const std::string& sql) {
+    return db_->exec(sql).int64(0, 0);
+}
 
 TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
     dir_ = Services::get().var + "/tests/" + unique_suffix();
@@ -73,18 +76,20 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
     path_ = dir_ + "/casegate.toml";
     std::ofstream out(path_);
     out << "[database]\nconninfo = \"" << db.conninfo() << "\"\n\n"
-        << "[smtp]\nurl = \"" << Services::get().smtp_url << "\"\nfrom = \"casegate@casegate.test\"\n\n";
+        << "[smtp]\nurl = \"" << Services::get().smtp_url
+        << "\"\nfrom = \"casegate@casegate.test\"\n\n";
     for (const auto& u : opt.imap_users) {
         std::ofstream(dir_ + "/" + u + ".password") << "secret-" << u << "\n";
-        out << "[[mailbox]]\nname = \"" << u << "\"\nurl = \"" << Services::get().imap_url << "\"\nuser = \""
-            << u << "\"\npassword_file = \"" << dir_ << "/" << u << ".password\"\npoll_interval = "
-            << opt.poll_interval << "\n\n";
+        out << "[[mailbox]]\nname = \"" << u << "\"\nurl = \"" << Services::get().imap_url
+            << "\"\nuser = \"" << u << "\"\npassword_file = \"" << dir_ << "/" << u
+            << ".password\"\npoll_interval = " << opt.poll_interval << "\n\n";
     }
     for (std::size_t i = 0; i < opt.maildirs.size(); ++i) {
         out << "[[mailbox]]\nname = \"drop" << i << "\"\nurl = \"maildir:" << opt.maildirs[i]
             << "\"\npoll_interval = " << opt.poll_interval << "\n\n";
     }
-    out << "[[office]]\nname = \"East of England\"\nadmin_emails = [\"eoe-admin@casegate.test\"]\n\n"
+    out << "[[office]]\nname = \"East of England\"\nadmin_emails = "
+           "[\"eoe-admin@casegate.test\"]\n\n"
         << "[[office]]\nname = \"East Midlands\"\nadmin_emails = [\"em-admin@casegate.test\"]\n\n"
         << "[routing]\ndefault_office = \"East of England\"\n\n"
         << "[outbox]\nretry_initial = " << opt.retry_initial << "\nretry_max = 5\n\n"
@@ -97,7 +102,8 @@ TestConfig::~TestConfig() {
     fs::remove_all(dir_, ec);
 }
 
-Process::Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env_add) {
+Process::Process(const std::vector<std::string>& argv,
+                 const std::map<std::string, std::string>& env_add) {
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -117,7 +123,9 @@ Process::~Process() {
     }
 }
 
-void Process::signal(int sig) { kill(pid_, sig); }
+void Process::signal(int sig) {
+    kill(pid_, sig);
+}
 
 int Process::wait(std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
@@ -133,9 +141,12 @@ int Process::wait(std::chrono::milliseconds timeout) {
     return -1;
 }
 
-std::string casegate_binary() { return std::string(CASEGATE_BINARY_DIR) + "/daemon/casegate"; }
+std::string casegate_binary() {
+    return std::string(CASEGATE_BINARY_DIR) + "/daemon/casegate";
+}
 
-int run_casegate(const std::vector<std::string>& args, const std::map<std::string, std::string>& env_add) {
+int run_casegate(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env_add) {
     std::vector<std::string> argv{casegate_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     Process p(argv, env_add);
@@ -154,8 +165,10 @@ int shell(const std::string& command) {
 void reset_mail() {
     const std::string conf = Services::get().dovecot_conf;
     for (const char* user : {"referrals", "concerns"}) {
-        shell("doveadm -c '" + conf + "' expunge -u " + user + " mailbox INBOX all >/dev/null 2>&1");
-        shell("doveadm -c '" + conf + "' expunge -u " + user + " mailbox Processed all >/dev/null 2>&1");
+        shell("doveadm -c '" + conf + "' expunge -u " + user +
+              " mailbox INBOX all >/dev/null 2>&1");
+        shell("doveadm -c '" + conf + "' expunge -u " + user +
+              " mailbox Processed all >/dev/null 2>&1");
     }
     for (const char* sub : {"new", "cur", "tmp"}) {
         std::error_code ec;
@@ -166,7 +179,8 @@ void reset_mail() {
 }
 
 void deliver(const std::string& user, const std::string& raw) {
-    const std::string cmd = "doveadm -c '" + Services::get().dovecot_conf + "' save -u " + user + " -m INBOX";
+    const std::string cmd =
+        "doveadm -c '" + Services::get().dovecot_conf + "' save -u " + user + " -m INBOX";
     FILE* p = popen(cmd.c_str(), "w");
     if (!p) throw std::runtime_error("cannot run doveadm save");
     fwrite(raw.data(), 1, raw.size(), p);
@@ -174,8 +188,8 @@ void deliver(const std::string& user, const std::string& raw) {
 }
 
 int imap_count(const std::string& user, const std::string& folder) {
-    const std::string cmd = "doveadm -c '" + Services::get().dovecot_conf + "' mailbox status -u " + user +
-                            " messages " + folder;
+    const std::string cmd = "doveadm -c '" + Services::get().dovecot_conf + "' mailbox status -u " +
+                            user + " messages " + folder;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) throw std::runtime_error("cannot run doveadm mailbox status");
     char buf[256] = {};
@@ -198,20 +212,21 @@ std::vector<std::string> sent_messages() {
     std::sort(files.begin(), files.end());
     std::vector<std::string> out;
     for (const auto& [t, path] : files) {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        out.push_back(ss.str());
+        out.push_back(read_file(path));
     }
     return out;
 }
 
-std::string source_file(const std::string& relative) {
-    std::ifstream in(std::string(CASEGATE_SOURCE_DIR) + "/" + relative, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + relative);
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+std::string source_file(const std::string& relative) {
+    return read_file(std::string(CASEGATE_SOURCE_DIR) + "/" + relative);
 }
 
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {

@@ -27,14 +27,14 @@ struct Services {
 
 /// A throw-away database, dropped at the end.
 class TestDb {
-public:
+  public:
     TestDb();
     ~TestDb();
     const std::string& conninfo() const { return conninfo_; }
     storage::Db& db() { return *db_; }
     std::int64_t count(const std::string& sql);
 
-private:
+  private:
     std::string name_;
     std::string conninfo_;
     std::unique_ptr<storage::Db> db_;
@@ -45,33 +45,34 @@ struct ConfigOptions {
     std::vector<std::string> maildirs;  ///< absolute paths
     int retry_initial = 1;
     int poll_interval = 5;
-    std::string extra;                  ///< appended TOML
+    std::string extra;  ///< appended TOML
 };
 
 /// A private directory with a casegate.toml for one test.
 class TestConfig {
-public:
+  public:
     TestConfig(const TestDb& db, const ConfigOptions& opt = {});
     ~TestConfig();
     const std::string& path() const { return path_; }
     const std::string& dir() const { return dir_; }
 
-private:
+  private:
     std::string dir_;
     std::string path_;
 };
 
 /// A running child process.
 class Process {
-public:
-    Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+  public:
+    Process(const std::vector<std::string>& argv,
+            const std::map<std::string, std::string>& env = {});
     ~Process();
     void signal(int sig);
     /// Waits for exit; returns the wait status, or -1 on timeout.
     int wait(std::chrono::milliseconds timeout);
     pid_t pid() const { return pid_; }
 
-private:
+  private:
     pid_t pid_ = -1;
     bool reaped_ = false;
 };
@@ -80,7 +81,8 @@ private:
 std::string casegate_binary();
 
 /// Runs casegate to completion and returns its exit code (or 128+signal).
-int run_casegate(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+int run_casegate(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env = {});
 
 /// Starts every IMAP user's mailbox empty and the SMTP receiver's store empty.
 void reset_mail();
@@ -93,6 +95,9 @@ int imap_count(const std::string& user, const std::string& folder);
 
 /// Every message the SMTP receiver has kept, oldest first.
 std::vector<std::string> sent_messages();
+
+/// Reads a whole file; throws if it cannot be read.
+std::string read_file(const std::string& path);
 
 /// Reads a file of the source tree (e.g. "examples/demo/01_complete_text.eml").
 std::string source_file(const std::string& relative);
