@@ -130,7 +130,10 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string_view next_line(std::string_view raw, std::size_t& pos) {
+namespace {
+// One line from pos, advancing pos past its end. `mime_pairs` also takes "\n\r" as one line
+// end, as mimetic does.
+std::string_view take_line(std::string_view raw, std::size_t& pos, bool mime_pairs) {
     const std::size_t start = pos;
     const std::size_t eol = raw.find_first_of("\r\n", start);
     if (eol == std::string_view::npos) {
@@ -138,20 +141,21 @@ std::string_view next_line(std::string_view raw, std::size_t& pos) {
         return raw.substr(start);
     }
     pos = eol + 1;
-    if (raw[eol] == '\r' && pos < raw.size() && raw[pos] == '\n') ++pos;
+    if (pos < raw.size()) {
+        const bool crlf = raw[eol] == '\r' && raw[pos] == '\n';
+        const bool lfcr = mime_pairs && raw[eol] == '\n' && raw[pos] == '\r';
+        if (crlf || lfcr) ++pos;
+    }
     return raw.substr(start, eol - start);
+}
+}  // namespace
+
+std::string_view next_line(std::string_view raw, std::size_t& pos) {
+    return take_line(raw, pos, false);
 }
 
 std::string_view next_mime_line(std::string_view raw, std::size_t& pos) {
-    const std::size_t start = pos;
-    const std::size_t eol = raw.find_first_of("\r\n", start);
-    if (eol == std::string_view::npos) {
-        pos = raw.size();
-        return raw.substr(start);
-    }
-    pos = eol + 1;
-    if (pos < raw.size() && (raw[pos] == '\r' || raw[pos] == '\n') && raw[pos] != raw[eol]) ++pos;
-    return raw.substr(start, eol - start);
+    return take_line(raw, pos, true);
 }
 
 const std::string* find_header(const HeaderList& fields, std::string_view name) {
