@@ -3,16 +3,15 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <thread>
 #include <regex>
+#include <thread>
 
 #include "parsers/email.hpp"
 #include "tests/support/harness.hpp"
@@ -21,25 +20,20 @@ using namespace casegate::e2e;
 
 namespace {
 
-std::string source_file_abs(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+std::string sample(const std::string& name) {
+    return source_file("examples/demo/" + name);
 }
-
-std::string sample(const std::string& name) { return source_file("examples/demo/" + name); }
 
 // A referral with its own Message-ID, so that tests can deliver many distinct ones.
 std::string referral(int n, const std::string& gmc = "7012345") {
     return "From: Supervisor " + std::to_string(n) + " <sup" + std::to_string(n) +
            "@trust.example.nhs.uk>\r\n"
            "To: referrals@casegate.test\r\nSubject: Referral " +
-           std::to_string(n) +
-           "\r\nMessage-ID: <ref-" + std::to_string(n) +
+           std::to_string(n) + "\r\nMessage-ID: <ref-" + std::to_string(n) +
            "@trust.example.nhs.uk>\r\nDate: Thu, 19 Nov 2026 09:00:00 +0000\r\n"
            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-           "Doctor's full name: Test Doctor\r\nGMC number: " + gmc +
+           "Doctor's full name: Test Doctor\r\nGMC number: " +
+           gmc +
            "\r\nYour name: Sam Supervisor\r\nYour role: Educational Supervisor\r\n"
            "Route: Professional\r\nType of concern: Conduct\r\n"
            "Details of the concern: Something happened.\r\n"
@@ -70,6 +64,15 @@ std::int64_t count_or_unknown(TestDb& db, const std::string& sql) {
     }
 }
 
+// SIGTERM stops the daemon within seconds, with exit status 0.
+void stop_with_sigterm(Process& daemon) {
+    daemon.signal(SIGTERM);
+    const int st = daemon.wait(std::chrono::seconds(10));
+    BOOST_REQUIRE(st != -1);
+    BOOST_TEST(WIFEXITED(st));
+    BOOST_TEST(WEXITSTATUS(st) == 0);
+}
+
 struct Fresh {
     Fresh() { reset_mail(); }
 };
@@ -86,7 +89,8 @@ BOOST_FIXTURE_TEST_CASE(complete_referral_becomes_case_and_two_emails, Fresh) {
     deliver("referrals", sample("01_complete_text.eml"));
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
 
-    auto r = db.db().exec("SELECT reference, status, local_office, gmc_number, trainee_name FROM cases");
+    auto r =
+        db.db().exec("SELECT reference, status, local_office, gmc_number, trainee_name FROM cases");
     BOOST_REQUIRE_EQUAL(r.rows(), 1);
     const std::string ref = r.text(0, 0);
     BOOST_TEST(std::regex_match(ref, std::regex("CG-[0-9]{4}-[0-9]{6}")));
@@ -138,13 +142,17 @@ BOOST_FIXTURE_TEST_CASE(auto_reply_and_bounce_are_never_answered, Fresh) {
     TestConfig cfg(db);
     deliver("referrals", sample("04_auto_reply.eml"));
     deliver("referrals",
-            "From: Mail Delivery System <MAILER-DAEMON@mx.example.nhs.uk>\r\nTo: referrals@casegate.test\r\n"
-            "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce-1@mx.example.nhs.uk>\r\n"
+            "From: Mail Delivery System <MAILER-DAEMON@mx.example.nhs.uk>\r\nTo: "
+            "referrals@casegate.test\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: "
+            "<bounce-1@mx.example.nhs.uk>\r\n"
             "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
             "GMC number: 7012345\r\nDetails: the original referral quoted back\r\n");
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
-    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside' AND verdict = 'auto_reply'") == 1);
-    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside' AND verdict = 'bounce'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside' AND verdict "
+                        "= 'auto_reply'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside' AND verdict "
+                        "= 'bounce'") == 1);
     BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE reason IS NULL") == 0);
     BOOST_TEST(db.count("SELECT count(*) FROM outbox") == 0);
     BOOST_TEST(sent_messages().empty());
@@ -208,13 +216,16 @@ BOOST_FIXTURE_TEST_CASE(smtp_down_then_back_delivers_notifications, Fresh) {
     TestDb db;
     TestConfig cfg(db);
     deliver("referrals", referral(3));
-    BOOST_REQUIRE_EQUAL(shell(std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services stop smtp"), 0);
+    BOOST_REQUIRE_EQUAL(shell(std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services stop smtp"),
+                        0);
     const int rc = run_once(cfg);
-    const int started = shell(std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services start smtp");
+    const int started =
+        shell(std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services start smtp");
     BOOST_REQUIRE_EQUAL(rc, 0);
     BOOST_REQUIRE_EQUAL(started, 0);
     BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
-    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts >= 1") == 2);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts >= 1") ==
+               2);
     BOOST_TEST(sent_messages().empty());
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // retry_initial = 1 s, doubled
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
@@ -229,8 +240,9 @@ BOOST_FIXTURE_TEST_CASE(postgres_restart_mid_run_then_sigterm, Fresh) {
     TestConfig cfg(db);
     Process daemon({casegate_binary(), "run", "--config", cfg.path()});
     deliver("referrals", referral(4, "7000004"));
-    BOOST_REQUIRE(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 1; },
-                             std::chrono::seconds(30)));
+    BOOST_REQUIRE(
+        eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 1; },
+                   std::chrono::seconds(30)));
 
     const std::string svc = std::string(CASEGATE_SOURCE_DIR) + "/scripts/dev-services";
     BOOST_REQUIRE_EQUAL(shell(svc + " stop pg && " + svc + " start pg"), 0);
@@ -238,11 +250,30 @@ BOOST_FIXTURE_TEST_CASE(postgres_restart_mid_run_then_sigterm, Fresh) {
     BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 2; },
                           std::chrono::seconds(40)));
 
-    daemon.signal(SIGTERM);
-    const int st = daemon.wait(std::chrono::seconds(10));
-    BOOST_REQUIRE(st != -1);
-    BOOST_TEST(WIFEXITED(st));
-    BOOST_TEST(WEXITSTATUS(st) == 0);
+    stop_with_sigterm(daemon);
+}
+
+// A message over max_message_bytes keeps its header in the database, set aside with a reason
+// naming the limit; the whole message stays in the processed folder; nobody is written to.
+BOOST_FIXTURE_TEST_CASE(oversized_message_is_kept_with_reason, Fresh) {
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = "[limits]\nmax_message_bytes = 65536\n";
+    TestConfig cfg(db, opt);
+    deliver("referrals", referral(10) + std::string(100 * 1024, 'x') + "\r\n");
+    deliver("referrals", referral(11));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    auto r = db.db().exec(
+        "SELECT state, truncated, reason, length(raw) FROM inbound_items WHERE size > 65536");
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    BOOST_TEST(r.text(0, 0) == "quarantined");
+    BOOST_TEST(r.boolean(0, 1));
+    BOOST_TEST(r.text(0, 2).find("max_message_bytes=65536") != std::string::npos, r.text(0, 2));
+    BOOST_TEST(r.int64(0, 3) < 65536);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);  // the other message is unaffected
+    BOOST_TEST(imap_count("referrals", "INBOX") == 0);
+    BOOST_TEST(imap_count("referrals", "Processed") == 2);
+    BOOST_TEST(sent_messages().size() == 2u);  // only the other referral's two emails
 }
 
 // A Maildir source: the message is stored, becomes a case, and moves from new/ to cur/.
@@ -250,7 +281,8 @@ BOOST_FIXTURE_TEST_CASE(maildir_source_moves_to_cur_after_storing, Fresh) {
     TestDb db;
     const std::string md = Services::get().var + "/tests/maildir_" + std::to_string(getpid());
     std::filesystem::remove_all(md);
-    for (const char* sub : {"new", "cur", "tmp"}) std::filesystem::create_directories(md + "/" + sub);
+    for (const char* sub : {"new", "cur", "tmp"})
+        std::filesystem::create_directories(md + "/" + sub);
     std::ofstream(md + "/new/1700000000.M1P1.test") << referral(6);
     ConfigOptions opt;
     opt.imap_users = {};
@@ -273,7 +305,8 @@ BOOST_FIXTURE_TEST_CASE(uidvalidity_change_does_not_duplicate, Fresh) {
     const auto before = db.db().exec("SELECT uidvalidity FROM inbound_items").int64(0, 0);
     // Dovecot gives the folder a new UIDVALIDITY when its UID list and indexes are lost.
     const std::string maildir = Services::get().var + "/mail/referrals/Maildir";
-    BOOST_REQUIRE_EQUAL(shell("rm -f '" + maildir + "'/dovecot-uidlist '" + maildir + "'/dovecot.index*"), 0);
+    BOOST_REQUIRE_EQUAL(
+        shell("rm -f '" + maildir + "'/dovecot-uidlist '" + maildir + "'/dovecot.index*"), 0);
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
     BOOST_TEST(db.count("SELECT count(DISTINCT uidvalidity) FROM inbound_items") == 2);
     BOOST_TEST(db.db().exec("SELECT max(uidvalidity) FROM inbound_items").int64(0, 0) != before);
@@ -288,10 +321,11 @@ BOOST_FIXTURE_TEST_CASE(uidvalidity_change_does_not_duplicate, Fresh) {
 BOOST_FIXTURE_TEST_CASE(sighup_keeps_running_config_when_new_one_is_bad, Fresh) {
     TestDb db;
     TestConfig cfg(db);
-    const std::string good = source_file_abs(cfg.path());
+    const std::string good = read_file(cfg.path());
     Process daemon({casegate_binary(), "run", "--config", cfg.path()});
-    BOOST_REQUIRE(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM inbound_items") == 0; },
-                             std::chrono::seconds(20)));
+    BOOST_REQUIRE(
+        eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM inbound_items") == 0; },
+                   std::chrono::seconds(20)));
     std::ofstream(cfg.path()) << good << "\nnot_a_key = 1\n";
     daemon.signal(SIGHUP);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -303,10 +337,7 @@ BOOST_FIXTURE_TEST_CASE(sighup_keeps_running_config_when_new_one_is_bad, Fresh) 
     deliver("referrals", referral(9));
     BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 2; },
                           std::chrono::seconds(20)));
-    daemon.signal(SIGTERM);
-    const int st = daemon.wait(std::chrono::seconds(10));
-    BOOST_REQUIRE(st != -1);
-    BOOST_TEST(WEXITSTATUS(st) == 0);
+    stop_with_sigterm(daemon);
 }
 
 // Under systemd (Type=notify) the daemon says READY=1 once it is connected and migrated, pings
@@ -326,7 +357,8 @@ BOOST_FIXTURE_TEST_CASE(sd_notify_ready_watchdog_stopping, Fresh) {
     std::string seen;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     bool stopping_asked = false;
-    while (std::chrono::steady_clock::now() < until && seen.find("STOPPING=1") == std::string::npos) {
+    while (std::chrono::steady_clock::now() < until &&
+           seen.find("STOPPING=1") == std::string::npos) {
         pollfd p{fd, POLLIN, 0};
         if (poll(&p, 1, 200) == 1) {
             char buf[512];
@@ -335,7 +367,9 @@ BOOST_FIXTURE_TEST_CASE(sd_notify_ready_watchdog_stopping, Fresh) {
         }
         const auto watchdogs = [&] {
             std::size_t c = 0;
-            for (std::size_t at = seen.find("WATCHDOG=1"); at != std::string::npos; at = seen.find("WATCHDOG=1", at + 1)) ++c;
+            for (std::size_t at = seen.find("WATCHDOG=1"); at != std::string::npos;
+                 at = seen.find("WATCHDOG=1", at + 1))
+                ++c;
             return c;
         };
         if (!stopping_asked && seen.find("READY=1") != std::string::npos && watchdogs() >= 2) {

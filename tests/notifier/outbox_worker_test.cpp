@@ -1,0 +1,79 @@
+// The outbox worker against the real PostgreSQL: back-off, an unreachable server, giving up.
+#include <boost/test/unit_test.hpp>
+
+#include "net/curl.hpp"
+#include "notifier/outbox_worker.hpp"
+#include "storage/migrations.hpp"
+#include "storage/outbox.hpp"
+#include "tests/support/harness.hpp"
+
+using namespace casegate;
+
+namespace {
+void enqueue_one(storage::Db& db, const std::string& id) {
+    storage::OutboxMessage m;
+    m.message_id = id;
+    m.kind = "acknowledgement";
+    m.mail_from = "casegate@casegate.test";
+    m.recipients = {"someone@casegate.test"};
+    m.message = "Subject: s\r\n\r\nbody\r\n";
+    storage::enqueue(db, m);
+}
+
+// A session to a port nothing listens on: every send fails with "could not connect".
+net::Session unreachable_smtp() {
+    net::Options o;
+    o.url = "smtp://127.0.0.1:1";
+    o.allow_plaintext = true;
+    o.connect_timeout_ms = 2000;
+    return net::Session(o);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(outbox_worker)
+
+// The back-off doubles from the initial delay and stops at the cap.
+BOOST_AUTO_TEST_CASE(backoff_doubles_up_to_the_cap) {
+    const notifier::OutboxPolicy p{30, 3600, 50};
+    BOOST_TEST(notifier::backoff_seconds(p, 0) == 30);
+    BOOST_TEST(notifier::backoff_seconds(p, 1) == 60);
+    BOOST_TEST(notifier::backoff_seconds(p, 6) == 1920);
+    BOOST_TEST(notifier::backoff_seconds(p, 7) == 3600);
+    BOOST_TEST(notifier::backoff_seconds(p, 1000) == 3600);
+}
+
+// With the server unreachable, the first message is retried later and the rest of the batch is
+// not tried now; nothing is lost or marked sent.
+BOOST_AUTO_TEST_CASE(unreachable_server_defers_the_whole_batch) {
+    e2e::TestDb t;
+    storage::migrate(t.db());
+    enqueue_one(t.db(), "a@casegate.test");
+    enqueue_one(t.db(), "b@casegate.test");
+    net::Session smtp = unreachable_smtp();
+    std::atomic<bool> stop{false};
+    const auto stats = notifier::drain_outbox(t.db(), smtp, {30, 3600, 50}, stop);
+    BOOST_TEST(stats.sent == 0);
+    BOOST_TEST(stats.failed == 0);
+    BOOST_TEST(stats.retried == 2);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"
+                       " AND next_attempt_at > now() + interval '20 seconds'") == 2);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE last_error LIKE '%unreachable%'") == 1);
+}
+
+// After max_attempts temporary failures a message is marked failed with the reason.
+BOOST_AUTO_TEST_CASE(gives_up_after_max_attempts) {
+    e2e::TestDb t;
+    storage::migrate(t.db());
+    enqueue_one(t.db(), "c@casegate.test");
+    net::Session smtp = unreachable_smtp();
+    std::atomic<bool> stop{false};
+    const notifier::OutboxPolicy policy{1, 1, 2};
+    notifier::drain_outbox(t.db(), smtp, policy, stop);
+    t.db().exec("UPDATE outbox SET next_attempt_at = now()");
+    const auto stats = notifier::drain_outbox(t.db(), smtp, policy, stop);
+    BOOST_TEST(stats.failed == 1);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'failed' AND attempts = 2"
+                       " AND last_error LIKE 'gave up after 2 attempts%'") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
