@@ -85,6 +85,7 @@ int cmd_parse(const std::vector<std::string>& files) {
     if (files.empty()) return usage_error("parse needs at least one file");
     const daemon::Limits limits;
     const std::string today = daemon::local_today();
+    daemon::ParsePool pool(daemon::kSelfExe, limits);
     int rc = 0;
     for (const auto& f : files) {
         const std::optional<std::string> bytes = daemon::read_file(f);
@@ -95,8 +96,10 @@ int cmd_parse(const std::vector<std::string>& files) {
             continue;
         }
         const auto kind = ends_with(f, ".json") ? daemon::ItemKind::json : daemon::ItemKind::email;
-        daemon::ParsedItem item = daemon::parse_sandboxed(*bytes, kind, limits, today);
+        daemon::ParsedItem item = pool.parse(*bytes, kind, today);
         if (item.status != daemon::ParseStatus::ok) {
+            std::cerr << "casegate parse: " << f << ": " << item.reason << "\n";
+            rc = 2;
             item.evaluation = forms::Evaluation{};
             item.evaluation.reason = item.reason;
         }
@@ -116,6 +119,8 @@ int main(int argc, char** argv) {
     const std::string cmd = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (cmd == "parse") return cmd_parse(rest);
+    // Internal: the sandboxed parser that `run` and `parse` start (daemon/parse_worker.hpp).
+    if (cmd == "parse-worker") return daemon::parse_worker_main(argc, argv);
     if (cmd == "reval") {
         if (rest.empty() || rest[0] != "classify")
             return usage_error("reval needs a subcommand: classify");

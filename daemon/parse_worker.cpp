@@ -1,23 +1,28 @@
-// SECURITY: the child parses bytes from anyone on the internet with libraries that have a
-// crash history (mimetic). It runs with rlimits (address space, CPU time, file size 0, few
-// open files, no core dump) and a wall-clock timeout enforced by the parent; whatever it
-// returns is decoded defensively (item_codec.cpp). A crash, a timeout or a malformed reply is
-// reported as ParseStatus::failed with the reason, never propagated.
+// SECURITY: the worker parses bytes from anyone on the internet with libraries that have a
+// crash history (mimetic, PoDoFo). It is a fresh exec of this binary holding nothing but its
+// socket, with rlimits and a seccomp allow-list (sandbox.cpp), and a wall-clock timeout
+// enforced here by the parent; whatever it returns is decoded defensively (item_codec.cpp).
+// A crash, a timeout or a malformed reply is ParseStatus::failed with the reason, never
+// propagated, and the worker is replaced.
 #include "daemon/parse_worker.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 
 #include "daemon/item_codec.hpp"
+#include "daemon/sandbox.hpp"
+#include "parsers/text.hpp"
 
 namespace casegate::daemon {
 
@@ -60,116 +65,342 @@ ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const Limits&
 
 namespace {
 
-void set_limit(int resource, rlim_t value) {
-    rlimit rl{value, value};
-    setrlimit(resource, &rl);
+// Request: kind (1 byte), today's length (1 byte) and today, the raw length (8 bytes, little
+// endian) and the raw bytes. Reply: its length (8 bytes) and encode_item()'s bytes.
+constexpr std::size_t kFrameHeader = 8;
+
+void put_u64(std::string& out, std::uint64_t n) {
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
-[[noreturn]] void child_main(int out_fd, const std::string& raw, ItemKind kind,
-                             const Limits& limits, const std::string& today) {
-    set_limit(RLIMIT_AS, static_cast<rlim_t>(limits.parse_memory_mb) * 1024 * 1024);
-    set_limit(RLIMIT_CPU, static_cast<rlim_t>(limits.parse_timeout));
-    set_limit(RLIMIT_FSIZE, 0);
-    set_limit(RLIMIT_CORE, 0);
-    set_limit(RLIMIT_NOFILE, 16);
-    int code = 0;
-    std::string reply;
-    try {
-        reply = encode_item(parse_in_process(raw, kind, limits, today));
-    } catch (const std::exception& e) {
-        ParsedItem failed;
-        failed.status = ParseStatus::failed;
-        failed.reason = std::string("parser error: ") + e.what();
-        reply = encode_item(failed);
-        code = 3;
-    }
+std::uint64_t get_u64(const unsigned char* p) {
+    std::uint64_t n = 0;
+    for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+    return n;
+}
+
+// Blocking I/O for the worker (its fds are its own; EOF ends it).
+bool read_exact(int fd, char* buf, std::size_t n) {
     std::size_t off = 0;
-    while (off < reply.size()) {
-        const ssize_t n = write(out_fd, reply.data() + off, reply.size() - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) _exit(4);
-        off += static_cast<std::size_t>(n);
+    while (off < n) {
+        const ssize_t r = read(fd, buf + off, n - off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        off += static_cast<std::size_t>(r);
     }
-    _exit(code);
+    return true;
+}
+
+bool write_all(int fd, const char* buf, std::size_t n) {
+    std::size_t off = 0;
+    while (off < n) {
+        const ssize_t r = write(fd, buf + off, n - off);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        off += static_cast<std::size_t>(r);
+    }
+    return true;
+}
+
+std::vector<std::string> limits_to_args(const Limits& l) {
+    return {std::to_string(l.max_message_bytes), std::to_string(l.max_header_bytes),
+            std::to_string(l.max_mime_depth),    std::to_string(l.max_parts),
+            std::to_string(l.parse_timeout),     std::to_string(l.parse_memory_mb)};
+}
+
+bool limits_from_args(int argc, char** argv, Limits& l) {
+    if (argc != 8) return false;
+    try {
+        l.max_message_bytes = std::stoull(argv[2]);
+        l.max_header_bytes = std::stoull(argv[3]);
+        l.max_mime_depth = std::stoi(argv[4]);
+        l.max_parts = std::stoi(argv[5]);
+        l.parse_timeout = std::stoi(argv[6]);
+        l.parse_memory_mb = std::stoi(argv[7]);
+    } catch (const std::exception&) {
+        return false;
+    }
+    return l.parse_timeout > 0 && l.parse_memory_mb > 0;
+}
+
+// A message that exercises the lazily initialised paths of the parsers (quoted-printable,
+// RFC 2047, charsets, HTML, base64 attachments), parsed once before the sandbox goes on.
+constexpr const char* kWarmUp =
+    "From: =?iso-8859-1?q?J=F6rg?= <j@example.org>\r\nSubject: =?utf-8?b?w6k=?=\r\n"
+    "Message-ID: <warm-up@casegate>\r\nDate: Sat, 21 Nov 2026 09:00:00 +0000\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/html; charset=windows-1252\r\n"
+    "Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>GMC number: 1234567=E9</p>\r\n"
+    "--b\r\nContent-Type: application/octet-stream; name*=utf-8''n%C3%A9.bin\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\nAAECAwQ=\r\n--b--\r\n";
+
+std::string reply_frame(const ParsedItem& item) {
+    std::string body = encode_item(item);
+    std::string frame;
+    frame.reserve(kFrameHeader + body.size());
+    put_u64(frame, body.size());
+    frame += body;
+    return frame;
 }
 
 std::string describe_exit(int status) {
     if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
         if (sig == SIGXCPU) return "parser exceeded its CPU time limit";
+        if (sig == SIGSYS) return "parser made a system call its sandbox forbids (SIGSYS)";
         return std::string("parser crashed (signal ") + std::to_string(sig) + " " + strsignal(sig) + ")";
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         return "parser exited with status " + std::to_string(WEXITSTATUS(status));
     }
-    return "";
+    return "parser stopped without replying";
+}
+
+using Clock = std::chrono::steady_clock;
+
+int ms_left(Clock::time_point deadline) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
+}
+
+enum class Io { ok, closed, timed_out };
+
+// Sends all of `data` on the non-blocking socket before the deadline.
+Io send_all(int fd, std::string_view data, Clock::time_point deadline) {
+    std::size_t off = 0;
+    while (off < data.size()) {
+        const ssize_t n = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+        if (n > 0) {
+            off += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            const int left = ms_left(deadline);
+            if (left == 0) return Io::timed_out;
+            pollfd p{fd, POLLOUT, 0};
+            poll(&p, 1, left);
+            continue;
+        }
+        return Io::closed;
+    }
+    return Io::ok;
+}
+
+// Receives exactly n bytes before the deadline.
+Io recv_exact(int fd, char* buf, std::size_t n, Clock::time_point deadline) {
+    std::size_t off = 0;
+    while (off < n) {
+        const ssize_t r = recv(fd, buf + off, n - off, 0);
+        if (r > 0) {
+            off += static_cast<std::size_t>(r);
+            continue;
+        }
+        if (r == 0) return Io::closed;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            const int left = ms_left(deadline);
+            if (left == 0) return Io::timed_out;
+            pollfd p{fd, POLLIN, 0};
+            poll(&p, 1, left);
+            continue;
+        }
+        return Io::closed;
+    }
+    return Io::ok;
+}
+
+ParsedItem failure(std::string reason) {
+    ParsedItem item;
+    item.status = ParseStatus::failed;
+    item.reason = std::move(reason);
+    return item;
 }
 
 }  // namespace
 
-ParsedItem parse_sandboxed(const std::string& raw, ItemKind kind, const Limits& limits,
-                           const std::string& today) {
-    ParsedItem failed;
-    failed.status = ParseStatus::failed;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        failed.reason = std::string("cannot create pipe: ") + std::strerror(errno);
-        return failed;
+int parse_worker_main(int argc, char** argv) {
+    Limits limits;
+    if (!limits_from_args(argc, argv, limits)) return 2;
+    // Everything loaded lazily is loaded now, while files may still be opened.
+    tzset();
+    parsers::prepare_parsers();
+    (void)parse_in_process(kWarmUp, ItemKind::email, limits, "2026-01-01");
+    (void)parse_in_process(R"({"gmc_number":"1234567"})", ItemKind::json, limits, "2026-01-01");
+    std::string error;
+    if (!enter_sandbox(limits, error)) {
+        const std::string frame = reply_frame(failure("cannot enter the parser sandbox: " + error));
+        write_all(1, frame.data(), frame.size());
+        return 3;
     }
+    const std::size_t max_raw = limits.max_message_bytes;
+    for (;;) {
+        unsigned char head[2];
+        if (!read_exact(0, reinterpret_cast<char*>(head), 2)) return 0;  // the pool closed us
+        const ItemKind kind = head[0] == 1 ? ItemKind::json : ItemKind::email;
+        char today[16] = {};
+        if (head[1] > 10 || !read_exact(0, today, head[1])) return 4;
+        unsigned char len_bytes[8];
+        if (!read_exact(0, reinterpret_cast<char*>(len_bytes), 8)) return 4;
+        const std::uint64_t len = get_u64(len_bytes);
+        if (len > max_raw) return 4;
+        std::string raw(static_cast<std::size_t>(len), '\0');
+        if (!read_exact(0, raw.data(), raw.size())) return 4;
+
+        limit_cpu_for_next_item(limits.parse_timeout);
+        ParsedItem item;
+        try {
+            item = parse_in_process(raw, kind, limits, std::string(today, head[1]));
+        } catch (const std::exception& e) {
+            item = failure(std::string("parser error: ") + e.what());
+        }
+        raw.clear();
+        raw.shrink_to_fit();
+        std::string frame;
+        try {
+            frame = reply_frame(item);
+        } catch (const std::exception& e) {
+            frame = reply_frame(failure(std::string("parser error: ") + e.what()));
+        }
+        if (!write_all(1, frame.data(), frame.size())) return 0;
+    }
+}
+
+ParsePool::ParsePool(std::string worker_exe, const Limits& limits)
+    : exe_(std::move(worker_exe)), limits_(limits) {}
+
+ParsePool::~ParsePool() { stop(false); }
+
+void ParsePool::set_limits(const Limits& limits) {
+    if (limits_to_args(limits) != limits_to_args(limits_)) stop(false);
+    limits_ = limits;
+}
+
+bool ParsePool::start(std::string& error) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        error = std::string("cannot create the worker socket: ") + std::strerror(errno);
+        return false;
+    }
+    std::vector<std::string> args = {"casegate", "parse-worker"};
+    for (std::string& a : limits_to_args(limits_)) args.push_back(std::move(a));
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     const pid_t pid = fork();
     if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        failed.reason = std::string("cannot fork parse worker: ") + std::strerror(errno);
-        return failed;
+        close(sv[0]);
+        close(sv[1]);
+        error = std::string("cannot fork the parse worker: ") + std::strerror(errno);
+        return false;
     }
     if (pid == 0) {
-        close(fds[0]);
-        child_main(fds[1], raw, kind, limits, today);
+        // Only the socket (as stdin and stdout) and /dev/null (stderr) survive into the
+        // worker: no database, mailbox or journal connection.
+        const int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0 || devnull < 0 || dup2(devnull, 2) < 0) _exit(5);
+        close_range(3, ~0U, 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        signal(SIGPIPE, SIG_DFL);
+        execv(exe_.c_str(), argv.data());
+        _exit(6);
     }
-    close(fds[1]);
+    close(sv[1]);
+    fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+    pid_ = pid;
+    fd_ = sv[0];
+    served_ = 0;
+    ++started_;
+    return true;
+}
 
-    std::string reply;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.parse_timeout);
-    bool timed_out = false;
-    char buf[65536];
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd p{fds[0], POLLIN, 0};
-        const int r = poll(&p, 1, static_cast<int>(left.count()));
-        if (r < 0 && errno == EINTR) continue;
-        if (r == 0) {
-            timed_out = true;
-            break;
-        }
-        const ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        reply.append(buf, static_cast<std::size_t>(n));
-    }
-    close(fds[0]);
-    if (timed_out) kill(pid, SIGKILL);
+int ParsePool::stop(bool kill_now) {
+    if (pid_ < 0) return 0;
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+    if (kill_now) kill(pid_, SIGKILL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    // A worker whose input closed exits at once; give it a moment, then make sure.
+    for (int i = 0; !kill_now && i < 100; ++i) {
+        const pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == pid_ || (r < 0 && errno != EINTR)) {
+            pid_ = -1;
+            return status;
+        }
+        usleep(2000);
     }
-    if (timed_out) {
-        failed.reason = "parser timed out after " + std::to_string(limits.parse_timeout) + " s";
-        return failed;
+    if (!kill_now) kill(pid_, SIGKILL);
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
-    const std::string exit_problem = describe_exit(status);
-    ParsedItem item;
-    if (!decode_item(reply, item)) {
-        item.reason = exit_problem.empty() ? item.reason : exit_problem;
+    pid_ = -1;
+    return status;
+}
+
+ParsedItem ParsePool::parse(const std::string& raw, ItemKind kind, const std::string& today) {
+    if (raw.size() > limits_.max_message_bytes) {
+        // Refused before any parser sees it (the same limit the parser enforces).
+        ParsedItem item;
+        item.status = ParseStatus::unreadable;
+        item.reason = "message size " + std::to_string(raw.size()) +
+                      " exceeds limit max_message_bytes=" + std::to_string(limits_.max_message_bytes);
         return item;
     }
-    if (!exit_problem.empty() && item.status == ParseStatus::ok) {
-        failed.reason = exit_problem;
-        return failed;
+    if (pid_ >= 0 && served_ >= kItemsPerWorker) stop(false);
+    if (pid_ < 0) {
+        std::string error;
+        if (!start(error)) return failure(error);
+    }
+    ++served_;
+
+    std::string request;
+    request.reserve(2 + today.size() + 8 + raw.size());
+    request += static_cast<char>(kind == ItemKind::json ? 1 : 0);
+    request += static_cast<char>(std::min<std::size_t>(today.size(), 10));
+    request.append(today, 0, 10);
+    put_u64(request, raw.size());
+    request += raw;
+
+    const auto deadline = Clock::now() + std::chrono::seconds(limits_.parse_timeout);
+    Io io = send_all(fd_, request, deadline);
+    request.clear();
+    unsigned char head[kFrameHeader];
+    if (io == Io::ok) io = recv_exact(fd_, reinterpret_cast<char*>(head), kFrameHeader, deadline);
+    std::string reply;
+    if (io == Io::ok) {
+        const std::uint64_t len = get_u64(head);
+        // The reply is at most the input plus its evaluation; a subverted worker claiming more
+        // is not believed.
+        if (len > 4 * limits_.max_message_bytes + (1u << 20)) {
+            stop(true);
+            ++lost_;
+            return failure("malformed reply from parser: length " + std::to_string(len));
+        }
+        reply.resize(static_cast<std::size_t>(len));
+        io = recv_exact(fd_, reply.data(), reply.size(), deadline);
+    }
+    if (io == Io::timed_out) {
+        stop(true);
+        ++lost_;
+        return failure("parser timed out after " + std::to_string(limits_.parse_timeout) + " s");
+    }
+    if (io == Io::closed) {
+        const int status = stop(true);
+        ++lost_;
+        return failure(describe_exit(status));
+    }
+    ParsedItem item;
+    if (!decode_item(reply, item)) {
+        stop(true);
+        ++lost_;
+        return item;  // status failed, reason "malformed …"
+    }
+    if (item.status == ParseStatus::failed) {
+        // The worker caught something (e.g. out of memory): its state is suspect.
+        stop(false);
+        ++lost_;
     }
     return item;
 }

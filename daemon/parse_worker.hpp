@@ -28,10 +28,51 @@ struct ParsedItem {
 /// What kind of submission the bytes are.
 enum class ItemKind { email, json };
 
-/// Parses `raw` in a forked child under rlimits (address space, CPU, no files, no core) and a
-/// wall-clock timeout. `today` is YYYY-MM-DD.
-ParsedItem parse_sandboxed(const std::string& raw, ItemKind kind, const Limits& limits,
-                           const std::string& today);
+/// The running binary, for starting parse workers.
+inline constexpr const char* kSelfExe = "/proc/self/exe";
+
+/// Parses untrusted bytes in a separate, sandboxed worker process (`casegate parse-worker`,
+/// see sandbox.hpp) that is reused from item to item. The parent sends the bytes and gets back
+/// the evaluation; a crash, a timeout or a limit hit costs the worker, which is replaced on the
+/// next item, and comes back as ParseStatus::failed with the reason.
+class ParsePool {
+  public:
+    /// `worker_exe` is the casegate binary (in the daemon: /proc/self/exe).
+    ParsePool(std::string worker_exe, const Limits& limits);
+    ~ParsePool();
+    ParsePool(const ParsePool&) = delete;
+    ParsePool& operator=(const ParsePool&) = delete;
+
+    /// `today` is YYYY-MM-DD.
+    ParsedItem parse(const std::string& raw, ItemKind kind, const std::string& today);
+
+    /// New limits apply from the next item (the worker is restarted if they changed).
+    void set_limits(const Limits& limits);
+
+    /// Workers started so far, and how many of them ended by a crash, timeout or limit.
+    int workers_started() const { return started_; }
+    int workers_lost() const { return lost_; }
+
+    /// Items a worker serves before it is replaced (bounds any slow leak or fragmentation).
+    static constexpr int kItemsPerWorker = 500;
+
+  private:
+    bool start(std::string& error);
+    /// Ends the worker: politely (close its input, wait briefly) or with SIGKILL.
+    int stop(bool kill_now);
+
+    std::string exe_;
+    Limits limits_;
+    int pid_ = -1;
+    int fd_ = -1;
+    int served_ = 0;
+    int started_ = 0;
+    int lost_ = 0;
+};
+
+/// The worker's side: `casegate parse-worker LIMITS…` with the pool's socket on fds 0 and 1.
+/// Prepares the parsers, enters the sandbox, then serves requests until its input closes.
+int parse_worker_main(int argc, char** argv);
 
 /// The same work in this process (the child's body; also used by tests and benchmarks).
 ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const Limits& limits,

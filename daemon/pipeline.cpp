@@ -278,7 +278,7 @@ void Pipeline::process(std::int64_t id, ProcessStats& stats) {
     storage::with_retry(db_, [&] { row = storage::load_inbound(db_, id, false); });
     if (!row || row->state != "received") return;
     const ItemKind kind = row->source_kind == "web" ? ItemKind::json : ItemKind::email;
-    const ParsedItem parsed = parse_sandboxed(row->raw, kind, cfg_.limits, local_today());
+    const ParsedItem parsed = pool_.parse(row->raw, kind, local_today());
     if (parsed.status == ParseStatus::failed) {
         storage::with_retry(db_, [&] {
             if (storage::record_failed_attempt(db_, id, parsed.reason, cfg_.limits.max_attempts)) {

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "daemon/config.hpp"
+#include "daemon/parse_worker.hpp"
 #include "storage/pg.hpp"
 
 namespace casegate::daemon {
@@ -23,7 +25,9 @@ struct ProcessStats {
 
 class Pipeline {
 public:
-    Pipeline(const Config& config, storage::Db& db) : cfg_(config), db_(db) {}
+    /// `worker_exe`: the casegate binary that parses in the sandbox (ParsePool).
+    Pipeline(const Config& config, storage::Db& db, std::string worker_exe = kSelfExe)
+        : cfg_(config), db_(db), pool_(std::move(worker_exe), config.limits) {}
 
     /// Processes every due item, one at a time, until none is left or stop is set.
     ProcessStats process_due(const std::atomic<bool>& stop);
@@ -34,6 +38,7 @@ public:
 private:
     const Config& cfg_;
     storage::Db& db_;
+    ParsePool pool_;
 };
 
 }  // namespace casegate::daemon

@@ -7,8 +7,8 @@
 #include <iconv.h>
 
 #include <array>
-#include <memory>
-#include <type_traits>
+#include <map>
+#include <string>
 
 #include "parsers/headers.hpp"
 #include "parsers/text.hpp"
@@ -18,11 +18,6 @@ namespace casegate::parsers {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-struct IconvCloser {
-    void operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
-};
-using IconvHandle = std::unique_ptr<std::remove_pointer_t<iconv_t>, IconvCloser>;
 
 // Names seen in real mail that glibc does not know, or knows by another name. ISO-8859-1 is
 // read as windows-1252, as browsers do: its 0x80-0x9F range is C1 controls that no one means,
@@ -80,13 +75,45 @@ std::string convert(iconv_t cd, std::string_view bytes, bool& replaced) {
     return out;
 }
 
-IconvHandle open_to_utf8(const std::string& from) {
-    iconv_t cd = iconv_open("UTF-8", from.c_str());
-    return IconvHandle(cd == reinterpret_cast<iconv_t>(-1) ? nullptr : cd);
-}
+// Converters stay open for the life of the process: opening one costs a gconv module lookup,
+// and a sandboxed parser cannot open module files at all once its filter is on, so the common
+// ones are opened before (prepare_charsets). A name that fails to open is remembered too.
+// Past the bound (names come from senders) a converter is opened and closed per use.
+constexpr std::size_t kMaxCachedConverters = 128;
+
+class Converter {
+  public:
+    explicit Converter(const std::string& from) {
+        static std::map<std::string, iconv_t> cache;
+        if (const auto it = cache.find(from); it != cache.end()) {
+            cd_ = it->second;
+            if (cd_ != nullptr) iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset state
+            return;
+        }
+        cd_ = iconv_open("UTF-8", from.c_str());
+        if (cd_ == reinterpret_cast<iconv_t>(-1)) cd_ = nullptr;
+        if (cache.size() < kMaxCachedConverters) {
+            cache.emplace(from, cd_);
+        } else {
+            owned_ = true;
+        }
+    }
+    ~Converter() {
+        if (owned_ && cd_ != nullptr) iconv_close(cd_);
+    }
+    Converter(const Converter&) = delete;
+    Converter& operator=(const Converter&) = delete;
+
+    iconv_t get() const { return cd_; }
+    explicit operator bool() const { return cd_ != nullptr; }
+
+  private:
+    iconv_t cd_ = nullptr;
+    bool owned_ = false;
+};
 
 std::string from_windows_1252(std::string_view bytes) {
-    const IconvHandle cd = open_to_utf8("WINDOWS-1252");
+    const Converter cd("windows-1252");
     if (!cd) return repair_utf8(bytes);  // glibc without its gconv modules
     bool replaced = false;
     return repair_utf8(convert(cd.get(), bytes, replaced));
@@ -173,7 +200,11 @@ std::string to_utf8(std::string_view bytes, std::string_view charset,
         add_defect(defects, "8-bit bytes in us-ascii text read as windows-1252");
         return from_windows_1252(bytes);
     }
-    const IconvHandle cd = plausible_charset_name(name) ? open_to_utf8(name) : IconvHandle();
+    if (!plausible_charset_name(name)) {
+        add_defect(defects, "unknown charset " + printable_excerpt(name));
+        return from_windows_1252(bytes);
+    }
+    const Converter cd(name);
     if (!cd) {
         add_defect(defects, "unknown charset " + printable_excerpt(name));
         return from_windows_1252(bytes);
@@ -183,6 +214,16 @@ std::string to_utf8(std::string_view bytes, std::string_view charset,
     if (replaced)
         add_defect(defects, "invalid bytes in charset " + printable_excerpt(name) + " replaced");
     return is_valid_utf8(out) ? out : repair_utf8(out);
+}
+
+void prepare_charsets() {
+    static const char* const kCommon[] = {
+        "windows-1252", "iso-8859-2", "iso-8859-15", "windows-1250", "windows-1251",
+        "windows-1253", "windows-1254", "windows-1257", "koi8-r", "koi8-u", "utf-16",
+        "utf-16le", "utf-16be", "utf-7", "gb2312", "gbk", "gb18030", "big5", "shift_jis",
+        "euc-jp", "iso-2022-jp", "euc-kr", "cp949", "iso-8859-5", "iso-8859-7", "iso-8859-9",
+        "macintosh", "ibm850"};
+    for (const char* name : kCommon) Converter open(name);
 }
 
 }  // namespace casegate::parsers

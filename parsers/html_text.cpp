@@ -4,6 +4,7 @@
 // suppressed; nothing is fetched or executed, scripts and styles are dropped, and the tree is
 // walked iteratively so that deep nesting cannot exhaust the stack.
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include <climits>
@@ -165,6 +166,11 @@ std::string html_to_text(std::string_view html) {
     TextBuilder builder;
     if (const xmlNode* root = xmlDocGetRootElement(doc.get())) walk(root, builder);
     return repair_utf8(tidy(builder.str()));
+}
+
+void prepare_parsers() {
+    prepare_charsets();
+    xmlInitParser();
 }
 
 }  // namespace casegate::parsers

@@ -13,6 +13,14 @@ namespace casegate::parsers {
 std::string to_utf8(std::string_view bytes, std::string_view charset,
                     std::vector<std::string>* defects = nullptr);
 
+/// Opens the converters for the common mail charsets ahead of use, so that a process that can
+/// no longer open files (the sandboxed parser) still converts them.
+void prepare_charsets();
+
+/// Everything the parsers load or initialise lazily, done now: the charsets above and
+/// libxml2's parser state. Called before a sandbox forbids opening files.
+void prepare_parsers();
+
 /// True if `s` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view s);
 
