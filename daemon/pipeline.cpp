@@ -177,9 +177,11 @@ class ItemProcessor {
         storage::enqueue(db_, notifier::compose(from, n));
     }
 
-    std::int64_t insert_submission(const std::string& reference, const std::string& status) {
+    std::int64_t insert_submission(const std::string& reference, const std::string& status,
+                                   std::optional<std::int64_t> case_id) {
         storage::SubmissionRow s;
         s.reference = reference;
+        s.case_id = case_id;
         s.inbound_item_id = id_;
         s.channel = std::string(forms::to_string(e_.channel));
         s.status = status;
@@ -209,9 +211,8 @@ class ItemProcessor {
         std::string office = r.text("local_office");
         if (office.empty()) office = cfg_.default_office;
         const std::string reference = storage::next_reference(db_);
-        const std::int64_t sub = insert_submission(reference, "complete");
         const std::int64_t case_id = storage::insert_case(db_, case_row(r, reference, office));
-        storage::link_submission_to_case(db_, sub, case_id);
+        const std::int64_t sub = insert_submission(reference, "complete", case_id);
         storage::add_case_action(
             db_, case_id, "created", "casegate", id_,
             R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
@@ -245,7 +246,7 @@ class ItemProcessor {
 
     void keep_incomplete() {
         const std::string reference = storage::next_reference(db_);
-        const std::int64_t sub = insert_submission(reference, "incomplete");
+        const std::int64_t sub = insert_submission(reference, "incomplete", std::nullopt);
         storage::audit(db_, "casegate", "submission.incomplete", std::nullopt, sub);
         store_documents(std::nullopt, sub);
         notifier::Notification reply;

@@ -35,11 +35,11 @@ std::string next_reference(Db& db) {
 std::int64_t insert_submission(Db& db, const SubmissionRow& s) {
     const Result r = db.exec(
         "INSERT INTO submissions (reference, inbound_item_id, channel, status, fields, missing,"
-        " errors, notes, sender_email)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, nullif($9, ''))"
+        " errors, notes, sender_email, case_id)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, nullif($9, ''), $10)"
         " RETURNING id",
         {s.reference, s.inbound_item_id, s.channel, s.status, s.fields_json, s.missing_json,
-         s.errors_json, s.notes_json, s.sender_email});
+         s.errors_json, s.notes_json, s.sender_email, s.case_id});
     return r.int64(0, 0);
 }
 
@@ -66,7 +66,7 @@ std::int64_t insert_case(Db& db, const CaseRow& c) {
 void add_case_action(Db& db, std::int64_t case_id, const std::string& kind,
                      const std::string& actor, std::optional<std::int64_t> inbound_item_id,
                      const std::string& details_json) {
-    db.exec(
+    db.defer(
         "INSERT INTO case_actions (case_id, kind, actor, inbound_item_id, details)"
         " VALUES ($1, $2, $3, $4, $5::jsonb)",
         {case_id, kind, actor, inbound_item_id, details_json});
@@ -75,21 +75,20 @@ void add_case_action(Db& db, std::int64_t case_id, const std::string& kind,
 void audit(Db& db, const std::string& actor, const std::string& action,
            std::optional<std::int64_t> case_id, std::optional<std::int64_t> submission_id,
            const std::string& details_json) {
-    db.exec(
+    db.defer(
         "INSERT INTO audit_log (actor, action, case_id, submission_id, details)"
         " VALUES ($1, $2, $3, $4, $5::jsonb)",
         {actor, action, case_id, submission_id, details_json});
 }
 
-std::int64_t insert_document(Db& db, const DocumentRow& d) {
-    const Result r = db.exec(
+void insert_document(Db& db, const DocumentRow& d) {
+    db.defer(
         "INSERT INTO documents (case_id, submission_id, inbound_item_id, filename, content_type,"
-        " size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        " size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {d.case_id, d.submission_id, d.inbound_item_id, d.filename, d.content_type,
          static_cast<std::int64_t>(d.content.size()),
          Param::bytes(sha256(d.content)),
          Param::bytes(d.content)});
-    return r.int64(0, 0);
 }
 
 }  // namespace casegate::storage

@@ -24,6 +24,7 @@ struct SubmissionRow {
     std::string errors_json = "[]";
     std::string notes_json = "[]";
     std::string sender_email;
+    std::optional<std::int64_t> case_id;  ///< the case a complete submission opened
 };
 std::int64_t insert_submission(Db& db, const SubmissionRow& s);
 void link_submission_to_case(Db& db, std::int64_t submission_id, std::int64_t case_id);
@@ -61,7 +62,8 @@ struct DocumentRow {
     std::optional<std::int64_t> case_id, submission_id, inbound_item_id;
     std::string filename, content_type, content;
 };
-std::int64_t insert_document(Db& db, const DocumentRow& d);
+/// Stores an attachment (deferred: sent with the transaction's next statement, see Db::defer).
+void insert_document(Db& db, const DocumentRow& d);
 
 /// Formats a list of strings as a PostgreSQL array literal, quoting each element.
 std::string pg_text_array(const std::vector<std::string>& values);

@@ -79,7 +79,7 @@ bool record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, i
 void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std::string& verdict,
                     const std::string& reason, const std::string& message_id,
                     const std::string& from_address, std::optional<std::int64_t> duplicate_of) {
-    db.exec(
+    db.defer(
         "UPDATE inbound_items SET state = $2, verdict = nullif($3, ''), reason = nullif($4, ''),"
         " message_id = nullif($5, ''), from_address = nullif($6, ''), duplicate_of = $7,"
         " processed_at = now() WHERE id = $1",
@@ -91,7 +91,7 @@ std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::s
                                            const std::string& from_address) {
     // Serialise concurrent processing of copies of one message.
     if (!message_id.empty()) {
-        db.exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {message_id});
+        db.defer("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {message_id});
     }
     const Result r = db.exec(
         "SELECT id FROM inbound_items WHERE id <> $1"

@@ -6,13 +6,12 @@
 
 namespace casegate::storage {
 
-std::int64_t enqueue(Db& db, const OutboxMessage& m) {
-    const Result r = db.exec(
+void enqueue(Db& db, const OutboxMessage& m) {
+    db.defer(
         "INSERT INTO outbox (message_id, kind, case_id, submission_id, mail_from, recipients,"
-        " message) VALUES ($1, $2, $3, $4, $5, $6::text[], $7) RETURNING id",
+        " message) VALUES ($1, $2, $3, $4, $5, $6::text[], $7)",
         {m.message_id, m.kind, m.case_id, m.submission_id, m.mail_from,
          pg_text_array(m.recipients), Param::bytes(m.message)});
-    return r.int64(0, 0);
 }
 
 std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {

@@ -20,8 +20,8 @@ struct OutboxMessage {
     std::string message;     ///< the complete RFC 5322 message, CRLF line ends
 };
 
-/// Adds a message to the outbox (inside the caller's transaction).
-std::int64_t enqueue(Db& db, const OutboxMessage& m);
+/// Adds a message to the outbox (inside the caller's transaction; deferred, see Db::defer).
+void enqueue(Db& db, const OutboxMessage& m);
 
 struct DueMessage {
     std::int64_t id = 0;

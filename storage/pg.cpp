@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <thread>
+#include <unordered_map>
 
 namespace casegate::storage {
 
@@ -57,6 +58,11 @@ std::int64_t Result::affected() const {
 
 struct Db::Conn {
     PGconn* pg = nullptr;
+    std::unordered_map<std::string, std::string> prepared;  ///< statement text → name
+    const std::string* prepared_name(const std::string& query) const {
+        const auto it = prepared.find(query);
+        return it == prepared.end() ? nullptr : &it->second;
+    }
     ~Conn() {
         if (pg != nullptr) PQfinish(pg);
     }
@@ -66,7 +72,10 @@ Db::Db(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 Db::~Db() = default;
 
 bool Db::connected() const { return conn_ && PQstatus(conn_->pg) == CONNECTION_OK; }
-void Db::disconnect() { conn_.reset(); }
+void Db::disconnect() {
+    conn_.reset();
+    deferred_.clear();
+}
 
 void Db::connect() {
     if (connected()) return;
@@ -87,7 +96,16 @@ Result Db::exec(std::string_view sql, std::initializer_list<Param> params) {
     return exec(sql, std::vector<Param>(params));
 }
 
+void Db::defer(std::string_view sql, std::vector<Param> params) {
+    if (!in_transaction_) {
+        exec(sql, params);
+        return;
+    }
+    deferred_.push_back({std::string(sql), std::move(params)});
+}
+
 Result Db::exec(std::string_view sql, const std::vector<Param>& params) {
+    if (!deferred_.empty()) return exec_pipelined(std::string(sql), params);
     connect();
     std::vector<const char*> values;
     std::vector<int> lengths;
@@ -98,12 +116,99 @@ Result Db::exec(std::string_view sql, const std::vector<Param>& params) {
         formats.push_back(p.binary ? 1 : 0);
     }
     const std::string query(sql);
-    // Without parameters use the simple protocol, which also runs multi-statement scripts
-    // (migrations).
-    PGresult* r = params.empty()
-                      ? PQexec(conn_->pg, query.c_str())
-                      : PQexecParams(conn_->pg, query.c_str(), static_cast<int>(params.size()), nullptr,
-                                     values.data(), lengths.data(), formats.data(), 0);
+    PGresult* r = nullptr;
+    if (params.empty()) {
+        // The simple protocol, which also runs multi-statement scripts (migrations).
+        r = PQexec(conn_->pg, query.c_str());
+    } else if (const std::string* name = prepared(query, static_cast<int>(params.size()))) {
+        r = PQexecPrepared(conn_->pg, name->c_str(), static_cast<int>(params.size()), values.data(),
+                           lengths.data(), formats.data(), 0);
+    } else {
+        r = PQexecParams(conn_->pg, query.c_str(), static_cast<int>(params.size()), nullptr,
+                         values.data(), lengths.data(), formats.data(), 0);
+    }
+    return checked(r);
+}
+
+Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& params) {
+    std::vector<Statement> batch = std::move(deferred_);
+    deferred_.clear();
+    batch.push_back({last, params});
+    connect();
+    PGconn* pg = conn_->pg;
+    auto lost = [&](const std::string& what) {
+        std::string msg = what + ": " + PQerrorMessage(pg);
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        conn_.reset();
+        return DbError(msg, "08006");
+    };
+    if (PQenterPipelineMode(pg) != 1) throw lost("cannot enter pipeline mode");
+    for (const Statement& st : batch) {
+        std::vector<const char*> values;
+        std::vector<int> lengths;
+        std::vector<int> formats;
+        for (const auto& p : st.params) {
+            values.push_back(p.value ? p.value->data() : nullptr);
+            lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
+            formats.push_back(p.binary ? 1 : 0);
+        }
+        const std::string* name = st.params.empty() ? nullptr : conn_->prepared_name(st.sql);
+        const int sent =
+            name ? PQsendQueryPrepared(pg, name->c_str(), static_cast<int>(st.params.size()),
+                                       values.data(), lengths.data(), formats.data(), 0)
+                 : PQsendQueryParams(pg, st.sql.c_str(), static_cast<int>(st.params.size()),
+                                     nullptr, values.data(), lengths.data(), formats.data(), 0);
+        if (sent != 1) throw lost("cannot send statement");
+    }
+    if (PQpipelineSync(pg) != 1) throw lost("cannot send pipeline sync");
+
+    // One result (then a null) per statement, then the sync. The first failure is the one to
+    // report; the statements after it come back as "pipeline aborted".
+    PGresult* first_error = nullptr;
+    PGresult* last_result = nullptr;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        PGresult* r = PQgetResult(pg);
+        if (r == nullptr) throw lost("missing pipeline result");
+        const ExecStatusType st = PQresultStatus(r);
+        const bool failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+        if (failed && first_error == nullptr && st != PGRES_PIPELINE_ABORTED) {
+            first_error = r;
+        } else if (i + 1 == batch.size() && !failed) {
+            last_result = r;
+        } else {
+            PQclear(r);
+        }
+        while (PGresult* extra = PQgetResult(pg)) PQclear(extra);  // the null after each query
+    }
+    PGresult* sync = PQgetResult(pg);
+    const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (!synced || PQexitPipelineMode(pg) != 1) {
+        PQclear(first_error);
+        PQclear(last_result);
+        throw lost("pipeline did not end cleanly");
+    }
+    if (first_error != nullptr) {
+        PQclear(last_result);
+        return checked(first_error);  // throws
+    }
+    return Result(last_result);
+}
+
+// Statements with parameters are prepared once per connection (the texts are the code's own
+// constants), which saves the server a parse and plan per call. The map is bounded in case a
+// caller builds statement texts.
+const std::string* Db::prepared(const std::string& query, int nparams) {
+    constexpr std::size_t kMaxPrepared = 256;
+    if (const std::string* name = conn_->prepared_name(query)) return name;
+    if (conn_->prepared.size() >= kMaxPrepared) return nullptr;
+    std::string name = "cg" + std::to_string(conn_->prepared.size() + 1);
+    checked(PQprepare(conn_->pg, name.c_str(), query.c_str(), nparams, nullptr));
+    return &conn_->prepared.emplace(query, std::move(name)).first->second;
+}
+
+Result Db::checked(void* pgresult) {
+    auto* r = static_cast<PGresult*>(pgresult);
     Result result(r);
     const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return result;
@@ -122,9 +227,15 @@ Result Db::exec(std::string_view sql, const std::vector<Param>& params) {
     throw err;
 }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN"); }
+Transaction::Transaction(Db& db) : db_(db) {
+    db_.deferred_.clear();
+    db_.in_transaction_ = true;
+    db_.defer("BEGIN", {});
+}
 
 Transaction::~Transaction() {
+    db_.in_transaction_ = false;
+    db_.deferred_.clear();  // never sent, or rolled back below
     if (done_ || !db_.connected()) return;
     try {
         db_.exec("ROLLBACK");
@@ -136,6 +247,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
     db_.exec("COMMIT");
+    db_.in_transaction_ = false;
     done_ = true;
 }
 

@@ -79,18 +79,40 @@ public:
     Result exec(std::string_view sql, std::initializer_list<Param> params = {});
     Result exec(std::string_view sql, const std::vector<Param>& params);
 
+    /// Queues a statement whose result is not needed. Inside a Transaction it is sent with the
+    /// next exec() (or the commit) in one pipelined round trip, and an error it raises is
+    /// thrown there; outside a transaction it runs at once.
+    void defer(std::string_view sql, std::vector<Param> params);
+
     /// Connects if not connected. Throws DbError(kind connection) on failure.
     void connect();
     bool connected() const;
     void disconnect();
 
 private:
+    friend class Transaction;
+    struct Statement {
+        std::string sql;
+        std::vector<Param> params;
+    };
+    /// Sends the deferred statements and then `last` in pipeline mode; returns last's result.
+    Result exec_pipelined(const std::string& last, const std::vector<Param>& params);
+
+    /// The name of `query` prepared on this connection, or null when it is not to be prepared.
+    const std::string* prepared(const std::string& query, int nparams);
+    /// Returns the result of a PGresult that succeeded; throws DbError otherwise.
+    Result checked(void* pgresult);
+
     std::string conninfo_;
     struct Conn;
     std::unique_ptr<Conn> conn_;
+    bool in_transaction_ = false;
+    std::vector<Statement> deferred_;
 };
 
-/// BEGIN on construction, ROLLBACK on destruction unless commit() was called.
+/// BEGIN on construction, ROLLBACK on destruction unless commit() was called. The BEGIN and
+/// the statements deferred inside go to the server with the next statement that needs an
+/// answer, so a transaction costs few round trips.
 class Transaction {
 public:
     explicit Transaction(Db& db);

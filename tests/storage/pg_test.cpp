@@ -41,6 +41,63 @@ BOOST_AUTO_TEST_CASE(transaction_rolls_back_unless_committed) {
 }
 
 // Binary parameters round-trip every byte value through bytea, NULs included.
+// Deferred statements reach the server with the transaction's next statement and are kept by
+// the commit; the statement that needed an answer sees their effect.
+BOOST_AUTO_TEST_CASE(deferred_statements_are_sent_with_the_next_one) {
+    e2e::TestDb t;
+    t.db().exec("CREATE TABLE d (k int, b bytea)");
+    {
+        storage::Transaction tx(t.db());
+        t.db().defer("INSERT INTO d VALUES ($1, $2)", {1, storage::Param::bytes(std::string("\0x", 2))});
+        t.db().defer("INSERT INTO d VALUES ($1, NULL)", {2});
+        BOOST_TEST(t.db().exec("SELECT count(*) FROM d").int64(0, 0) == 2);
+        t.db().defer("INSERT INTO d VALUES ($1, NULL)", {3});
+        tx.commit();
+    }
+    BOOST_TEST(t.count("SELECT count(*) FROM d") == 3);
+    BOOST_TEST(t.db().exec("SELECT b FROM d WHERE k = 1").bytes(0, 0) == std::string("\0x", 2));
+}
+
+// A deferred statement that fails is reported by the statement that sent it, with its
+// SQLSTATE, and nothing of the transaction is kept.
+BOOST_AUTO_TEST_CASE(deferred_failure_is_thrown_and_rolls_back) {
+    e2e::TestDb t;
+    t.db().exec("CREATE TABLE e (k int PRIMARY KEY)");
+    t.db().exec("INSERT INTO e VALUES (1)");
+    try {
+        storage::Transaction tx(t.db());
+        t.db().defer("INSERT INTO e VALUES ($1)", {2});
+        t.db().defer("INSERT INTO e VALUES ($1)", {1});  // duplicate key
+        t.db().defer("INSERT INTO e VALUES ($1)", {3});
+        tx.commit();
+        BOOST_FAIL("commit succeeded despite a failed statement");
+    } catch (const storage::DbError& e) {
+        BOOST_TEST(e.sqlstate() == "23505");
+    }
+    BOOST_TEST(t.count("SELECT count(*) FROM e") == 1);
+    // The connection is usable afterwards, in and out of transactions.
+    {
+        storage::Transaction tx(t.db());
+        t.db().defer("INSERT INTO e VALUES ($1)", {4});
+        tx.commit();
+    }
+    BOOST_TEST(t.count("SELECT count(*) FROM e") == 2);
+}
+
+// Deferred statements of a transaction that is abandoned are never sent; outside a
+// transaction, defer runs the statement at once.
+BOOST_AUTO_TEST_CASE(abandoned_deferred_statements_are_dropped) {
+    e2e::TestDb t;
+    t.db().exec("CREATE TABLE f (k int)");
+    {
+        storage::Transaction tx(t.db());
+        t.db().defer("INSERT INTO f VALUES ($1)", {1});
+    }
+    BOOST_TEST(t.count("SELECT count(*) FROM f") == 0);
+    t.db().defer("INSERT INTO f VALUES ($1)", {2});
+    BOOST_TEST(t.count("SELECT count(*) FROM f") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(bytea_round_trip_keeps_every_byte) {
     e2e::TestDb t;
     std::string all;
