@@ -76,4 +76,28 @@ BOOST_AUTO_TEST_CASE(gives_up_after_max_attempts) {
                        " AND last_error LIKE 'gave up after 2 attempts%'") == 1);
 }
 
+// A permanent refusal (5xx) from a real SMTP server marks the message failed at once, with the
+// server's code in the reason, and it is not tried again.
+BOOST_AUTO_TEST_CASE(permanent_refusal_fails_at_once) {
+    e2e::TestDb t;
+    storage::migrate(t.db());
+    enqueue_one(t.db(), "refused@casegate.test");
+    const int port = e2e::free_port();
+    e2e::Process server({"/usr/bin/python3", std::string(CASEGATE_SOURCE_DIR) + "/tests/support/smtp_refuse.py",
+                         std::to_string(port)});
+    BOOST_REQUIRE(e2e::eventually([&] { return e2e::port_open(port); }, std::chrono::seconds(20)));
+    net::Options o;
+    o.url = "smtp://127.0.0.1:" + std::to_string(port);
+    o.allow_plaintext = true;
+    net::Session smtp(o);
+    std::atomic<bool> stop{false};
+    const auto stats = notifier::drain_outbox(t.db(), smtp, {30, 3600, 50}, stop);
+    BOOST_TEST(stats.failed == 1);
+    BOOST_TEST(stats.sent == 0);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'failed' AND attempts = 1"
+                       " AND last_error LIKE 'SMTP 550%'") == 1);
+    t.db().exec("UPDATE outbox SET next_attempt_at = now()");
+    BOOST_TEST(notifier::drain_outbox(t.db(), smtp, {30, 3600, 50}, stop).failed == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -105,6 +105,12 @@ std::string source_file(const std::string& relative);
 /// Runs a shell command, returning its exit status; throws if it cannot be started.
 int shell(const std::string& command);
 
+/// A loopback TCP port that nothing listens on right now.
+int free_port();
+
+/// True when something accepts TCP connections on 127.0.0.1:port.
+bool port_open(int port);
+
 /// Polls pred every 100 ms until it is true or the timeout passes.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
