@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "daemon/config.hpp"
+#include "forms/form_pdf.hpp"
 #include "daemon/log.hpp"
 #include "daemon/parse_worker.hpp"
 #include "daemon/read_file.hpp"
@@ -21,7 +22,8 @@ constexpr const char* kUsage =
     "  run [--config FILE] [--once]      run the daemon (--once: one poll, process, send, exit)\n"
     "  check-config [--config FILE]      validate the configuration\n"
     "  migrate [--config FILE]           apply database migrations\n"
-    "  parse FILE...                     parse .eml/.json submissions, print one JSON line each\n"
+    "  parse FILE...                     parse .eml/.pdf/.json submissions, print one JSON line each\n"
+    "  form-pdf OUT.pdf                  write the fillable referral form\n"
     "  reval classify --today YYYY-MM-DD [--tis F] [--gmc F] [--actions F] [--history F]\n";
 
 int usage_error(const std::string& what) {
@@ -95,7 +97,9 @@ int cmd_parse(const std::vector<std::string>& files) {
             rc = 2;
             continue;
         }
-        const auto kind = ends_with(f, ".json") ? daemon::ItemKind::json : daemon::ItemKind::email;
+        const auto kind = ends_with(f, ".json")  ? daemon::ItemKind::json
+                          : ends_with(f, ".pdf") ? daemon::ItemKind::pdf
+                                                 : daemon::ItemKind::email;
         daemon::ParsedItem item = pool.parse(*bytes, kind, today);
         if (item.status != daemon::ParseStatus::ok) {
             std::cerr << "casegate parse: " << f << ": " << item.reason << "\n";
@@ -119,6 +123,16 @@ int main(int argc, char** argv) {
     const std::string cmd = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (cmd == "parse") return cmd_parse(rest);
+    if (cmd == "form-pdf") {
+        if (rest.size() != 1) return usage_error("form-pdf needs one output file");
+        try {
+            forms::write_form_pdf(rest[0]);
+            return 0;
+        } catch (const std::exception& e) {
+            std::cerr << "casegate form-pdf: " << e.what() << "\n";
+            return 1;
+        }
+    }
     // Internal: the sandboxed parser that `run` and `parse` start (daemon/parse_worker.hpp).
     if (cmd == "parse-worker") return daemon::parse_worker_main(argc, argv);
     if (cmd == "reval") {

@@ -22,6 +22,7 @@
 
 #include "daemon/item_codec.hpp"
 #include "daemon/sandbox.hpp"
+#include "parsers/pdf_form.hpp"
 #include "parsers/text.hpp"
 
 namespace casegate::daemon {
@@ -40,8 +41,21 @@ ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const Limits&
     ParsedItem item;
     forms::ValidateContext ctx;
     ctx.today = today;
+    parsers::PdfLimits pdf_limits;
+    pdf_limits.max_bytes = limits.max_message_bytes;
     if (kind == ItemKind::json) {
         item.evaluation = forms::evaluate_json(raw, ctx);
+        item.status = ParseStatus::ok;
+        return item;
+    }
+    if (kind == ItemKind::pdf) {
+        const parsers::PdfFormOutcome pdf = parsers::read_pdf_form(raw, pdf_limits);
+        if (pdf.kind == parsers::PdfFormKind::unreadable) {
+            item.status = ParseStatus::unreadable;
+            item.reason = "unreadable PDF: " + pdf.reason;
+            return item;
+        }
+        item.evaluation = forms::evaluate_pdf(pdf, ctx);
         item.status = ParseStatus::ok;
         return item;
     }
@@ -57,7 +71,11 @@ ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const Limits&
         return item;
     }
     ctx.default_referrer_email = parsed.email.from_address;
-    item.evaluation = forms::evaluate_email(parsed.email, ctx);
+    std::vector<forms::ReadPdf> pdfs;
+    for (const parsers::Attachment& a : parsed.email.attachments) {
+        if (forms::looks_like_pdf(a)) pdfs.push_back({a.filename, parsers::read_pdf_form(a.data, pdf_limits)});
+    }
+    item.evaluation = forms::evaluate_email(parsed.email, pdfs, ctx);
     item.attachments = std::move(parsed.email.attachments);
     item.status = ParseStatus::ok;
     return item;
@@ -226,6 +244,7 @@ int parse_worker_main(int argc, char** argv) {
     // Everything loaded lazily is loaded now, while files may still be opened.
     tzset();
     parsers::prepare_parsers();
+    parsers::prepare_pdf_reader();
     (void)parse_in_process(kWarmUp, ItemKind::email, limits, "2026-01-01");
     (void)parse_in_process(R"({"gmc_number":"1234567"})", ItemKind::json, limits, "2026-01-01");
     std::string error;
@@ -238,7 +257,7 @@ int parse_worker_main(int argc, char** argv) {
     for (;;) {
         unsigned char head[2];
         if (!read_exact(0, reinterpret_cast<char*>(head), 2)) return 0;  // the pool closed us
-        const ItemKind kind = head[0] == 1 ? ItemKind::json : ItemKind::email;
+        const ItemKind kind = head[0] == 1 ? ItemKind::json : head[0] == 2 ? ItemKind::pdf : ItemKind::email;
         char today[16] = {};
         if (head[1] > 10 || !read_exact(0, today, head[1])) return 4;
         unsigned char len_bytes[8];
@@ -357,7 +376,7 @@ ParsedItem ParsePool::parse(const std::string& raw, ItemKind kind, const std::st
 
     std::string request;
     request.reserve(2 + today.size() + 8 + raw.size());
-    request += static_cast<char>(kind == ItemKind::json ? 1 : 0);
+    request += static_cast<char>(kind == ItemKind::json ? 1 : kind == ItemKind::pdf ? 2 : 0);
     request += static_cast<char>(std::min<std::size_t>(today.size(), 10));
     request.append(today, 0, 10);
     put_u64(request, raw.size());

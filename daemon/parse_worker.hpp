@@ -26,7 +26,7 @@ struct ParsedItem {
 };
 
 /// What kind of submission the bytes are.
-enum class ItemKind { email, json };
+enum class ItemKind { email, json, pdf };
 
 /// The running binary, for starting parse workers.
 inline constexpr const char* kSelfExe = "/proc/self/exe";

@@ -10,6 +10,7 @@
 #include "daemon/log.hpp"
 #include "daemon/parse_worker.hpp"
 #include "daemon/watchdog.hpp"
+#include "forms/form_pdf.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
@@ -19,6 +20,12 @@
 namespace casegate::daemon {
 
 namespace {
+
+// The fillable form attached to every incomplete-form reply, made once from the definition.
+const std::string& blank_form_pdf() {
+    static const std::string bytes = forms::form_pdf_bytes();
+    return bytes;
+}
 
 std::optional<std::string> opt_text(const forms::Referral& r, const char* key) {
     std::string s = r.text(key);
@@ -255,6 +262,8 @@ class ItemProcessor {
         if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
         reply.auto_submitted = "auto-replied";
         reply.submission_id = sub;
+        reply.attachments.push_back(
+            {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf()});
         thread_as_reply(reply);
         enqueue(reply);
         finish("processed", "incomplete", "");

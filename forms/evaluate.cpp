@@ -9,6 +9,7 @@
 
 #include "forms/evaluate.hpp"
 #include "forms/normalise.hpp"
+#include "forms/pdf_fields.hpp"
 #include "forms/strings.hpp"
 #include "parsers/text.hpp"
 
@@ -115,6 +116,23 @@ RawFields merge_pdf_over_body(const RawFields& body, const RawFields& pdf,
     return merged;
 }
 
+// Why a PDF that is not a readable AcroForm is not a referral.
+std::string pdf_reason(const parsers::PdfFormOutcome& pdf) {
+    switch (pdf.kind) {
+        case parsers::PdfFormKind::no_fields:
+            return "the PDF has no form fields: a document, not a filled-in referral form";
+        case parsers::PdfFormKind::needs_password:
+            return "the PDF is protected by a password, so its form cannot be read";
+        case parsers::PdfFormKind::xfa_only:
+            return "the PDF is an XFA form without AcroForm fields, which cannot be read";
+        case parsers::PdfFormKind::unreadable:
+            return "unreadable PDF: " + pdf.reason;
+        case parsers::PdfFormKind::form:
+            break;
+    }
+    return "the PDF form has no referral form fields filled in";
+}
+
 }  // namespace
 
 std::string_view to_string(Verdict v) {
@@ -198,6 +216,77 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const RawFields& pd
     e.referral = validate(raw, vctx);
     e.verdict = e.referral.complete() ? Verdict::complete : Verdict::incomplete;
     return e;
+}
+
+bool looks_like_pdf(const parsers::Attachment& a) {
+    if (a.content_type == "application/pdf" || a.content_type == "application/x-pdf") return true;
+    const std::string name = ascii_lower(a.filename);
+    if (name.size() >= 4 && name.compare(name.size() - 4, 4, ".pdf") == 0) return true;
+    return a.data.rfind("%PDF-", 0) == 0;
+}
+
+Evaluation evaluate_email(const parsers::ParsedEmail& email, const std::vector<ReadPdf>& pdfs,
+                          const ValidateContext& ctx) {
+    const ReadPdf* form = nullptr;
+    RawFields pdf_fields;
+    for (const ReadPdf& p : pdfs) {
+        RawFields fields = pdf_form_fields(p.outcome);
+        if (is_referral_attempt(fields)) {
+            form = &p;
+            pdf_fields = std::move(fields);
+            break;
+        }
+    }
+    Evaluation e = evaluate_email(email, pdf_fields, ctx);
+    if (e.verdict == Verdict::bounce || e.verdict == Verdict::auto_reply) return e;
+    const auto label = [](const ReadPdf& p) {
+        return "attachment '" + shorten(p.filename.empty() ? "unnamed" : p.filename, 80) + "'";
+    };
+    std::string problem;
+    for (const ReadPdf& p : pdfs) {
+        if (&p == form) {
+            if (const std::string version = pdf_form_version(p.outcome);
+                !version.empty() && version != std::to_string(kFormVersion)) {
+                e.notes.push_back(label(p) + " is form version " + shorten(version, 20) +
+                                  "; the current form is version " + std::to_string(kFormVersion));
+            }
+            if (p.outcome.repaired) e.notes.push_back(label(p) + " was damaged and has been repaired");
+            continue;
+        }
+        if (p.outcome.kind == parsers::PdfFormKind::no_fields) {
+            e.notes.push_back(label(p) + " has no form fields: kept as a document");
+            continue;
+        }
+        const std::string why = label(p) + ": " + pdf_reason(p.outcome);
+        e.notes.push_back(why);
+        if (problem.empty() && p.outcome.kind != parsers::PdfFormKind::form) problem = why;
+    }
+    if (e.verdict == Verdict::not_a_referral && !problem.empty()) e.reason = problem;
+    return e;
+}
+
+Evaluation evaluate_pdf(const parsers::PdfFormOutcome& pdf, const ValidateContext& ctx) {
+    Evaluation e;
+    const RawFields raw = pdf_form_fields(pdf);
+    if (!is_referral_attempt(raw)) {
+        e.reason = pdf_reason(pdf);
+        return e;
+    }
+    if (const std::string version = pdf_form_version(pdf);
+        !version.empty() && version != std::to_string(kFormVersion)) {
+        e.notes.push_back("the PDF is form version " + shorten(version, 20) +
+                          "; the current form is version " + std::to_string(kFormVersion));
+    }
+    if (pdf.repaired) e.notes.emplace_back("the PDF was damaged and has been repaired");
+    e.channel = Channel::pdf;
+    e.referral = validate(raw, ctx);
+    e.verdict = e.referral.complete() ? Verdict::complete : Verdict::incomplete;
+    return e;
+}
+
+Evaluation evaluate_pdf(std::string_view pdf_bytes, const ValidateContext& ctx,
+                        const parsers::PdfLimits& limits) {
+    return evaluate_pdf(parsers::read_pdf_form(pdf_bytes, limits), ctx);
 }
 
 }  // namespace casegate::forms

@@ -8,6 +8,7 @@
 
 #include "forms/form.hpp"
 #include "parsers/email.hpp"
+#include "parsers/pdf_form.hpp"
 
 namespace casegate::forms {
 
@@ -53,6 +54,34 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const RawFields& pd
 /// True when the fields hold something other than referrer_email / referrer_phone, which on
 /// their own are what an email signature looks like.
 bool is_referral_attempt(const RawFields& fields);
+
+/// Evaluates a bare PDF file whose form was read by parsers::read_pdf_form() (in the parser
+/// sandbox): channel pdf, complete or incomplete. A PDF without fields, one that needs a
+/// password, an XFA-only form, an unreadable file, or a form with no referral field filled in
+/// is not_a_referral with the reason (for an unreadable file it starts "unreadable PDF: ").
+Evaluation evaluate_pdf(const parsers::PdfFormOutcome& pdf, const ValidateContext& ctx);
+
+/// The same, reading `pdf_bytes` here with `limits`.
+Evaluation evaluate_pdf(std::string_view pdf_bytes, const ValidateContext& ctx,
+                        const parsers::PdfLimits& limits = {});
+
+/// A PDF attachment of an email as the parser read it.
+struct ReadPdf {
+    std::string filename;
+    parsers::PdfFormOutcome outcome;
+};
+
+/// Evaluates an email and its PDF attachments: the first PDF holding a filled-in referral form
+/// is merged over the body (evaluate_email with pdf_fields); every other PDF is noted (a
+/// document without fields is kept as a document; a password, XFA or damage is named). When
+/// nothing in the message is a referral and a PDF could not be read, that PDF's problem is the
+/// reason given.
+Evaluation evaluate_email(const parsers::ParsedEmail& email, const std::vector<ReadPdf>& pdfs,
+                          const ValidateContext& ctx);
+
+/// True for an attachment to read as a PDF form: declared as a PDF, named .pdf, or starting
+/// with the PDF signature.
+bool looks_like_pdf(const parsers::Attachment& a);
 
 /// Evaluates a web-form JSON submission (an object keyed by form keys).
 Evaluation evaluate_json(std::string_view json, const ValidateContext& ctx);

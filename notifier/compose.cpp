@@ -34,6 +34,7 @@ storage::OutboxMessage compose(const Identity& from, const Notification& n) {
     m.auto_submitted = n.auto_submitted;
     m.date = std::time(nullptr);
     m.text_body = n.text.body;
+    m.attachments = n.attachments;
 
     storage::OutboxMessage out;
     out.message = render(m);  // checks every address

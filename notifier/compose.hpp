@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
 #include "storage/outbox.hpp"
 
@@ -23,6 +24,7 @@ struct Notification {
     std::string in_reply_to;
     std::vector<std::string> references;
     std::optional<std::int64_t> case_id, submission_id;
+    std::vector<MailAttachment> attachments;
 };
 
 /// A new globally unique Message-ID (without <>) in the sender's domain.

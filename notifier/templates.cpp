@@ -239,8 +239,8 @@ Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
     body += paragraph("Please reply to this email, keeping " + bracketed(ref) +
                       " in the subject line, and add each item listed above on a line of its own "
                       "in the form \"Label: value\", using the label exactly as it is written "
-                      "above. If a fillable PDF form is attached to this email, you can fill it "
-                      "in and send it back with your reply instead.");
+                      "above. Or fill in the PDF form attached to this email (any PDF reader "
+                      "that can fill forms will do) and send it back with your reply.");
     body += "What we have understood so far:\n\n" + understood(r) + "\n";
     return {"Referral incomplete \u2013 please complete " + bracketed(ref), body + sign_off()};
 }

@@ -81,10 +81,19 @@ std::string convert(iconv_t cd, std::string_view bytes, bool& replaced) {
 // Past the bound (names come from senders) a converter is opened and closed per use.
 constexpr std::size_t kMaxCachedConverters = 128;
 
+struct ConverterCache {
+    std::map<std::string, iconv_t> open;
+    ~ConverterCache() {
+        for (auto& [name, cd] : open)
+            if (cd != nullptr) iconv_close(cd);
+    }
+};
+
 class Converter {
   public:
     explicit Converter(const std::string& from) {
-        static std::map<std::string, iconv_t> cache;
+        static ConverterCache converters;
+        auto& cache = converters.open;
         if (const auto it = cache.find(from); it != cache.end()) {
             cd_ = it->second;
             if (cd_ != nullptr) iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset state
