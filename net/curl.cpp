@@ -1,9 +1,13 @@
 // SECURITY: URLs, users and passwords come from the configuration; message bytes and server
 // replies are untrusted and only passed through. Credentials are never put in error texts.
+// HTTP: TLS peer and host are always verified; plain http:// is refused unless the host is
+// loopback; redirects are not followed; bodies stop at a size limit; no compressed transfer
+// (a small compressed body could expand past the limit before it is checked).
 #include "net/curl.hpp"
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <mutex>
@@ -61,11 +65,31 @@ std::string host_of(std::string_view url) {
     return std::string(rest.substr(0, rest.find_first_of(":/")));
 }
 
+// A dotted IPv4 address in 127.0.0.0/8: four decimal parts, the first 127. A host name that
+// merely starts with "127." (say 127.example.org) is not loopback.
+bool is_loopback_ipv4(std::string_view host) {
+    if (host.rfind("127.", 0) != 0) return false;
+    int parts = 0;
+    std::size_t pos = 0;
+    while (pos <= host.size()) {
+        const std::size_t dot = std::min(host.find('.', pos), host.size());
+        const std::string_view part = host.substr(pos, dot - pos);
+        if (part.empty() || part.size() > 3) return false;
+        for (char c : part) {
+            if (c < '0' || c > '9') return false;
+        }
+        if (std::stoi(std::string(part)) > 255) return false;
+        ++parts;
+        pos = dot + 1;
+    }
+    return parts == 4;
+}
+
 }  // namespace
 
 bool is_loopback_url(std::string_view url) {
     const std::string host = host_of(url);
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+    return host == "localhost" || host == "::1" || is_loopback_ipv4(host);
 }
 
 std::string url_encode_path(std::string_view s) {
@@ -171,6 +195,134 @@ Outcome Session::smtp_send(std::string_view from, const std::vector<std::string>
     curl_easy_setopt(c, CURLOPT_READDATA, &src);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
     return impl_->finish(curl_easy_perform(c), nullptr);
+}
+
+namespace {
+
+struct SlistDeleter {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+// Header lines are sent as given: one holding CR or LF could smuggle another header or a body.
+bool header_is_clean(std::string_view h) {
+    return h.find_first_of("\r\n") == std::string_view::npos &&
+           h.find(':') != std::string_view::npos;
+}
+
+// The protocol the URL may use, or "" (with the reason in `why`) when it is refused.
+const char* allowed_protocol(std::string_view url, std::string& why) {
+    auto starts = [&](std::string_view prefix) {
+        if (url.size() < prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i) {
+            if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+        }
+        return true;
+    };
+    if (starts("https://")) return "https";
+    if (starts("http://")) {
+        if (is_loopback_url(url)) return "http";
+        why = "plain http:// is only allowed to a loopback host; use https://";
+        return "";
+    }
+    why = "only https:// URLs are supported";
+    return "";
+}
+
+HttpResponse http_request(std::string_view url, const std::string* post_body,
+                          std::string_view content_type, const std::vector<std::string>& headers,
+                          const HttpOptions& opts) {
+    global_init();
+    HttpResponse out;
+    std::string why;
+    const char* protocol = allowed_protocol(url, why);
+    if (*protocol == '\0') {
+        out.error = why;
+        return out;
+    }
+    std::unique_ptr<curl_slist, SlistDeleter> list;
+    auto add_header = [&](const std::string& h) {
+        // curl_slist_append returns the (unchanged) head, or nullptr leaving the list as it was.
+        if (curl_slist* head = curl_slist_append(list.get(), h.c_str())) {
+            (void)list.release();
+            list.reset(head);
+        }
+    };
+    for (const std::string& h : headers) {
+        if (!header_is_clean(h)) {
+            out.error = "refused a malformed request header";
+            return out;
+        }
+        add_header(h);
+    }
+    if (post_body) {
+        const std::string ct = "Content-Type: " + std::string(content_type);
+        if (!header_is_clean(ct)) {
+            out.error = "refused a malformed content type";
+            return out;
+        }
+        add_header(ct);
+        add_header("Expect:");  // no 100-continue round trip
+    }
+
+    std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+    if (!easy) {
+        out.error = "cannot create a libcurl handle";
+        return out;
+    }
+    CURL* c = easy.get();
+    char errbuf[CURL_ERROR_SIZE] = {};
+    std::string body;
+    WriteSink sink{&body, opts.max_response_bytes};
+    const std::string u(url);
+    curl_easy_setopt(c, CURLOPT_URL, u.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protocol);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, opts.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, opts.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!opts.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, opts.ca_file.c_str());
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(opts.max_response_bytes));
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    if (list) curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
+    if (post_body) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_body->data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(post_body->size()));
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    const CURLcode rc = curl_easy_perform(c);
+    out.curl_code = static_cast<int>(rc);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
+    out.too_large = sink.too_large || rc == CURLE_FILESIZE_EXCEEDED;
+    if (rc == CURLE_OK) {
+        out.ok = true;
+        out.body = std::move(body);
+    } else if (out.too_large) {
+        out.error = "response larger than " + std::to_string(opts.max_response_bytes) + " bytes";
+    } else {
+        out.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    }
+    return out;
+}
+
+}  // namespace
+
+HttpResponse http_get(std::string_view url, const HttpOptions& opts,
+                      const std::vector<std::string>& headers) {
+    return http_request(url, nullptr, {}, headers, opts);
+}
+
+HttpResponse http_post(std::string_view url, std::string_view body, std::string_view content_type,
+                       const std::vector<std::string>& headers, const HttpOptions& opts) {
+    const std::string b(body);
+    return http_request(url, &b, content_type, headers, opts);
 }
 
 }  // namespace casegate::net

@@ -1,9 +1,10 @@
-// libcurl behind one small class: IMAP commands and fetches, and SMTP sends. curl.cpp is the
-// only file that includes curl/curl.h.
+// libcurl behind one small class: IMAP commands and fetches, and SMTP sends; and two
+// functions for HTTP(S) GET and POST (the revalidation feeds). curl.cpp is the only file that
+// includes curl/curl.h.
 //
 // TLS is always verified. A plain imap:// or smtp:// URL is upgraded with STARTTLS, which is
 // required, unless the caller allows plaintext (only for loopback servers; see
-// is_loopback_url).
+// is_loopback_url). HTTP is https:// only, except plain http:// to a loopback host (tests).
 #pragma once
 
 #include <cstddef>
@@ -38,6 +39,36 @@ bool is_loopback_url(std::string_view url);
 
 /// Percent-encodes an IMAP mailbox name for use in a URL path.
 std::string url_encode_path(std::string_view s);
+
+/// Limits and TLS settings of one HTTP(S) request.
+struct HttpOptions {
+    long connect_timeout_ms = 10000;
+    long timeout_ms = 120000;  ///< the whole request, body included
+    std::size_t max_response_bytes = 64 * 1024 * 1024;
+    std::string ca_file;  ///< extra trust anchors (PEM) instead of the system store; "" = system
+};
+
+/// The result of an HTTP(S) request. `ok` means a response arrived (whatever its status);
+/// otherwise `error` says why not (refused URL, DNS, TLS, timeout, too large).
+struct HttpResponse {
+    bool ok = false;
+    long status = 0;  ///< HTTP status code, 0 when no response arrived
+    std::string body;
+    std::string error;
+    int curl_code = 0;
+    bool too_large = false;  ///< the body passed max_response_bytes; the request was abandoned
+};
+
+/// GETs an https:// URL (or http:// to a loopback host), with extra headers ("Name: value"
+/// each; a header holding CR or LF is refused). TLS is always verified; redirects are not
+/// followed. Never throws for network failures (they are in the response).
+HttpResponse http_get(std::string_view url, const HttpOptions& opts = {},
+                      const std::vector<std::string>& headers = {});
+
+/// POSTs `body` with the given Content-Type and extra headers. Same rules as http_get.
+HttpResponse http_post(std::string_view url, std::string_view body, std::string_view content_type,
+                       const std::vector<std::string>& headers = {},
+                       const HttpOptions& opts = {});
 
 class Session {
 public:

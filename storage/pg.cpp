@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <unordered_map>
@@ -225,6 +226,83 @@ Result Db::checked(void* pgresult) {
     DbError err(msg, sqlstate);
     if (err.is_connection()) conn_.reset();
     throw err;
+}
+
+namespace {
+// The error a failed result (or, without one, the connection) reports.
+DbError result_error(PGconn* pg, PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    std::string sqlstate = state ? state : "";
+    std::string msg = r ? PQresultErrorMessage(r) : "";
+    if (msg.empty()) msg = PQerrorMessage(pg);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    if (PQstatus(pg) != CONNECTION_OK && sqlstate.empty()) sqlstate = "08006";
+    return DbError(msg, sqlstate);
+}
+}  // namespace
+
+std::int64_t Db::copy_in(std::string_view copy_sql, std::string_view data) {
+    if (!deferred_.empty()) exec("SELECT 1");  // the transaction's BEGIN and pending statements first
+    connect();
+    PGconn* pg = conn_->pg;
+    const std::string query(copy_sql);
+    {
+        PGresult* r = PQexec(pg, query.c_str());
+        const Result owner(r);
+        if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+            DbError err = result_error(pg, r);
+            if (err.is_connection() || PQstatus(pg) != CONNECTION_OK) conn_.reset();
+            throw err;
+        }
+    }
+    // Chunks of about 1 MiB; libpq buffers and sends them (blocking connection).
+    constexpr std::size_t chunk = 1 << 20;
+    for (std::size_t pos = 0; pos < data.size(); pos += chunk) {
+        const std::size_t n = std::min(chunk, data.size() - pos);
+        if (PQputCopyData(pg, data.data() + pos, static_cast<int>(n)) != 1) {
+            DbError err("COPY failed while sending: " + std::string(PQerrorMessage(pg)), "08006");
+            conn_.reset();
+            throw err;
+        }
+    }
+    if (PQputCopyEnd(pg, nullptr) != 1) {
+        DbError err("COPY failed at the end: " + std::string(PQerrorMessage(pg)), "08006");
+        conn_.reset();
+        throw err;
+    }
+    std::int64_t rows = 0;
+    std::optional<DbError> error;
+    // Drain every result so the connection is ready for the next statement.
+    while (PGresult* r = PQgetResult(pg)) {
+        const Result owner(r);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            rows += owner.affected();
+        } else if (!error) {
+            error = result_error(pg, r);
+        }
+    }
+    if (error) {
+        if (error->is_connection() || PQstatus(pg) != CONNECTION_OK) conn_.reset();
+        throw *error;
+    }
+    return rows;
+}
+
+void append_copy_field(std::string& row, bool first, const std::optional<std::string_view>& value) {
+    if (!first) row += '\t';
+    if (!value) {
+        row += "\\N";
+        return;
+    }
+    for (char c : *value) {
+        switch (c) {
+            case '\\': row += "\\\\"; break;
+            case '\t': row += "\\t"; break;
+            case '\n': row += "\\n"; break;
+            case '\r': row += "\\r"; break;
+            default: row += c;
+        }
+    }
 }
 
 Transaction::Transaction(Db& db) : db_(db) {

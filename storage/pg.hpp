@@ -84,6 +84,11 @@ public:
     /// thrown there; outside a transaction it runs at once.
     void defer(std::string_view sql, std::vector<Param> params);
 
+    /// Runs `copy_sql` (a "COPY table (cols) FROM STDIN" statement) and sends `data`, rows in
+    /// COPY text format (see append_copy_field), in chunks. Returns the number of rows copied.
+    /// Throws DbError like exec(); a failed COPY leaves the transaction aborted.
+    std::int64_t copy_in(std::string_view copy_sql, std::string_view data);
+
     /// Connects if not connected. Throws DbError(kind connection) on failure.
     void connect();
     bool connected() const;
@@ -109,6 +114,10 @@ private:
     bool in_transaction_ = false;
     std::vector<Statement> deferred_;
 };
+
+/// Appends one field of a COPY text-format row to `row`: a tab before every field but the
+/// first, the value with backslash, tab, newline and carriage return escaped, or \N for NULL.
+void append_copy_field(std::string& row, bool first, const std::optional<std::string_view>& value);
 
 /// BEGIN on construction, ROLLBACK on destruction unless commit() was called. The BEGIN and
 /// the statements deferred inside go to the server with the next statement that needs an
