@@ -13,7 +13,9 @@
 #include <regex>
 #include <thread>
 
+#include "notifier/mail.hpp"
 #include "parsers/email.hpp"
+#include "parsers/pdf_form.hpp"
 #include "tests/support/harness.hpp"
 
 using namespace casegate::e2e;
@@ -38,6 +40,36 @@ std::string referral(int n, const std::string& gmc = "7012345") {
            "Route: Professional\r\nType of concern: Conduct\r\n"
            "Details of the concern: Something happened.\r\n"
            "I accept the terms and conditions: yes\r\n";
+}
+
+// An email from a supervisor with `pdf` attached, built with casegate's own message writer.
+std::string email_with_pdf(const std::string& id, const std::string& body, const std::string& pdf,
+                           const std::string& filename) {
+    casegate::notifier::OutgoingMessage m;
+    m.from = {"Siân Ní Bhriain", "sian.nibhriain@trust.example.nhs.uk"};
+    m.to = {{"", "referrals@casegate.test"}};
+    m.subject = "Referral form";
+    m.message_id = id + "@trust.example.nhs.uk";
+    m.date = 1795000000;
+    m.text_body = body;
+    m.attachments.push_back({filename, "application/pdf", pdf});
+    std::string raw = casegate::notifier::render(m);
+    // Sent by a person's mail client: without the headers that mark casegate's own messages
+    // as automatic.
+    const auto header_end = raw.find("\r\n\r\n");
+    std::string head = raw.substr(0, header_end + 2), out;
+    for (std::size_t pos = 0; pos < head.size();) {
+        const std::size_t eol = head.find("\r\n", pos) + 2;
+        const std::string line = head.substr(pos, eol - pos);
+        if (line.rfind("Auto-Submitted:", 0) != 0 && line.rfind("X-Auto-Response-Suppress:", 0) != 0)
+            out += line;
+        pos = eol;
+    }
+    return out + raw.substr(header_end + 2);
+}
+
+std::string test_data(const std::string& relative) {
+    return source_file("tests/data/" + relative);
 }
 
 int run_once(const TestConfig& cfg, const std::map<std::string, std::string>& env = {}) {
@@ -134,6 +166,17 @@ BOOST_FIXTURE_TEST_CASE(incomplete_referral_gets_reply_naming_missing_fields, Fr
     BOOST_TEST(sent[0].find("GMC number") != std::string::npos);
     BOOST_TEST(sent[0].find("Route") != std::string::npos);
     BOOST_TEST(has_header(sent[0], "In-Reply-To: <demo-incomplete-0002@leeds.example.nhs.uk>"));
+    // The fillable form travels with the reply, and reads back as the referral form.
+    const auto reply = casegate::parsers::parse_email(sent[0], casegate::parsers::MimeLimits{});
+    BOOST_REQUIRE(reply.ok);
+    BOOST_REQUIRE_EQUAL(reply.email.attachments.size(), 1u);
+    const auto& form = reply.email.attachments[0];
+    BOOST_TEST(form.content_type == "application/pdf");
+    BOOST_TEST(form.filename == "casegate-referral-form.pdf");
+    const auto read = casegate::parsers::read_pdf_form(form.data, casegate::parsers::PdfLimits{});
+    BOOST_REQUIRE((read.kind == casegate::parsers::PdfFormKind::form));
+    BOOST_TEST(read.field("gmc_number") != nullptr);
+    BOOST_TEST(read.field("terms_accepted") != nullptr);
 }
 
 // Auto-replies and bounces are recorded with their reason and never answered.
@@ -382,6 +425,73 @@ BOOST_FIXTURE_TEST_CASE(sd_notify_ready_watchdog_stopping, Fresh) {
     BOOST_TEST(seen.find("WATCHDOG=1") != std::string::npos, seen);
     BOOST_TEST(seen.find("STOPPING=1") != std::string::npos, seen);
     BOOST_TEST(daemon.wait(std::chrono::seconds(10)) != -1);
+}
+
+// A filled PDF form attached to an email becomes a complete case with the PDF's values; the PDF
+// is kept as a document of the case, and the acknowledgement goes to the email's sender.
+BOOST_FIXTURE_TEST_CASE(emailed_filled_pdf_becomes_case, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", email_with_pdf("pdf-1", "Please find the referral form attached.\n",
+                                        test_data("pdf/referral_form_filled_by_pdftk.pdf"),
+                                        "Referral – Dafydd.pdf"));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    auto r = db.db().exec(
+        "SELECT c.trainee_name, c.gmc_number, c.concern_type, s.channel,"
+        " (SELECT count(*) FROM documents d WHERE d.case_id = c.id AND d.content_type = 'application/pdf')"
+        " FROM cases c JOIN submissions s ON s.case_id = c.id");
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    BOOST_TEST(r.text(0, 0) == "Dafydd ap Gwŷn");
+    BOOST_TEST(r.text(0, 1) == "7123456");
+    BOOST_TEST(r.text(0, 2) == "Health");
+    BOOST_TEST(r.text(0, 3) == "email-pdf");
+    BOOST_TEST(r.int64(0, 4) == 1);
+    const auto sent = sent_messages();
+    BOOST_REQUIRE_EQUAL(sent.size(), 2u);
+    int to_sender = 0;
+    for (const auto& m : sent) to_sender += has_header(m, "sian.nibhriain@trust.example.nhs.uk") ? 1 : 0;
+    BOOST_TEST(to_sender == 1);
+}
+
+// Hostile input in the same poll as good mail: a MIME nesting bomb and an email whose PDF is
+// built to exhaust a parser are set aside with their reasons, the good referrals become cases,
+// and the daemon keeps running and takes later mail.
+BOOST_FIXTURE_TEST_CASE(hostile_mail_is_set_aside_and_the_daemon_carries_on, Fresh) {
+    TestDb db;
+    ConfigOptions opt;
+    opt.poll_interval = 5;
+    TestConfig cfg(db, opt);
+    deliver("referrals", referral(31));
+    deliver("referrals", test_data("fuzz/mime/depth_bomb_multipart_500.eml"));
+    deliver("referrals", email_with_pdf("hostile-pdf-1", "Form attached.\n",
+                                        test_data("fuzz/pdf/nested_arrays_20000.pdf"), "form.pdf"));
+    deliver("referrals", email_with_pdf("damaged-pdf-1", "Form attached.\n",
+                                        test_data("pdf/filled_user_password.pdf"), "locked.pdf"));
+    deliver("referrals", referral(32));
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()});
+    BOOST_REQUIRE(eventually([&] {
+        return count_or_unknown(db, "SELECT count(*) FROM inbound_items WHERE state <> 'received'") == 5;
+    }, std::chrono::seconds(60)));
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 2);
+    auto bomb = db.db().exec("SELECT state, reason FROM inbound_items WHERE raw LIKE '%boundary=b499%'");
+    BOOST_REQUIRE_EQUAL(bomb.rows(), 1);
+    BOOST_TEST(bomb.text(0, 0) == "quarantined");
+    BOOST_TEST(bomb.text(0, 1).find("max_depth") != std::string::npos, bomb.text(0, 1));
+    auto locked = db.db().exec(
+        "SELECT state, reason FROM inbound_items WHERE message_id = 'damaged-pdf-1@trust.example.nhs.uk'");
+    BOOST_REQUIRE_EQUAL(locked.rows(), 1);
+    BOOST_TEST(locked.text(0, 0) == "set_aside");
+    BOOST_TEST(locked.text(0, 1).find("password") != std::string::npos, locked.text(0, 1));
+    auto hostile = db.db().exec(
+        "SELECT state FROM inbound_items WHERE message_id = 'hostile-pdf-1@trust.example.nhs.uk'");
+    BOOST_REQUIRE_EQUAL(hostile.rows(), 1);
+    BOOST_TEST(hostile.text(0, 0) != "received");
+    // Still running, and still working.
+    BOOST_TEST(daemon.wait(std::chrono::milliseconds(100)) == -1);
+    deliver("referrals", referral(33));
+    BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 3; },
+                          std::chrono::seconds(30)));
+    stop_with_sigterm(daemon);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
