@@ -57,9 +57,14 @@ std::int64_t Result::affected() const {
     return (n != nullptr && *n != '\0') ? std::stoll(n) : 0;
 }
 
+// Statements prepared per connection at most (texts are the code's own constants, but a
+// caller building texts must not grow the server's memory without bound).
+constexpr std::size_t kMaxPrepared = 256;
+
 struct Db::Conn {
     PGconn* pg = nullptr;
     std::unordered_map<std::string, std::string> prepared;  ///< statement text → name
+    int names_used = 0;  ///< never reused, even for a preparation that failed
     const std::string* prepared_name(const std::string& query) const {
         const auto it = prepared.find(query);
         return it == prepared.end() ? nullptr : &it->second;
@@ -144,7 +149,33 @@ Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& par
         return DbError(msg, "08006");
     };
     if (PQenterPipelineMode(pg) != 1) throw lost("cannot enter pipeline mode");
-    for (const Statement& st : batch) {
+    // Statements not yet prepared on this connection are prepared in the same pipeline; each
+    // preparation adds one result to read before its statement's.
+    std::vector<bool> preparing(batch.size(), false);
+    std::vector<std::pair<std::string, std::string>> new_names;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Statement& st = batch[i];
+        if (!st.params.empty() && !conn_->prepared_name(st.sql) &&
+            conn_->prepared.size() + new_names.size() < kMaxPrepared) {
+            bool queued = false;
+            for (const auto& [sql, name] : new_names) queued = queued || sql == st.sql;
+            if (!queued) {
+                std::string name = "cg" + std::to_string(++conn_->names_used);
+                if (PQsendPrepare(pg, name.c_str(), st.sql.c_str(), static_cast<int>(st.params.size()),
+                                  nullptr) != 1) {
+                    throw lost("cannot send statement");
+                }
+                preparing[i] = true;
+                new_names.emplace_back(st.sql, std::move(name));
+            }
+        }
+        const std::string* name = nullptr;
+        if (!st.params.empty()) {
+            name = conn_->prepared_name(st.sql);
+            for (const auto& [sql, n] : new_names) {
+                if (sql == st.sql) name = &n;
+            }
+        }
         std::vector<const char*> values;
         std::vector<int> lengths;
         std::vector<int> formats;
@@ -153,7 +184,6 @@ Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& par
             lengths.push_back(p.value ? static_cast<int>(p.value->size()) : 0);
             formats.push_back(p.binary ? 1 : 0);
         }
-        const std::string* name = st.params.empty() ? nullptr : conn_->prepared_name(st.sql);
         const int sent =
             name ? PQsendQueryPrepared(pg, name->c_str(), static_cast<int>(st.params.size()),
                                        values.data(), lengths.data(), formats.data(), 0)
@@ -168,6 +198,17 @@ Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& par
     PGresult* first_error = nullptr;
     PGresult* last_result = nullptr;
     for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (preparing[i]) {
+            PGresult* r = PQgetResult(pg);
+            if (r == nullptr) throw lost("missing pipeline result");
+            const ExecStatusType st = PQresultStatus(r);
+            if (st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED && first_error == nullptr) {
+                first_error = r;
+            } else {
+                PQclear(r);
+            }
+            while (PGresult* extra = PQgetResult(pg)) PQclear(extra);
+        }
         PGresult* r = PQgetResult(pg);
         if (r == nullptr) throw lost("missing pipeline result");
         const ExecStatusType st = PQresultStatus(r);
@@ -193,6 +234,7 @@ Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& par
         PQclear(last_result);
         return checked(first_error);  // throws
     }
+    for (auto& [sql, name] : new_names) conn_->prepared.emplace(std::move(sql), std::move(name));
     return Result(last_result);
 }
 
@@ -200,10 +242,9 @@ Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& par
 // constants), which saves the server a parse and plan per call. The map is bounded in case a
 // caller builds statement texts.
 const std::string* Db::prepared(const std::string& query, int nparams) {
-    constexpr std::size_t kMaxPrepared = 256;
     if (const std::string* name = conn_->prepared_name(query)) return name;
     if (conn_->prepared.size() >= kMaxPrepared) return nullptr;
-    std::string name = "cg" + std::to_string(conn_->prepared.size() + 1);
+    std::string name = "cg" + std::to_string(++conn_->names_used);
     checked(PQprepare(conn_->pg, name.c_str(), query.c_str(), nparams, nullptr));
     return &conn_->prepared.emplace(query, std::move(name)).first->second;
 }
