@@ -16,6 +16,10 @@ bool unreachable(int curl_code) {
     return curl_code == 6 || curl_code == 7 || curl_code == 28 || curl_code == 35 ||
            curl_code == 52 || curl_code == 56;
 }
+
+// The server refused casegate's own login (CURLE_LOGIN_DENIED): a configuration or token
+// problem, not the message's, so it is retried and the rest of the batch waits too.
+bool login_refused(int curl_code) { return curl_code == 67; }
 }  // namespace
 
 int backoff_seconds(const OutboxPolicy& p, int attempts) {
@@ -36,7 +40,7 @@ DrainStats drain_outbox(storage::Db& db, net::Session& smtp, const OutboxPolicy&
             if (server_down || stop) {
                 // Not tried: make it due again after the back-off, like a failed attempt.
                 storage::with_retry(db, [&] {
-                    storage::mark_retry(db, m.id, "not tried: SMTP server unreachable",
+                    storage::mark_retry(db, m.id, "not tried: SMTP server unreachable or login refused",
                                         backoff_seconds(policy, m.attempts));
                 });
                 ++stats.retried;
@@ -47,6 +51,10 @@ DrainStats drain_outbox(storage::Db& db, net::Session& smtp, const OutboxPolicy&
                 if (o.ok) {
                     storage::mark_sent(db, m.id);
                     ++stats.sent;
+                } else if (login_refused(o.curl_code)) {
+                    storage::mark_retry(db, m.id, "SMTP login refused: " + o.error,
+                                        backoff_seconds(policy, m.attempts));
+                    ++stats.retried;
                 } else if (o.response_code >= 500 && o.response_code < 600) {
                     storage::mark_failed(db, m.id, "SMTP " + std::to_string(o.response_code) + ": " + o.error);
                     ++stats.failed;
@@ -59,7 +67,7 @@ DrainStats drain_outbox(storage::Db& db, net::Session& smtp, const OutboxPolicy&
                     ++stats.retried;
                 }
             });
-            if (!o.ok && unreachable(o.curl_code)) server_down = true;
+            if (!o.ok && (unreachable(o.curl_code) || login_refused(o.curl_code))) server_down = true;
         }
         if (server_down) break;
     }

@@ -1,5 +1,8 @@
 // The outbox worker against the real PostgreSQL: back-off, an unreachable server, giving up.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 
 #include "net/curl.hpp"
 #include "notifier/outbox_worker.hpp"
@@ -98,6 +101,44 @@ BOOST_AUTO_TEST_CASE(permanent_refusal_fails_at_once) {
                        " AND last_error LIKE 'SMTP 550%'") == 1);
     t.db().exec("UPDATE outbox SET next_attempt_at = now()");
     BOOST_TEST(notifier::drain_outbox(t.db(), smtp, {30, 3600, 50}, stop).failed == 0);
+}
+
+// XOAUTH2 (as Microsoft 365 wants it): the bearer token is offered with AUTH XOAUTH2 and the
+// message is delivered. With a wrong token the server refuses the login: a problem of
+// casegate's, not the message's, so it waits for a retry rather than being marked failed.
+BOOST_AUTO_TEST_CASE(xoauth2_bearer_token_authenticates) {
+    e2e::TestDb t;
+    storage::migrate(t.db());
+    const int port = e2e::free_port();
+    const std::string out = "/tmp/casegate-xoauth2-" + std::to_string(getpid()) + ".txt";
+    std::remove(out.c_str());
+    e2e::Process server({"/usr/bin/python3", std::string(CASEGATE_SOURCE_DIR) + "/tests/support/smtp_xoauth2.py",
+                         std::to_string(port), "casegate@casegate.test", "token-123", out});
+    BOOST_REQUIRE(e2e::eventually([&] { return e2e::port_open(port); }, std::chrono::seconds(20)));
+    const auto session = [&](const std::string& token) {
+        net::Options o;
+        o.url = "smtp://127.0.0.1:" + std::to_string(port);
+        o.allow_plaintext = true;
+        o.user = "casegate@casegate.test";
+        o.oauth2_token = token;
+        return net::Session(o);
+    };
+    std::atomic<bool> stop{false};
+    enqueue_one(t.db(), "wrong-token@casegate.test");
+    net::Session wrong = session("token-999");
+    const auto refused = notifier::drain_outbox(t.db(), wrong, {30, 3600, 50}, stop);
+    BOOST_TEST(refused.sent == 0);
+    BOOST_TEST(refused.failed == 0);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"
+                       " AND last_error LIKE 'SMTP login refused%'") == 1);
+
+    t.db().exec("UPDATE outbox SET next_attempt_at = now()");
+    net::Session right = session("token-123");
+    const auto sent = notifier::drain_outbox(t.db(), right, {30, 3600, 50}, stop);
+    BOOST_TEST(sent.sent == 1, t.db().exec("SELECT coalesce(last_error, '') FROM outbox").text(0, 0));
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'sent'") == 1);
+    BOOST_TEST(e2e::read_file(out).find("someone@casegate.test") != std::string::npos);
+    std::remove(out.c_str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
