@@ -74,7 +74,9 @@ std::string utf16be_to_utf8(std::string_view bytes) {
         if (u >= 0xD800 && u <= 0xDBFF && i + 3 < bytes.size()) {
             const std::uint16_t low = unit_at(bytes, i + 2);
             if (low >= 0xDC00 && low <= 0xDFFF) {
-                append_utf8(out, 0x10000 + ((char32_t{u} - 0xD800) << 10) + (low - 0xDC00));
+                const char32_t high_bits = char32_t{u} - char32_t{0xD800};  // 0..0x3FF
+                const char32_t low_bits = char32_t{low} - char32_t{0xDC00};
+                append_utf8(out, char32_t{0x10000} + (high_bits << 10) + low_bits);
                 i += 2;
                 continue;
             }
