@@ -52,6 +52,8 @@ class ParsePool {
     /// Workers started so far, and how many of them ended by a crash, timeout or limit.
     int workers_started() const { return started_; }
     int workers_lost() const { return lost_; }
+    /// The running worker's process id, or -1 when none is running.
+    int worker_pid() const { return pid_; }
 
     /// Items a worker serves before it is replaced (bounds any slow leak or fragmentation).
     static constexpr int kItemsPerWorker = 500;

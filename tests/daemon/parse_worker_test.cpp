@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
-#include <fstream>
 
 #include "daemon/item_codec.hpp"
 #include "daemon/parse_worker.hpp"
@@ -130,15 +129,8 @@ BOOST_AUTO_TEST_CASE(crashed_worker_is_reported_and_replaced) {
     limits.parse_timeout = 20;
     ParsePool pool(kWorker, limits);
     BOOST_REQUIRE((pool.parse(kReferral, ItemKind::email, "2026-11-21").status == ParseStatus::ok));
-    // Find the worker: the only child of this process running parse-worker.
-    const std::string self = std::to_string(getpid());
-    pid_t worker = -1;
-    {
-        std::ifstream children("/proc/" + self + "/task/" + self + "/children");
-        children >> worker;
-    }
-    BOOST_REQUIRE(worker > 0);
-    kill(worker, SIGSEGV);
+    BOOST_REQUIRE(pool.worker_pid() > 0);
+    kill(pool.worker_pid(), SIGSEGV);
     const ParsedItem p = pool.parse(kReferral, ItemKind::email, "2026-11-21");
     BOOST_TEST((p.status == ParseStatus::failed));
     BOOST_TEST(p.reason.find("signal 11") != std::string::npos, "reason: " << p.reason);
@@ -154,14 +146,8 @@ BOOST_AUTO_TEST_CASE(hung_worker_times_out) {
     limits.parse_timeout = 1;
     ParsePool pool(kWorker, limits);
     BOOST_REQUIRE((pool.parse(kReferral, ItemKind::email, "2026-11-21").status == ParseStatus::ok));
-    const std::string self = std::to_string(getpid());
-    pid_t worker = -1;
-    {
-        std::ifstream children("/proc/" + self + "/task/" + self + "/children");
-        children >> worker;
-    }
-    BOOST_REQUIRE(worker > 0);
-    kill(worker, SIGSTOP);  // alive, holding its socket, doing nothing
+    BOOST_REQUIRE(pool.worker_pid() > 0);
+    kill(pool.worker_pid(), SIGSTOP);  // alive, holding its socket, doing nothing
     const ParsedItem p = pool.parse(kReferral, ItemKind::email, "2026-11-21");
     BOOST_TEST((p.status == ParseStatus::failed));
     BOOST_TEST(p.reason.find("timed out after 1 s") != std::string::npos, "reason: " << p.reason);

@@ -12,6 +12,7 @@
 #include "forms/evaluate.hpp"
 #include "forms/form_pdf.hpp"
 #include "forms/pdf_fields.hpp"
+#include "tests/support/tools.hpp"
 
 namespace f = casegate::forms;
 namespace p = casegate::parsers;
@@ -21,56 +22,7 @@ namespace {
 
 const f::ValidateContext kCtx{"2025-06-15", ""};
 
-// ---- running qpdf and pdftk from a temporary directory ----
-
-std::string tool(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path ? path : "");
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        const fs::path candidate = fs::path(dir) / name;
-        if (!dir.empty() && fs::exists(candidate)) return candidate.string();
-    }
-    BOOST_FAIL(name + " is not on PATH (scripts/install-deps installs it)");
-    return {};
-}
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string templ = (fs::temp_directory_path() / "casegate-form-pdf-XXXXXX").string();
-        BOOST_TEST_REQUIRE(mkdtemp(templ.data()) != nullptr);
-        path = templ;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string quoted(const std::string& s) {
-    return "'" + s + "'";
-}
-
-// Runs a command with its output in `out_file` (or discarded); returns its exit status.
-int run(const std::string& command, const std::string& out_file = "/dev/null") {
-    const int status = std::system((command + " >" + quoted(out_file) + " 2>&1").c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using namespace casegate::test_tools;
 
 // What a referrer types into the form, as XFDF (values UTF-8).
 const std::vector<std::pair<std::string, std::vector<std::string>>> kFilled = {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parsers/pdf_form.hpp"
+#include "tests/support/tools.hpp"
 
 namespace p = casegate::parsers;
 namespace fs = std::filesystem;
@@ -107,55 +108,7 @@ std::vector<std::string> values_of(const p::PdfFormOutcome& out, const std::stri
 
 using V = std::vector<std::string>;
 
-// ---- running qpdf and pdftk from a temporary directory ----
-
-std::string tool(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::istringstream dirs(path ? path : "");
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        const fs::path candidate = fs::path(dir) / name;
-        if (!dir.empty() && fs::exists(candidate)) return candidate.string();
-    }
-    BOOST_FAIL(name + " is not on PATH (scripts/install-deps installs it)");
-    return {};
-}
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string templ = (fs::temp_directory_path() / "casegate-pdf-XXXXXX").string();
-        BOOST_TEST_REQUIRE(mkdtemp(templ.data()) != nullptr);
-        path = templ;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out << bytes;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-int run(const std::string& command) {
-    const int status = std::system((command + " >/dev/null 2>&1").c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string quoted(const std::string& s) {
-    return "'" + s + "'";
-}
+using namespace casegate::test_tools;
 
 // `bytes` encrypted by qpdf with the given passwords and key length ("256", or
 // "128 --use-aes=y").
