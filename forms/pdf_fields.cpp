@@ -33,16 +33,39 @@ std::string raw_value(const FieldDef& def, const parsers::PdfField& field) {
     return {};
 }
 
+// The last part of a qualified field name, without an array index: "form1[0].p1.gmc_number[0]"
+// → "gmc_number" (names as LiveCycle / Acrobat-made forms give them).
+std::string_view last_part(std::string_view name) {
+    if (const auto dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+    if (!name.empty() && name.back() == ']') {
+        if (const auto open = name.rfind('['); open != std::string_view::npos) name = name.substr(0, open);
+    }
+    return name;
+}
+
 }  // namespace
+
+const FieldDef* field_for_pdf_name(std::string_view name) {
+    if (const FieldDef* def = find_field(name)) return def;
+    const std::string_view last = last_part(name);
+    if (const FieldDef* def = find_field(last)) return def;
+    // A form made by another tool may name its fields by their printed labels.
+    std::string spaced(last);
+    for (char& c : spaced) {
+        if (c == '_') c = ' ';
+    }
+    return find_field_by_label(spaced);
+}
 
 RawFields pdf_form_fields(const parsers::PdfFormOutcome& pdf) {
     RawFields raw;
     if (pdf.kind != parsers::PdfFormKind::form) return raw;
     for (const parsers::PdfField& field : pdf.fields) {
-        const FieldDef* def = find_field(field.name);
+        if (field.name == kFormVersionField) continue;
+        const FieldDef* def = field_for_pdf_name(field.name);
         if (!def) continue;
         std::string value = raw_value(*def, field);
-        if (!value.empty()) raw.emplace_back(field.name, std::move(value));
+        if (!value.empty()) raw.emplace_back(std::string(def->key), std::move(value));
     }
     return raw;
 }

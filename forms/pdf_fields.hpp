@@ -9,8 +9,14 @@
 
 namespace casegate::forms {
 
-/// The form fields of a read PDF, in document order: fields whose full name is a form key
-/// (others, including the form version marker, are left out), with a value. Text and choice
+/// The form field a PDF field name stands for: the key itself, the last part of a qualified
+/// name ("form1[0].page1.gmc_number[0]"), or a label or alias of the form ("GMC number",
+/// "Doctor's full name"); nullptr for anything else.
+const FieldDef* field_for_pdf_name(std::string_view name);
+
+/// The form fields of a read PDF, in document order, keyed by form key: fields whose name
+/// stands for a form field (field_for_pdf_name; others, including the form version marker,
+/// are left out), with a value. Text and choice
 /// values are as read, several choices on separate lines (a separator the multi-choice
 /// normaliser accepts); a ticked checkbox is "yes" for a yes/no field and its state name
 /// otherwise; an unticked checkbox is not given; a radio group gives its state name.
