@@ -10,6 +10,7 @@
 
 #include "daemon/read_file.hpp"
 #include "forms/form.hpp"
+#include "net/curl.hpp"
 
 namespace casegate::daemon {
 
@@ -65,6 +66,24 @@ class Section {
         if (!x) return std::nullopt;
         if (!x->is_boolean()) fail(key(k), "must be true or false");
         return x->as_boolean();
+    }
+
+    // A fraction between lo and hi; an integer (0, 1) is accepted as well as a float.
+    std::optional<double> fraction(const std::string& k, double lo, double hi) {
+        const toml::value* x = get(k);
+        if (!x) return std::nullopt;
+        double f = 0;
+        if (x->is_floating()) {
+            f = x->as_floating();
+        } else if (x->is_integer()) {
+            f = static_cast<double>(x->as_integer());
+        } else {
+            fail(key(k), "must be a number");
+        }
+        if (!(f >= lo && f <= hi)) {
+            fail(key(k), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        }
+        return f;
     }
 
     std::vector<std::string> str_list(const std::string& k) {
@@ -206,6 +225,61 @@ void read_smtp(Section& s, SmtpConfig& smtp) {
     s.finish();
 }
 
+// An https:// URL, or http:// to a loopback host (test servers), as net::http_* accept.
+void check_http_url(const std::string& url, const std::string& key) {
+    const bool https = url.rfind("https://", 0) == 0;
+    const bool http = url.rfind("http://", 0) == 0;
+    if (!https && !http) fail(key, "must start with https://");
+    if (http && !net::is_loopback_url(url))
+        fail(key, "plain http:// is only allowed to a loopback host");
+    if (url.find_first_of(" \t\r\n") != std::string::npos) fail(key, "must not contain blanks");
+}
+
+void read_revalidation(Section& s, RevalidationConfig& r) {
+    r.enabled = s.boolean("enabled").value_or(true);
+    if (auto n = s.integer("interval", 60, 86400)) r.interval = static_cast<int>(*n);
+    r.tis_url = s.str("tis_url").value_or("");
+    if (!r.tis_url.empty() && !r.is_file_feed()) check_http_url(r.tis_url, s.key("tis_url"));
+    if (auto f = s.str("tis_token_file")) r.tis_token = read_secret(*f, s.key("tis_token_file"));
+    r.gmc_url = s.str("url").value_or("");
+    if (!r.gmc_url.empty()) check_http_url(r.gmc_url, s.key("url"));
+    r.gmc_username = s.str("username").value_or("");
+    if (auto f = s.str("password_file")) r.gmc_password = read_secret(*f, s.key("password_file"));
+    if (auto n = s.str("namespace")) {
+        if (n->empty()) fail(s.key("namespace"), "must not be empty");
+        r.gmc_namespace = *n;
+    }
+    if (auto a = s.str("soap_action")) r.gmc_soap_action = *a;
+    if (auto u = s.str("internal_user")) {
+        if (u->empty()) fail(s.key("internal_user"), "must not be empty");
+        r.internal_user = *u;
+    }
+    if (auto f = s.str("ca_file")) {
+        if (!read_file(*f)) fail(s.key("ca_file"), "cannot read " + *f);
+        r.ca_file = *f;
+    }
+    if (auto n = s.integer("timeout", 5, 3600)) r.timeout = static_cast<int>(*n);
+    if (auto f = s.fraction("max_shrink_fraction", 0.0, 1.0)) r.max_shrink_fraction = *f;
+    if (auto n = s.integer("min_previous_rows", 0, 10000000)) {
+        r.min_previous_rows = static_cast<int>(*n);
+    }
+    if (auto f = s.fraction("max_error_fraction", 0.0, 1.0)) r.max_error_fraction = *f;
+    if (auto n = s.integer("retry_initial", 1, 86400)) r.retry_initial = static_cast<int>(*n);
+    if (auto n = s.integer("retry_max", 1, 7 * 86400)) r.retry_max = static_cast<int>(*n);
+    if (r.retry_max < r.retry_initial) fail(s.key("retry_max"), "must not be below retry_initial");
+    if (auto n = s.integer("requests_per_turn", 1, 1000)) {
+        r.requests_per_turn = static_cast<int>(*n);
+    }
+    if (auto n = s.integer("max_listed", 1, 100000)) r.max_listed = static_cast<int>(*n);
+    s.finish();
+    if (!r.enabled) return;
+    // Only a switched-on check needs its feeds; a switched-off section may be half written.
+    if (r.tis_url.empty()) fail(s.key("tis_url"), "is required");
+    if (r.gmc_url.empty()) fail(s.key("url"), "is required (the GMC Connect endpoint)");
+    if (r.gmc_username.empty()) fail(s.key("username"), "is required");
+    if (r.gmc_password.empty()) fail(s.key("password_file"), "is required");
+}
+
 std::string read_database(Section& s) {
     std::string conninfo = s.required_str("conninfo");
     if (auto f = s.str("password_file")) {
@@ -226,6 +300,13 @@ std::string read_database(Section& s) {
 const OfficeConfig* Config::office(const std::string& name) const {
     for (const auto& o : offices) {
         if (o.name == name) return &o;
+    }
+    return nullptr;
+}
+
+const OfficeConfig* Config::office_of_body(const std::string& code) const {
+    for (const auto& o : offices) {
+        if (o.designated_body == code) return &o;
     }
     return nullptr;
 }
@@ -288,6 +369,10 @@ Config parse_config(const std::string& text, const std::string& origin) {
     if (const toml::value* v = top.get("outbox")) {
         Section s(*v, "outbox");
         read_outbox(s, c.outbox);
+    }
+    if (const toml::value* v = top.get("revalidation")) {
+        Section s(*v, "revalidation");
+        read_revalidation(s, c.revalidation);
     }
     if (const toml::value* v = top.get("log")) {
         Section s(*v, "log");

@@ -61,6 +61,35 @@ struct OutboxConfig {
     int max_attempts = 50;     ///< temporary failures before a message is marked failed
 };
 
+/// The `[revalidation]` section: the hourly connection check against TIS and GMC Connect, and
+/// the sender of admins' add/remove requests. Absent section = off. The designated bodies asked
+/// for are those of the configured [[office]] entries.
+struct RevalidationConfig {
+    bool enabled = false;
+    int interval = 3600;          ///< seconds between runs (GMC changes show within the hour)
+    std::string tis_url;          ///< https:// URL (http:// on loopback) or an absolute file path
+    std::string tis_token;        ///< bearer token for tis_url, loaded from tis_token_file
+    std::string gmc_url;          ///< GMC Connect endpoint (`url`)
+    std::string gmc_username;     ///< `username`
+    std::string gmc_password;     ///< loaded from `password_file`; never logged
+    std::string gmc_namespace;    ///< `namespace`; "" = the built-in default
+    std::string gmc_soap_action;  ///< `soap_action` prefix; "" = the built-in default
+    std::string internal_user = "casegate";  ///< who asks GetDoctorsForDB
+    std::string ca_file;  ///< extra trust anchors for both feeds; "" = system store
+    int timeout = 120;    ///< seconds per HTTP request; a SIGTERM waits for one
+    // Snapshot plausibility (feeds/plausibility.hpp).
+    double max_shrink_fraction = 0.25;
+    int min_previous_rows = 50;
+    double max_error_fraction = 0.02;
+    // The GMC request sender.
+    int retry_initial = 60;      ///< seconds before the first retry of a failed request
+    int retry_max = 3600;        ///< cap of the back-off
+    int requests_per_turn = 20;  ///< requests sent per loop turn
+    int max_listed = 200;        ///< GMC numbers listed per section of a digest
+
+    bool is_file_feed() const { return !tis_url.empty() && tis_url[0] == '/'; }
+};
+
 struct Config {
     std::string database_conninfo;
     std::vector<MailboxConfig> mailboxes;
@@ -70,9 +99,12 @@ struct Config {
     bool include_details_in_alert = false;
     Limits limits;
     OutboxConfig outbox;
+    RevalidationConfig revalidation;
     std::string log_level = "info";
 
     const OfficeConfig* office(const std::string& name) const;
+    /// The office whose designated body is `code`, or null.
+    const OfficeConfig* office_of_body(const std::string& code) const;
 };
 
 /// Reads and validates the file. Throws ConfigError naming the key.

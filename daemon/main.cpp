@@ -9,6 +9,7 @@
 #include "daemon/log.hpp"
 #include "daemon/parse_worker.hpp"
 #include "daemon/read_file.hpp"
+#include "daemon/reval_admin.hpp"
 #include "daemon/reval_cli.hpp"
 #include "daemon/run.hpp"
 #include "storage/migrations.hpp"
@@ -24,7 +25,13 @@ constexpr const char* kUsage =
     "  migrate [--config FILE]           apply database migrations\n"
     "  parse FILE...                     parse .eml/.pdf/.json submissions, print one JSON line each\n"
     "  form-pdf OUT.pdf                  write the fillable referral form\n"
-    "  reval classify --today YYYY-MM-DD [--tis F] [--gmc F] [--actions F] [--history F]\n";
+    "  reval classify --today YYYY-MM-DD [--tis F] [--gmc F] [--actions F] [--history F]\n"
+    "  reval list --office OFFICE [--list discrepancy|connected|review|hidden|historic] [--json]\n"
+    "             [--config FILE]         what a local office sees, read-only rows marked\n"
+    "  reval add|remove GMC --office OFFICE --reason CODE --as OPERATOR [--note TEXT]\n"
+    "             [--confirm-db] [--config FILE]   queue a connection change for GMC Connect\n"
+    "  reval hide|unhide|flag|unflag GMC --office OFFICE --reason TEXT --as OPERATOR\n"
+    "             [--until YYYY-MM-DD (hide)] [--config FILE]   not sent to GMC\n";
 
 int usage_error(const std::string& what) {
     std::cerr << "casegate: " << what << "\n" << kUsage;
@@ -136,8 +143,12 @@ int main(int argc, char** argv) {
     // Internal: the sandboxed parser that `run` and `parse` start (daemon/parse_worker.hpp).
     if (cmd == "parse-worker") return daemon::parse_worker_main(argc, argv);
     if (cmd == "reval") {
+        if (!rest.empty() && daemon::is_reval_admin_command(rest[0]))
+            return daemon::reval_admin_main(rest, std::cout, std::cerr);
         if (rest.empty() || rest[0] != "classify")
-            return usage_error("reval needs a subcommand: classify");
+            return usage_error(
+                "reval needs a subcommand: classify, list, add, remove, hide, unhide, flag, "
+                "unflag");
         return daemon::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
                                            std::cout, std::cerr);
     }

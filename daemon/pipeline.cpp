@@ -6,6 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
 #include "daemon/item_codec.hpp"
 #include "daemon/log.hpp"
 #include "daemon/parse_worker.hpp"
@@ -16,6 +19,7 @@
 #include "notifier/templates.hpp"
 #include "storage/cases.hpp"
 #include "storage/inbound.hpp"
+#include "storage/revalidation_admin.hpp"
 
 namespace casegate::daemon {
 
@@ -213,16 +217,72 @@ class ItemProcessor {
         }
     }
 
+    // The doctor's revalidation data, when casegate holds any (DESIGN.md, flow step 6).
+    std::optional<storage::DoctorRouting> revalidation_of(const std::string& gmc) {
+        const auto today = revalidation::Date::parse(local_today());
+        if (gmc.empty() || !today) return std::nullopt;
+        return storage::doctor_routing(db_, gmc, *today);
+    }
+
+    // The office a case goes to: the form's choice; else the configured office of the
+    // doctor's current programme (the latest-starting one with an office here); else the
+    // default. `how` says which ("form", "programme", "default").
+    std::string route(const forms::Referral& r, const std::optional<storage::DoctorRouting>& rv,
+                      std::string& how) const {
+        if (std::string named = r.text("local_office"); !named.empty()) {
+            how = "form";
+            return named;
+        }
+        if (rv) {
+            for (const std::string& body : rv->current_tis_designated_bodies) {
+                const auto o = std::find_if(cfg_.offices.begin(), cfg_.offices.end(),
+                                            [&](const OfficeConfig& c) {
+                                                return c.designated_body == body;
+                                            });
+                if (o != cfg_.offices.end()) {
+                    how = "programme";
+                    return o->name;
+                }
+            }
+        }
+        how = "default";
+        return cfg_.default_office;
+    }
+
+    // What triage needs to know about the doctor's connection, as a case action.
+    void record_revalidation(std::int64_t case_id, const std::string& gmc,
+                             const storage::DoctorRouting& rv, const std::string& office,
+                             const std::string& how) {
+        const auto optional = [](const std::optional<std::string>& s) {
+            return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+        };
+        nlohmann::ordered_json j;
+        j["gmc_number"] = gmc;
+        j["routed_by"] = how;
+        j["office"] = office;
+        j["current_tis_designated_bodies"] = rv.current_tis_designated_bodies;
+        j["list"] = optional(rv.list);
+        j["reasons"] = rv.reasons;
+        j["flagged"] = rv.flagged;
+        j["gmc_designated_body"] = optional(rv.gmc_designated_body);
+        j["classified_on"] = optional(rv.classified_on);
+        storage::add_case_action(db_, case_id, "revalidation", "casegate", id_,
+                                 j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+
     void create_case() {
         const forms::Referral& r = e_.referral;
-        std::string office = r.text("local_office");
-        if (office.empty()) office = cfg_.default_office;
+        const std::string gmc = r.text("gmc_number");
+        const std::optional<storage::DoctorRouting> rv = revalidation_of(gmc);
+        std::string routed_by;
+        const std::string office = route(r, rv, routed_by);
         const std::string reference = storage::next_reference(db_);
         const std::int64_t case_id = storage::insert_case(db_, case_row(r, reference, office));
         const std::int64_t sub = insert_submission(reference, "complete", case_id);
         storage::add_case_action(
             db_, case_id, "created", "casegate", id_,
             R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
+        if (rv) record_revalidation(case_id, gmc, *rv, office, routed_by);
         storage::audit(db_, "casegate", "case.created", case_id, sub);
         store_documents(case_id, sub);
 
@@ -247,8 +307,8 @@ class ItemProcessor {
         finish("processed", "complete", "");
         ++stats_.cases;
         logger("pipeline")
-            ->info("case created ref={} item={} office={} gmc={}", reference, id_, office,
-                   r.text("gmc_number"));
+            ->info("case created ref={} item={} office={} routed_by={} gmc={}", reference, id_,
+                   office, routed_by, gmc);
     }
 
     void keep_incomplete() {

@@ -10,8 +10,10 @@
 #include <thread>
 
 #include "daemon/config.hpp"
+#include "daemon/gmc_sender.hpp"
 #include "daemon/log.hpp"
 #include "daemon/pipeline.hpp"
+#include "daemon/reval_run.hpp"
 #include "daemon/sources.hpp"
 #include "daemon/watchdog.hpp"
 #include "net/curl.hpp"
@@ -134,6 +136,7 @@ private:
         } catch (const std::exception& e) {
             logger("daemon")->error("processing stopped error={}", e.what());
         }
+        revalidate(all);
         try {
             const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,
                                                 cfg_.outbox.max_attempts};
@@ -143,6 +146,47 @@ private:
             }
         } catch (const std::exception& e) {
             logger("daemon")->error("outbox stopped error={}", e.what());
+        }
+    }
+
+    // Admins' GMC requests every turn; the full check on its interval (and in --once). A
+    // request that finished is shown at once: the bodies it changed are fetched again and
+    // everyone is classified again.
+    void revalidate(bool all) {
+        const RevalidationConfig& r = cfg_.revalidation;
+        if (!r.enabled || g_stop) return;
+        GmcSendStats sent;
+        try {
+            sent = send_gmc_requests(*db_, cfg_, g_stop);
+            if (sent.finished()) {
+                logger("daemon")->info("gmc requests succeeded={} refused={} failed={}",
+                                       sent.succeeded, sent.refused, sent.failed);
+            }
+        } catch (const std::exception& e) {
+            logger("daemon")->error("gmc requests stopped error={}", e.what());
+        }
+        const auto now = Clock::now();
+        RevalRunScope scope;
+        if (all || now >= next_reval_) {
+            next_reval_ = now + std::chrono::seconds(r.interval);
+            scope.bodies = office_bodies(cfg_);
+        } else if (sent.finished() > 0) {
+            scope.tis = false;
+            scope.bodies = sent.changed_bodies;
+        } else {
+            return;
+        }
+        try {
+            const RevalRunStats st = run_revalidation(*db_, cfg_, scope, reval_today());
+            logger("daemon")->info(
+                "revalidation run applied={} refused={} unavailable={} alerts={} doctors={} "
+                "inserted={} updated={} removed={} history={} digests={}",
+                st.applied, st.refused, st.unavailable, st.alerts, st.doctors, st.changes.inserted,
+                st.changes.updated, st.changes.removed, st.changes.history, st.digests);
+        } catch (const std::exception& e) {
+            logger("daemon")->error("revalidation run failed error={}", e.what());
+            // Try again soon rather than in an hour; a database outage is usually short.
+            next_reval_ = std::min(next_reval_, now + std::chrono::seconds(300));
         }
     }
 
@@ -172,6 +216,7 @@ private:
     std::unique_ptr<storage::Db> db_;
     std::vector<std::unique_ptr<Source>> sources_;
     std::map<std::size_t, Clock::time_point> next_poll_;
+    Clock::time_point next_reval_{};  ///< the epoch: the first turn runs the check
     std::unique_ptr<net::Session> smtp_;
     std::unique_ptr<Pipeline> pipeline_;
 };

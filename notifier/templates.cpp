@@ -245,4 +245,93 @@ Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
     return {"Referral incomplete \u2013 please complete " + bracketed(ref), body + sign_off()};
 }
 
+namespace {
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// The items as indented lines, at most `max` of them, then how many were left out.
+std::string listed(const std::vector<std::string>& items, std::size_t max) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < max; ++i) out += "  " + items[i] + "\n";
+    if (items.size() > max) {
+        out += "  \u2026 and " + std::to_string(items.size() - max) + " more\n";
+    }
+    return out;
+}
+
+std::string failed_line(const RevalFailedRequest& r) {
+    std::string line = one_line(r.gmc_number) + "  " + one_line(r.action) + " " +
+                       (r.action == "remove" ? "from " : "to ") + one_line(r.designated_body) +
+                       ": " + one_line(r.state);
+    line += r.return_code.empty() ? " (no answer from GMC Connect; retried)"
+                                  : " (GMC return code " + one_line(r.return_code) + ")";
+    return line;
+}
+
+}  // namespace
+
+Text reval_digest(const RevalDigest& d, std::size_t max_listed) {
+    const std::string office = one_line(d.office_name);
+    std::string subject =
+        "Revalidation connections \u2013 " + office + " \u2013 " + one_line(d.date) + ": " +
+        plural(d.new_discrepancies.size(), "new discrepancy", "new discrepancies") + ", " +
+        std::to_string(d.resolved.size()) + " resolved";
+    if (!d.failed_requests.empty()) {
+        subject +=
+            ", " + plural(d.failed_requests.size(), "failed GMC update", "failed GMC updates");
+    }
+    std::string body = paragraph("The revalidation connection check of " + one_line(d.date) +
+                                 " compared TIS with GMC Connect for " + team_of(office) + ".");
+    body += "New discrepancies: " + std::to_string(d.new_discrepancies.size()) + "\n";
+    body += "Resolved: " + std::to_string(d.resolved.size()) + "\n";
+    body += "Failed GMC updates: " + std::to_string(d.failed_requests.size()) + "\n";
+    body += "Open discrepancies now: " + std::to_string(d.open_discrepancies) + "\n\n";
+    if (!d.new_discrepancies.empty()) {
+        body +=
+            "New discrepancies (GMC numbers):\n" + listed(d.new_discrepancies, max_listed) + "\n";
+    }
+    if (!d.resolved.empty()) {
+        body += "Resolved (GMC numbers):\n" + listed(d.resolved, max_listed) + "\n";
+    }
+    if (!d.failed_requests.empty()) {
+        std::vector<std::string> lines;
+        lines.reserve(d.failed_requests.size());
+        for (const RevalFailedRequest& r : d.failed_requests) lines.push_back(failed_line(r));
+        body += "Failed GMC updates:\n" + listed(lines, max_listed) + "\n";
+    }
+    if (d.without_gmc_number > 0) {
+        body += paragraph(plural(d.without_gmc_number, "change concerns", "changes concern") +
+                          " a TIS record without a usable GMC number; it is counted above but "
+                          "not listed.");
+    }
+    body += paragraph(
+        "Names and other details are not sent by email. Use casegate's revalidation list "
+        "(casegate reval list) to see each doctor and act on it.");
+    return {subject, body + "-- \nSent automatically by casegate.\n"};
+}
+
+Text reval_feed_refused(std::string_view office_name, std::string_view designated_body,
+                        std::string_view reason, std::string_view date) {
+    const std::string feed =
+        designated_body.empty()
+            ? std::string("the TIS extract")
+            : "GMC Connect's list of doctors connected to " + one_line(designated_body);
+    const std::string subject = "Revalidation feed refused \u2013 " +
+                                (designated_body.empty() ? std::string("TIS extract")
+                                                         : "GMC " + one_line(designated_body)) +
+                                " \u2013 " + one_line(date);
+    std::string body = paragraph("The revalidation connection check of " + one_line(date) +
+                                 " for " + team_of(office_name) + " did not use " + feed +
+                                 ", because it did not look right:");
+    body += "Reason: " + one_line(reason) + "\n\n";
+    body += paragraph(
+        "The previous snapshot of this feed stays in force, so the connection lists still show "
+        "the data from before, and the next run will try again. If the change is real (for "
+        "example many doctors really left), please tell casegate's operator: such a change "
+        "is refused until the plausibility limits allow it.");
+    return {subject, body + "-- \nSent automatically by casegate.\n"};
+}
+
 }  // namespace casegate::notifier

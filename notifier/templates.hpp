@@ -4,8 +4,10 @@
 // ever addressed to the trainee (recipients are chosen by the caller).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "forms/form.hpp"
 
@@ -30,5 +32,40 @@ Text office_alert(std::string_view reference, const forms::Referral& r,
 /// by its label with the reason, what was understood, and how to complete it (reply to this
 /// email with the missing lines as `Label: value`, keeping the reference in the subject).
 Text incomplete_reply(std::string_view reference, const forms::Referral& r);
+
+// ---- revalidation ---------------------------------------------------------------------------
+//
+// These go to a local office's admin team about the connection check. They carry counts, GMC
+// numbers, designated body codes and GMC's return codes only: no names, no other personal data.
+
+/// A GMC request that failed or was refused, as listed in a digest.
+struct RevalFailedRequest {
+    std::string gmc_number;
+    std::string action;  ///< "add" | "remove"
+    std::string designated_body;
+    std::string state;        ///< "failed" (retried) | "refused" (final)
+    std::string return_code;  ///< "" when GMC gave no answer
+};
+
+/// What changed for one office in one revalidation run.
+struct RevalDigest {
+    std::string office_name;
+    std::string date;                            ///< the run's day, YYYY-MM-DD
+    std::vector<std::string> new_discrepancies;  ///< GMC numbers, sorted
+    std::vector<std::string> resolved;           ///< GMC numbers, sorted
+    std::vector<RevalFailedRequest> failed_requests;
+    std::size_t open_discrepancies = 0;  ///< discrepancies the office sees after the run
+    std::size_t without_gmc_number = 0;  ///< new or resolved entries that have no GMC number
+};
+
+/// The digest to an office: counts, then each section's GMC numbers (at most `max_listed` per
+/// section, the rest counted).
+Text reval_digest(const RevalDigest& d, std::size_t max_listed = 200);
+
+/// To an office whose feed was refused by the plausibility check: which feed (the TIS extract,
+/// or GMC Connect's list for `designated_body`), why, and that the previous snapshot stands.
+/// `designated_body` is "" for the TIS extract.
+Text reval_feed_refused(std::string_view office_name, std::string_view designated_body,
+                        std::string_view reason, std::string_view date);
 
 }  // namespace casegate::notifier

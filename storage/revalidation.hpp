@@ -87,6 +87,20 @@ ClassificationChanges store_classifications(
     Db& db, const std::vector<revalidation::Classification>& current,
     revalidation::Date classified_on);
 
+/// What a digest compares a run's classifications with: a stored doctor that is a discrepancy
+/// or carries a failed/refused GMC request.
+struct ClassificationSummary {
+    std::string key;
+    std::optional<std::string> gmc_number;
+    std::string list;
+    std::vector<std::string> editable_bodies;  ///< visible_to entries that may edit ("*" kept)
+    std::string request_client_id;             ///< "" when no GMC request is shown
+    std::string request_state;                 ///< "failed" | "refused" | ""
+};
+
+/// The stored doctors that are discrepancies or show a GMC request, sorted by key.
+std::vector<ClassificationSummary> load_notable_classifications(Db& db);
+
 // ---- manual actions and GMC requests ------------------------------------------------------
 
 /// Records an admin's hide/unhide/flag/unflag. `facts_json`: the classification the admin saw

@@ -246,6 +246,37 @@ ClassificationChanges store_classifications(Db& db, const std::vector<rv::Classi
     return ch;
 }
 
+std::vector<ClassificationSummary> load_notable_classifications(Db& db) {
+    const Result r = db.exec(
+        "SELECT doctor_key, gmc_number, list, visible_to::text,"
+        " coalesce(gmc_request->>'client_request_id', ''), coalesce(gmc_request->>'state', '')"
+        " FROM reval_classifications WHERE list = 'discrepancy' OR gmc_request IS NOT NULL"
+        " ORDER BY doctor_key");
+    std::vector<ClassificationSummary> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+        ClassificationSummary s;
+        s.key = r.text(i, 0);
+        if (!r.is_null(i, 1)) s.gmc_number = r.text(i, 1);
+        s.list = r.text(i, 2);
+        const json v = json::parse(r.text(i, 3), nullptr, /*allow_exceptions=*/false);
+        if (v.is_array()) {
+            for (const json& e : v) {
+                const auto body = e.find("designated_body");
+                const auto ed = e.find("editable");
+                if (body != e.end() && body->is_string() && ed != e.end() && ed->is_boolean() &&
+                    ed->get<bool>()) {
+                    s.editable_bodies.push_back(body->get<std::string>());
+                }
+            }
+        }
+        s.request_client_id = r.text(i, 4);
+        s.request_state = r.text(i, 5);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 namespace {
 
 std::optional<std::string> context_json(const rv::ManualAction& a) {

@@ -127,4 +127,110 @@ BOOST_AUTO_TEST_CASE(mailbox_url_is_checked) {
     expect_error(u, "mailbox[0].url");
 }
 
+// A [revalidation] section: feeds, secrets and the office bodies; absent means off.
+std::string reval(const std::string& extra = "") {
+    return "[revalidation]\ntis_url = \"/var/lib/casegate/tis.jsonl\"\n"
+           "url = \"https://gmc.example.org/GMCWebServices\"\nusername = \"svc\"\n"
+           "password_file = \"" +
+           secret_file() + "\"\n" + extra;
+}
+
+// No [revalidation] section: the check is off and nothing is required.
+BOOST_AUTO_TEST_CASE(revalidation_absent_is_off) {
+    const auto c = parse_config(base(), "test.toml");
+    BOOST_TEST(!c.revalidation.enabled);
+}
+
+// A minimal section switches the check on with the documented defaults.
+BOOST_AUTO_TEST_CASE(revalidation_defaults) {
+    const auto c = parse_config(base("", reval()), "test.toml");
+    const auto& r = c.revalidation;
+    BOOST_TEST(r.enabled);
+    BOOST_TEST(r.interval == 3600);
+    BOOST_TEST(r.is_file_feed());
+    BOOST_TEST(r.gmc_url == "https://gmc.example.org/GMCWebServices");
+    BOOST_TEST(r.gmc_username == "svc");
+    BOOST_TEST(r.gmc_password == "hunter2");
+    BOOST_TEST(r.gmc_namespace.empty());
+    BOOST_TEST(r.internal_user == "casegate");
+    BOOST_TEST(r.timeout == 120);
+    BOOST_TEST(r.max_shrink_fraction == 0.25);
+    BOOST_TEST(r.min_previous_rows == 50);
+    BOOST_TEST(r.max_error_fraction == 0.02);
+    BOOST_TEST(r.retry_initial == 60);
+    BOOST_TEST(r.retry_max == 3600);
+    BOOST_TEST(c.office_of_body("1-1RUZUSF") == &c.offices[0]);
+    BOOST_TEST(c.office_of_body("1-1RSSQ05") == nullptr);
+}
+
+// Every key is read: overrides land where they should.
+BOOST_AUTO_TEST_CASE(revalidation_overrides) {
+    const auto c = parse_config(
+        base("", reval("interval = 600\nnamespace = \"http://www.gmc-uk.org/\"\n"
+                       "soap_action = \"http://www.gmc-uk.org/\"\ninternal_user = \"reval\"\n"
+                       "timeout = 30\nmax_shrink_fraction = 0.5\nmin_previous_rows = 10\n"
+                       "max_error_fraction = 0\nretry_initial = 5\nretry_max = 50\n"
+                       "requests_per_turn = 3\nmax_listed = 7\n"
+                       "tis_token_file = \"" +
+                       secret_file() + "\"\n")),
+        "test.toml");
+    const auto& r = c.revalidation;
+    BOOST_TEST(r.interval == 600);
+    BOOST_TEST(r.gmc_namespace == "http://www.gmc-uk.org/");
+    BOOST_TEST(r.gmc_soap_action == "http://www.gmc-uk.org/");
+    BOOST_TEST(r.internal_user == "reval");
+    BOOST_TEST(r.timeout == 30);
+    BOOST_TEST(r.max_shrink_fraction == 0.5);
+    BOOST_TEST(r.min_previous_rows == 10);
+    BOOST_TEST(r.max_error_fraction == 0.0);
+    BOOST_TEST(r.retry_initial == 5);
+    BOOST_TEST(r.retry_max == 50);
+    BOOST_TEST(r.requests_per_turn == 3);
+    BOOST_TEST(r.max_listed == 7);
+    BOOST_TEST(r.tis_token == "hunter2");
+}
+
+// Unknown keys, bad values and missing feeds name the key.
+BOOST_AUTO_TEST_CASE(revalidation_errors_name_the_key) {
+    expect_error(base("", reval("colour = 1\n")), "revalidation.colour");
+    expect_error(base("", reval("interval = 5\n")), "revalidation.interval");
+    expect_error(base("", reval("interval = \"hourly\"\n")), "revalidation.interval");
+    expect_error(base("", reval("max_shrink_fraction = 1.5\n")),
+                 "revalidation.max_shrink_fraction");
+    expect_error(base("", reval("max_error_fraction = \"2%\"\n")),
+                 "revalidation.max_error_fraction");
+    expect_error(base("", reval("retry_initial = 100\nretry_max = 10\n")),
+                 "revalidation.retry_max");
+    expect_error(base("", reval("enabled = \"yes\"\n")), "revalidation.enabled");
+    expect_error(base("", reval("namespace = \"\"\n")), "revalidation.namespace");
+    expect_error(base("", "[revalidation]\nurl = \"https://gmc.example.org/\"\n"),
+                 "revalidation.tis_url");
+    std::string no_password = reval();
+    no_password.erase(no_password.find("password_file"));
+    expect_error(base("", no_password), "revalidation.password_file");
+    std::string plain = reval();
+    plain.replace(plain.find("https://gmc.example.org"), 23, "http://gmc.example.org");
+    expect_error(base("", plain), "revalidation.url");
+    std::string relative = reval();
+    relative.replace(relative.find("/var/lib"), 8, "var/lib");
+    expect_error(base("", relative), "revalidation.tis_url");
+    std::string missing = reval();
+    missing.replace(missing.find(secret_file()), secret_file().size(), "/nonexistent/gmc");
+    expect_error(base("", missing), "revalidation.password_file");
+}
+
+// Switched off, a half-written section is accepted (but still checked for unknown keys), and
+// plain http:// is accepted to a loopback host (the test servers).
+BOOST_AUTO_TEST_CASE(revalidation_disabled_and_loopback) {
+    const auto c = parse_config(base("", "[revalidation]\nenabled = false\n"), "test.toml");
+    BOOST_TEST(!c.revalidation.enabled);
+    expect_error(base("", "[revalidation]\nenabled = false\nurl2 = 1\n"), "revalidation.url2");
+    std::string loop = reval();
+    loop.replace(loop.find("https://gmc.example.org"), 23, "http://127.0.0.1:8080");
+    loop.replace(loop.find("/var/lib/casegate/tis.jsonl"), 27, "http://localhost:8080/tis");
+    const auto d = parse_config(base("", loop), "test.toml");
+    BOOST_TEST(d.revalidation.gmc_url == "http://127.0.0.1:8080/GMCWebServices");
+    BOOST_TEST(!d.revalidation.is_file_feed());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

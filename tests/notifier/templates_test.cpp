@@ -270,4 +270,86 @@ BOOST_AUTO_TEST_CASE(subjects_render_as_headers) {
     BOOST_TEST(!contains(raw, "\u2013"));  // not raw UTF-8 in a header or the QP body
 }
 
+// ---- revalidation digests and feed alerts ----
+
+namespace {
+n::RevalDigest sample_digest() {
+    n::RevalDigest d;
+    d.office_name = "East of England";
+    d.date = "2026-11-21";
+    d.new_discrepancies = {"7000001", "7000002"};
+    d.resolved = {"7000009"};
+    d.failed_requests = {{"7000003", "add", "1-1RSSQ05", "refused", "90"},
+                         {"7000004", "remove", "1-1RSSQ05", "failed", ""}};
+    d.open_discrepancies = 12;
+    return d;
+}
+
+// The prose with its line wrapping undone.
+std::string flat(std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    return s;
+}
+}  // namespace
+
+// The digest gives the counts and lists each GMC number under its heading.
+BOOST_AUTO_TEST_CASE(reval_digest_counts_and_numbers) {
+    const n::Text t = n::reval_digest(sample_digest());
+    BOOST_TEST(t.subject ==
+               "Revalidation connections \u2013 East of England \u2013 2026-11-21: 2 new "
+               "discrepancies, 1 resolved, 2 failed GMC updates");
+    BOOST_TEST(contains(t.body,
+                        "New discrepancies: 2\nResolved: 1\nFailed GMC updates: 2\n"
+                        "Open discrepancies now: 12\n"));
+    BOOST_TEST(contains(t.body, "New discrepancies (GMC numbers):\n  7000001\n  7000002\n\n"));
+    BOOST_TEST(contains(t.body, "Resolved (GMC numbers):\n  7000009\n\n"));
+    BOOST_TEST(contains(t.body, "  7000003  add to 1-1RSSQ05: refused (GMC return code 90)\n"));
+    BOOST_TEST(contains(t.body, "  7000004  remove from 1-1RSSQ05: failed (no answer"));
+    BOOST_TEST(!contains(flat(t.body), "without a usable GMC number"));
+}
+
+// Long lists stop at max_listed and say how many more there are; an empty section is left out.
+BOOST_AUTO_TEST_CASE(reval_digest_caps_lists) {
+    n::RevalDigest d = sample_digest();
+    d.resolved.clear();
+    d.failed_requests.clear();
+    d.new_discrepancies.clear();
+    for (int i = 0; i < 5; ++i) d.new_discrepancies.push_back(std::to_string(7100000 + i));
+    d.without_gmc_number = 1;
+    const n::Text t = n::reval_digest(d, 3);
+    BOOST_TEST(t.subject.find("5 new discrepancies, 0 resolved") != std::string::npos);
+    BOOST_TEST(t.subject.find("failed") == std::string::npos);
+    BOOST_TEST(contains(t.body, "  7100002\n  \u2026 and 2 more\n"));
+    BOOST_TEST(!contains(t.body, "7100003"));
+    BOOST_TEST(!contains(t.body, "Resolved (GMC numbers)"));
+    BOOST_TEST(
+        contains(flat(t.body), "1 change concerns a TIS record without a usable GMC number"));
+}
+
+// A digest of one new discrepancy speaks in the singular.
+BOOST_AUTO_TEST_CASE(reval_digest_singular) {
+    n::RevalDigest d;
+    d.office_name = "Wessex";
+    d.date = "2026-11-21";
+    d.new_discrepancies = {"7000001"};
+    BOOST_TEST(n::reval_digest(d).subject.find(": 1 new discrepancy, 0 resolved") !=
+               std::string::npos);
+}
+
+// The refusal alert names the feed and the reason, for a GMC body and for the TIS extract.
+BOOST_AUTO_TEST_CASE(reval_feed_refused_names_feed_and_reason) {
+    const n::Text g =
+        n::reval_feed_refused("East of England", "1-1RSSQ05",
+                              "empty snapshot where the one in force has 3 rows", "2026-11-21");
+    BOOST_TEST(g.subject == "Revalidation feed refused \u2013 GMC 1-1RSSQ05 \u2013 2026-11-21");
+    BOOST_TEST(contains(flat(g.body), "GMC Connect's list of doctors connected to 1-1RSSQ05"));
+    BOOST_TEST(contains(g.body, "Reason: empty snapshot where the one in force has 3 rows\n"));
+    BOOST_TEST(contains(flat(g.body), "previous snapshot of this feed stays in force"));
+    const n::Text t =
+        n::reval_feed_refused("Wessex", "", "row count fell\nfrom 80 to 2", "2026-11-21");
+    BOOST_TEST(t.subject == "Revalidation feed refused \u2013 TIS extract \u2013 2026-11-21");
+    BOOST_TEST(contains(flat(t.body), "did not use the TIS extract"));
+    BOOST_TEST(contains(t.body, "Reason: row count fell from 80 to 2\n"));  // one line
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -224,6 +224,35 @@ BOOST_FIXTURE_TEST_CASE(classifications_and_history, Migrated) {
     BOOST_TEST(t.count("SELECT count(*) FROM reval_classifications") == 2);
 }
 
+// The digest's view of what is stored: discrepancies and doctors showing a GMC request, with the
+// designated bodies that may edit them, and nothing else.
+BOOST_FIXTURE_TEST_CASE(notable_classifications_read_back, Migrated) {
+    in_tx(db(), [&] {
+        storage::apply_tis_snapshot(
+            db(), {person("P1", "7000001", "DB-A"), person("P2", "7000002", "DB-A")}, 0);
+        storage::apply_gmc_snapshot(db(), "DB-A", {doctor("7000001", "DB-A")}, today);
+    });
+    rv::Inputs in = storage::load_inputs(db());
+    rv::GmcRequest failed;
+    failed.gmc_number = "7000001";
+    failed.designated_body = "DB-B";
+    failed.at = today;
+    failed.client_request_id = "req-7";
+    in.gmc_requests.push_back(failed);
+    in_tx(db(), [&] { storage::store_classifications(db(), rv::classify(in, today), today); });
+    const auto notable = storage::load_notable_classifications(db());
+    BOOST_TEST_REQUIRE(notable.size() == 2u);
+    BOOST_TEST(notable[0].key == "7000001");  // connected, but showing the failed request
+    BOOST_TEST(notable[0].list == "connected");
+    BOOST_TEST(notable[0].request_client_id == "req-7");
+    BOOST_TEST(notable[0].request_state == "failed");
+    BOOST_TEST(notable[1].key == "7000002");
+    BOOST_TEST(notable[1].list == "discrepancy");
+    BOOST_TEST(notable[1].gmc_number.value_or("") == "7000002");
+    BOOST_TEST(notable[1].editable_bodies == std::vector<std::string>{"DB-A"});
+    BOOST_TEST(notable[1].request_client_id.empty());
+}
+
 // Manual actions keep their context and are read back in order; a hide made on the current
 // facts hides the doctor.
 BOOST_FIXTURE_TEST_CASE(manual_actions_round_trip, Migrated) {
