@@ -504,14 +504,7 @@ namespace {
 
 namespace rv = casegate::revalidation;
 
-rv::Date local_date_today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return *rv::Date::parse(buf);
-}
+rv::Date local_date_today() { return *rv::Date::parse(local_today()); }
 
 rv::TisPerson programme_person(const std::string& id, const std::string& gmc,
                                const std::string& body, const char* start, const char* end) {

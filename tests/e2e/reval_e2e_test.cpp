@@ -57,14 +57,7 @@ std::string gmc_state(const std::vector<std::string>& eoe, const std::vector<std
     return s + "}";
 }
 
-std::string today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+std::string today() { return local_today(); }
 
 // One test's world: a database, the fake GMC Connect, a TIS extract file and a configuration
 // with revalidation switched on (no mailboxes: only the check runs).
