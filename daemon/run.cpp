@@ -132,6 +132,7 @@ private:
                 logger("daemon")->info(
                     "processed cases={} incomplete={} set_aside={} duplicates={} quarantined={} retry={}",
                     p.cases, p.incomplete, p.set_aside, p.duplicates, p.quarantined, p.retry_later);
+                report_status(p);
             }
         } catch (const std::exception& e) {
             logger("daemon")->error("processing stopped error={}", e.what());
@@ -211,6 +212,22 @@ private:
         }
     }
 
+    // What `systemctl status` shows: running, and what has become of the items since start.
+    void report_status(const ProcessStats& p) {
+        totals_.cases += p.cases;
+        totals_.incomplete += p.incomplete;
+        totals_.set_aside += p.set_aside;
+        totals_.duplicates += p.duplicates;
+        totals_.quarantined += p.quarantined;
+        const std::string status =
+            "STATUS=running; since start: " + std::to_string(totals_.cases) + " cases, " +
+            std::to_string(totals_.incomplete) + " incomplete, " + std::to_string(totals_.set_aside) +
+            " set aside, " + std::to_string(totals_.duplicates) + " duplicates, " +
+            std::to_string(totals_.quarantined) + " quarantined";
+        sd_notify(0, status.c_str());
+    }
+
+    ProcessStats totals_;
     Config cfg_;
     std::string path_;
     std::unique_ptr<storage::Db> db_;

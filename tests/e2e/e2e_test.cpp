@@ -113,6 +113,40 @@ struct Fresh {
     Fresh() { reset_mail(); }
 };
 
+// The socket systemd gives a Type=notify service: every datagram the daemon sends, kept.
+struct NotifyListener {
+    std::string path;
+    int fd = -1;
+    std::string seen;
+
+    explicit NotifyListener(std::string p) : path(std::move(p)) {
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        BOOST_REQUIRE(fd >= 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+        BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    }
+    ~NotifyListener() { close(fd); }
+    NotifyListener(const NotifyListener&) = delete;
+    NotifyListener& operator=(const NotifyListener&) = delete;
+
+    // Waits up to `timeout` for one datagram and keeps it (one line per datagram).
+    void receive(std::chrono::milliseconds timeout) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, static_cast<int>(timeout.count())) != 1) return;
+        char buf[512];
+        const ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n > 0) seen.append(buf, static_cast<std::size_t>(n)).append("\n");
+    }
+
+    std::size_t count(const std::string& what) const {
+        std::size_t c = 0;
+        for (std::size_t at = seen.find(what); at != std::string::npos; at = seen.find(what, at + 1)) ++c;
+        return c;
+    }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(e2e)
@@ -392,39 +426,21 @@ BOOST_FIXTURE_TEST_CASE(sighup_keeps_running_config_when_new_one_is_bad, Fresh) 
 BOOST_FIXTURE_TEST_CASE(sd_notify_ready_watchdog_stopping, Fresh) {
     TestDb db;
     TestConfig cfg(db);
-    const std::string sock = cfg.dir() + "/notify.sock";
-    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    BOOST_REQUIRE(fd >= 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock.c_str());
-    BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    NotifyListener notify(cfg.dir() + "/notify.sock");
     Process daemon({casegate_binary(), "run", "--config", cfg.path()},
-                   {{"NOTIFY_SOCKET", sock}, {"WATCHDOG_USEC", "400000"}});
-    std::string seen;
+                   {{"NOTIFY_SOCKET", notify.path}, {"WATCHDOG_USEC", "400000"}});
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     bool stopping_asked = false;
     while (std::chrono::steady_clock::now() < until &&
-           seen.find("STOPPING=1") == std::string::npos) {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, 200) == 1) {
-            char buf[512];
-            const ssize_t n = recv(fd, buf, sizeof buf, 0);
-            if (n > 0) seen.append(buf, static_cast<std::size_t>(n)).append("\n");
-        }
-        const auto watchdogs = [&] {
-            std::size_t c = 0;
-            for (std::size_t at = seen.find("WATCHDOG=1"); at != std::string::npos;
-                 at = seen.find("WATCHDOG=1", at + 1))
-                ++c;
-            return c;
-        };
-        if (!stopping_asked && seen.find("READY=1") != std::string::npos && watchdogs() >= 2) {
+           notify.seen.find("STOPPING=1") == std::string::npos) {
+        notify.receive(std::chrono::milliseconds(200));
+        if (!stopping_asked && notify.seen.find("READY=1") != std::string::npos &&
+            notify.count("WATCHDOG=1") >= 2) {
             daemon.signal(SIGTERM);
             stopping_asked = true;
         }
     }
-    close(fd);
+    const std::string& seen = notify.seen;
     BOOST_TEST(seen.find("READY=1") != std::string::npos, seen);
     BOOST_TEST(seen.find("WATCHDOG=1") != std::string::npos, seen);
     BOOST_TEST(seen.find("STOPPING=1") != std::string::npos, seen);
@@ -472,7 +488,8 @@ BOOST_FIXTURE_TEST_CASE(hostile_mail_is_set_aside_and_the_daemon_carries_on, Fre
     deliver("referrals", email_with_pdf("damaged-pdf-1", "Form attached.\n",
                                         test_data("pdf/filled_user_password.pdf"), "locked.pdf"));
     deliver("referrals", referral(32));
-    Process daemon({casegate_binary(), "run", "--config", cfg.path()});
+    NotifyListener notify(cfg.dir() + "/notify.sock");
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()}, {{"NOTIFY_SOCKET", notify.path}});
     BOOST_REQUIRE(eventually([&] {
         return count_or_unknown(db, "SELECT count(*) FROM inbound_items WHERE state <> 'received'") == 5;
     }, std::chrono::seconds(60)));
@@ -490,8 +507,13 @@ BOOST_FIXTURE_TEST_CASE(hostile_mail_is_set_aside_and_the_daemon_carries_on, Fre
         "SELECT state FROM inbound_items WHERE message_id = 'hostile-pdf-1@trust.example.nhs.uk'");
     BOOST_REQUIRE_EQUAL(hostile.rows(), 1);
     BOOST_TEST(hostile.text(0, 0) != "received");
-    // Still running, and still working.
+    // Still running, says so to systemd with what became of the items, and still working.
     BOOST_TEST(daemon.wait(std::chrono::milliseconds(100)) == -1);
+    BOOST_TEST(eventually([&] {
+        notify.receive(std::chrono::milliseconds(100));
+        return notify.seen.find("STATUS=running; since start: 2 cases, 0 incomplete") != std::string::npos &&
+               notify.seen.find(" 1 quarantined") != std::string::npos;
+    }, std::chrono::seconds(10)), notify.seen);
     deliver("referrals", referral(33));
     BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 3; },
                           std::chrono::seconds(30)));
