@@ -51,10 +51,8 @@ std::vector<std::string> list(const forms::Referral& r, const char* key) {
     return {};
 }
 
-storage::CaseRow case_row(const forms::Referral& r, const std::string& reference,
-                          const std::string& office) {
+storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
     storage::CaseRow c;
-    c.reference = reference;
     c.local_office = office;
     if (const forms::LocalOffice* o = forms::find_office_by_name(office)) {
         c.designated_body = std::string(o->designated_body);
@@ -126,13 +124,15 @@ class ItemProcessor {
           stats_(stats) {}
 
     void run() {
-        if (storage::lock_inbound_state(db_, id_) != "received") return;
+        const storage::LockedItem locked =
+            storage::lock_for_processing(db_, id_, sha_, e_.message_id, e_.from_address);
+        if (locked.state != "received") return;
         if (p_.status == ParseStatus::unreadable) {
             finish("quarantined", "unreadable", p_.reason);
             ++stats_.quarantined;
             return;
         }
-        if (auto dup = storage::find_duplicate(db_, id_, sha_, e_.message_id, e_.from_address)) {
+        if (const auto dup = locked.duplicate_of) {
             storage::finish_inbound(db_, id_, "duplicate",
                                     std::string(forms::to_string(e_.verdict)),
                                     "duplicate of inbound item " + std::to_string(*dup),
@@ -188,11 +188,8 @@ class ItemProcessor {
         storage::enqueue(db_, notifier::compose(from, n));
     }
 
-    std::int64_t insert_submission(const std::string& reference, const std::string& status,
-                                   std::optional<std::int64_t> case_id) {
+    storage::SubmissionRow submission_row(const std::string& status) const {
         storage::SubmissionRow s;
-        s.reference = reference;
-        s.case_id = case_id;
         s.inbound_item_id = id_;
         s.channel = std::string(forms::to_string(e_.channel));
         s.status = status;
@@ -201,7 +198,7 @@ class ItemProcessor {
         s.errors_json = errors_json(e_.referral);
         s.notes_json = strings_json(e_.notes);
         s.sender_email = e_.from_address;
-        return storage::insert_submission(db_, s);
+        return s;
     }
 
     void store_documents(std::optional<std::int64_t> case_id, std::int64_t submission_id) {
@@ -276,9 +273,11 @@ class ItemProcessor {
         const std::optional<storage::DoctorRouting> rv = revalidation_of(gmc);
         std::string routed_by;
         const std::string office = route(r, rv, routed_by);
-        const std::string reference = storage::next_reference(db_);
-        const std::int64_t case_id = storage::insert_case(db_, case_row(r, reference, office));
-        const std::int64_t sub = insert_submission(reference, "complete", case_id);
+        const storage::OpenedCase opened =
+            storage::open_case(db_, case_row(r, office), submission_row("complete"));
+        const std::string& reference = opened.reference;
+        const std::int64_t case_id = opened.case_id;
+        const std::int64_t sub = opened.submission_id;
         storage::add_case_action(
             db_, case_id, "created", "casegate", id_,
             R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
@@ -313,7 +312,9 @@ class ItemProcessor {
 
     void keep_incomplete() {
         const std::string reference = storage::next_reference(db_);
-        const std::int64_t sub = insert_submission(reference, "incomplete", std::nullopt);
+        storage::SubmissionRow row = submission_row("incomplete");
+        row.reference = reference;
+        const std::int64_t sub = storage::insert_submission(db_, row);
         storage::audit(db_, "casegate", "submission.incomplete", std::nullopt, sub);
         store_documents(std::nullopt, sub);
         notifier::Notification reply;

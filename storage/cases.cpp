@@ -32,6 +32,40 @@ std::string next_reference(Db& db) {
     return buf;
 }
 
+OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
+    // Every parameter is cast: in INSERT … SELECT they are not typed by the target columns.
+    const Result r = db.exec(
+        "WITH ref AS ("
+        "  INSERT INTO reference_counters (year, last_value)"
+        "  VALUES (extract(year FROM now())::int, 1)"
+        "  ON CONFLICT (year) DO UPDATE SET last_value = reference_counters.last_value + 1"
+        "  RETURNING 'CG-' || lpad(year::text, 4, '0') || '-' ||"
+        "    lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS reference),"
+        " c AS ("
+        "  INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
+        "   gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
+        "   referrer_role, referrer_phone, concern_route, concern_type, incident_date,"
+        "   support_requested, trainee_aware, details, terms_accepted)"
+        "  SELECT ref.reference, $1::text, $2::text, $3::text, $4::text, $5::text, $6::text,"
+        "   $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,"
+        "   $15::text, $16::date, $17::text[], $18::boolean, $19::text, $20::boolean FROM ref"
+        "  RETURNING id, reference),"
+        " s AS ("
+        "  INSERT INTO submissions (reference, inbound_item_id, channel, status, fields, missing,"
+        "   errors, notes, sender_email, case_id)"
+        "  SELECT c.reference, $21::bigint, $22::text, $23::text, $24::jsonb, $25::jsonb,"
+        "   $26::jsonb, $27::jsonb, nullif($28::text, ''), c.id FROM c"
+        "  RETURNING id)"
+        " SELECT c.id, c.reference, s.id FROM c, s",
+        {c.status, c.local_office, c.designated_body, c.trainee_name, c.gmc_number, c.programme,
+         c.grade, c.employer, c.site, c.referrer_name, c.referrer_email, c.referrer_role,
+         c.referrer_phone, c.concern_route, c.concern_type, c.incident_date,
+         pg_text_array(c.support_requested), c.trainee_aware, c.details, c.terms_accepted,
+         s.inbound_item_id, s.channel, s.status, s.fields_json, s.missing_json, s.errors_json,
+         s.notes_json, s.sender_email});
+    return {r.int64(0, 0), r.int64(0, 2), r.text(0, 1)};
+}
+
 std::int64_t insert_submission(Db& db, const SubmissionRow& s) {
     const Result r = db.exec(
         "INSERT INTO submissions (reference, inbound_item_id, channel, status, fields, missing,"

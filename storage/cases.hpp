@@ -49,6 +49,16 @@ struct CaseRow {
 };
 std::int64_t insert_case(Db& db, const CaseRow& c);
 
+struct OpenedCase {
+    std::int64_t case_id = 0;
+    std::int64_t submission_id = 0;
+    std::string reference;  ///< CG-YYYY-NNNNNN, shared by the case and its submission
+};
+
+/// next_reference(), insert_case() and insert_submission() (linked to the case) in one
+/// statement and one round trip; the references in `c` and `s` are ignored.
+OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s);
+
 /// Appends an action to a case (details is a JSON object).
 void add_case_action(Db& db, std::int64_t case_id, const std::string& kind,
                      const std::string& actor, std::optional<std::int64_t> inbound_item_id,

@@ -86,28 +86,43 @@ void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std
         {id, state, verdict, reason, message_id, from_address, duplicate_of});
 }
 
-std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::string& sha,
-                                           const std::string& message_id,
-                                           const std::string& from_address) {
-    // Serialise concurrent processing of copies of one message.
+namespace {
+// An earlier, finished item with the same bytes or the same Message-ID from the same sender.
+constexpr const char* kEarlierCopy =
+    "SELECT id FROM inbound_items WHERE id <> $1"
+    " AND state IN ('processed', 'set_aside', 'duplicate')"
+    " AND (sha256 = $2 OR ($3 <> '' AND message_id = $3 AND from_address = $4))"
+    " ORDER BY id LIMIT 1";
+
+// Serialises concurrent processing of copies of one message (sent with the next statement).
+void lock_message_id(Db& db, const std::string& message_id) {
     if (!message_id.empty()) {
         db.defer("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {message_id});
     }
-    const Result r = db.exec(
-        "SELECT id FROM inbound_items WHERE id <> $1"
-        " AND state IN ('processed', 'set_aside', 'duplicate')"
-        " AND (sha256 = $2 OR ($3 <> '' AND message_id = $3 AND from_address = $4))"
-        " ORDER BY id LIMIT 1",
-        {id, Param::bytes(sha), message_id, from_address});
+}
+}  // namespace
+
+std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::string& sha,
+                                           const std::string& message_id,
+                                           const std::string& from_address) {
+    lock_message_id(db, message_id);
+    const Result r = db.exec(kEarlierCopy, {id, Param::bytes(sha), message_id, from_address});
     if (r.rows() == 0) return std::nullopt;
     return r.int64(0, 0);
 }
 
+LockedItem lock_for_processing(Db& db, std::int64_t id, const std::string& sha,
+                               const std::string& message_id, const std::string& from_address) {
+    lock_message_id(db, message_id);
+    const Result r = db.exec(std::string("SELECT i.state, (") + kEarlierCopy +
+                                 ") FROM inbound_items i WHERE i.id = $1 FOR UPDATE OF i",
+                             {id, Param::bytes(sha), message_id, from_address});
+    LockedItem out;
+    if (r.rows() == 0) return out;
+    out.state = r.text(0, 0);
+    if (!r.is_null(0, 1)) out.duplicate_of = r.int64(0, 1);
+    return out;
+}
+
 }  // namespace casegate::storage
 
-namespace casegate::storage {
-std::string lock_inbound_state(Db& db, std::int64_t id) {
-    const Result r = db.exec("SELECT state FROM inbound_items WHERE id = $1 FOR UPDATE", {id});
-    return r.rows() ? r.text(0, 0) : std::string();
-}
-}  // namespace casegate::storage

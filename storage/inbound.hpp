@@ -75,6 +75,14 @@ std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::s
 }  // namespace casegate::storage
 
 namespace casegate::storage {
-/// Locks the item's row for the rest of the transaction and returns its state ("" if absent).
-std::string lock_inbound_state(Db& db, std::int64_t id);
+struct LockedItem {
+    std::string state;                      ///< "" if the item is gone
+    std::optional<std::int64_t> duplicate_of;  ///< as find_duplicate()
+};
+
+/// Locks the item's row for the rest of the transaction, returning its state, and looks up
+/// the earlier copy as find_duplicate() does, in one round trip. Copies of one message are
+/// serialised by an advisory lock on its Message-ID, taken first.
+LockedItem lock_for_processing(Db& db, std::int64_t id, const std::string& sha256,
+                               const std::string& message_id, const std::string& from_address);
 }  // namespace casegate::storage

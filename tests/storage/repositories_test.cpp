@@ -78,6 +78,51 @@ BOOST_FIXTURE_TEST_CASE(references_are_consecutive, Migrated) {
     BOOST_TEST(std::regex_match(b, std::regex("CG-[0-9]{4}-000002")));
 }
 
+// A case and its submission are opened in one statement under the next reference (the same
+// counter as next_reference), linked, with every column as given; an unfinished seven-digit
+// counter still formats as CG-YYYY-NNNNNNN.
+BOOST_FIXTURE_TEST_CASE(open_case_takes_the_next_reference, Migrated) {
+    const std::string before = storage::next_reference(t.db());
+    storage::CaseRow c;
+    c.local_office = "East of England";
+    c.trainee_name = "Siân Ní Bhriain";
+    c.gmc_number = "7123456";
+    c.referrer_name = "A Supervisor";
+    c.referrer_email = "a@x";
+    c.referrer_role = "Clinical Supervisor";
+    c.concern_route = "Personal";
+    c.concern_type = "Health";
+    c.incident_date = "2026-11-02";
+    c.support_requested = {"Coaching", "Exam support"};
+    c.trainee_aware = true;
+    c.details = "text";
+    c.terms_accepted = true;
+    storage::SubmissionRow s;
+    s.channel = "email-pdf";
+    s.status = "complete";
+    s.fields_json = R"({"gmc_number":"7123456"})";
+    s.sender_email = "a@x";
+    const storage::OpenedCase opened = storage::open_case(t.db(), c, s);
+    BOOST_TEST(opened.reference == before.substr(0, 8) + "000002");
+    auto r = t.db().exec(
+        "SELECT c.reference, c.trainee_name, c.incident_date::text, array_to_string(c.support_requested, '|'),"
+        " c.trainee_aware, s.reference, s.case_id = c.id, s.channel, s.fields->>'gmc_number'"
+        " FROM cases c JOIN submissions s ON s.id = $1 WHERE c.id = $2",
+        {opened.submission_id, opened.case_id});
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    BOOST_TEST(r.text(0, 0) == opened.reference);
+    BOOST_TEST(r.text(0, 1) == "Siân Ní Bhriain");
+    BOOST_TEST(r.text(0, 2) == "2026-11-02");
+    BOOST_TEST(r.text(0, 3) == "Coaching|Exam support");
+    BOOST_TEST(r.boolean(0, 4));
+    BOOST_TEST(r.text(0, 5) == opened.reference);
+    BOOST_TEST(r.boolean(0, 6));
+    BOOST_TEST(r.text(0, 7) == "email-pdf");
+    BOOST_TEST(r.text(0, 8) == "7123456");
+    t.db().exec("UPDATE reference_counters SET last_value = 1234566");
+    BOOST_TEST(storage::open_case(t.db(), c, s).reference == before.substr(0, 8) + "1234567");
+}
+
 // Duplicates are found by identical bytes, or by Message-ID from the same sender only.
 BOOST_FIXTURE_TEST_CASE(duplicates_by_bytes_or_message_id_and_sender, Migrated) {
     const auto first = storage::store_inbound(t.db(), item("1/1", "same bytes")).id;
