@@ -77,26 +77,6 @@ std::int64_t insert_submission(Db& db, const SubmissionRow& s) {
     return r.int64(0, 0);
 }
 
-void link_submission_to_case(Db& db, std::int64_t submission_id, std::int64_t case_id) {
-    db.exec("UPDATE submissions SET case_id = $2, updated_at = now() WHERE id = $1",
-            {submission_id, case_id});
-}
-
-std::int64_t insert_case(Db& db, const CaseRow& c) {
-    const Result r = db.exec(
-        "INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
-        " gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
-        " referrer_role, referrer_phone, concern_route, concern_type, incident_date,"
-        " support_requested, trainee_aware, details, terms_accepted)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        " $17::date, $18::text[], $19, $20, $21) RETURNING id",
-        {c.reference, c.status, c.local_office, c.designated_body, c.trainee_name, c.gmc_number,
-         c.programme, c.grade, c.employer, c.site, c.referrer_name, c.referrer_email,
-         c.referrer_role, c.referrer_phone, c.concern_route, c.concern_type, c.incident_date,
-         pg_text_array(c.support_requested), c.trainee_aware, c.details, c.terms_accepted});
-    return r.int64(0, 0);
-}
-
 void add_case_action(Db& db, std::int64_t case_id, const std::string& kind,
                      const std::string& actor, std::optional<std::int64_t> inbound_item_id,
                      const std::string& details_json) {

@@ -27,11 +27,10 @@ struct SubmissionRow {
     std::optional<std::int64_t> case_id;  ///< the case a complete submission opened
 };
 std::int64_t insert_submission(Db& db, const SubmissionRow& s);
-void link_submission_to_case(Db& db, std::int64_t submission_id, std::int64_t case_id);
 
-/// A case as stored; optional columns are NULL when absent.
+/// A case as stored (its reference is given by open_case); optional columns are NULL when
+/// absent.
 struct CaseRow {
-    std::string reference;
     std::string status = "submitted";
     std::string local_office;
     std::optional<std::string> designated_body;
@@ -47,7 +46,6 @@ struct CaseRow {
     std::string details;
     bool terms_accepted = false;
 };
-std::int64_t insert_case(Db& db, const CaseRow& c);
 
 struct OpenedCase {
     std::int64_t case_id = 0;
@@ -55,8 +53,9 @@ struct OpenedCase {
     std::string reference;  ///< CG-YYYY-NNNNNN, shared by the case and its submission
 };
 
-/// next_reference(), insert_case() and insert_submission() (linked to the case) in one
-/// statement and one round trip; the references in `c` and `s` are ignored.
+/// Opens a case: the next reference (as next_reference()), the case and its submission linked
+/// to it, in one statement and one round trip; the submission's `reference` and `case_id` are
+/// ignored.
 OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s);
 
 /// Appends an action to a case (details is a JSON object).
