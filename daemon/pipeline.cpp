@@ -82,14 +82,15 @@ storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
 ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
     ProcessStats stats;
     while (!stop) {
-        std::vector<std::int64_t> ids;
-        storage::with_retry(db_, [&] { ids = storage::due_items(db_, 100); });
-        if (ids.empty()) break;
-        for (std::int64_t id : ids) {
+        std::vector<storage::InboundRow> due;
+        storage::with_retry(db_, [&] { due = storage::due_inbound(db_, 100, kBatchBytes); });
+        if (due.empty()) break;
+        for (const storage::InboundRow& row : due) {
             if (stop) break;
             watchdog_ping();
+            const std::int64_t id = row.id;
             try {
-                process(id, stats);
+                process(row, stats);
             } catch (const storage::DbError&) {
                 throw;  // the database is gone: let the loop back off
             } catch (const std::exception& e) {
@@ -344,12 +345,10 @@ class ItemProcessor {
     ProcessStats& stats_;
 };
 
-void Pipeline::process(std::int64_t id, ProcessStats& stats) {
-    std::optional<storage::InboundRow> row;
-    storage::with_retry(db_, [&] { row = storage::load_inbound(db_, id, false); });
-    if (!row || row->state != "received") return;
-    const ItemKind kind = row->source_kind == "web" ? ItemKind::json : ItemKind::email;
-    const ParsedItem parsed = pool_.parse(row->raw, kind, local_today());
+void Pipeline::process(const storage::InboundRow& item, ProcessStats& stats) {
+    const std::int64_t id = item.id;
+    const ItemKind kind = item.source_kind == "web" ? ItemKind::json : ItemKind::email;
+    const ParsedItem parsed = pool_.parse(item.raw, kind, local_today());
     if (parsed.status == ParseStatus::failed) {
         storage::with_retry(db_, [&] {
             if (storage::record_failed_attempt(db_, id, parsed.reason, cfg_.limits.max_attempts)) {
@@ -365,7 +364,7 @@ void Pipeline::process(std::int64_t id, ProcessStats& stats) {
     storage::with_retry(db_, [&] {
         storage::Transaction tx(db_);
         ProcessStats local;
-        ItemProcessor(cfg_, db_, id, row->sha256, row->source_kind, parsed, local).run();
+        ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local).run();
         tx.commit();
         stats.cases += local.cases;
         stats.incomplete += local.incomplete;

@@ -10,6 +10,7 @@
 
 #include "daemon/config.hpp"
 #include "daemon/parse_worker.hpp"
+#include "storage/inbound.hpp"
 #include "storage/pg.hpp"
 
 namespace casegate::daemon {
@@ -32,8 +33,13 @@ public:
     /// Processes every due item, one at a time, until none is left or stop is set.
     ProcessStats process_due(const std::atomic<bool>& stop);
 
-    /// Processes one item (no-op if it is no longer waiting).
-    void process(std::int64_t id, ProcessStats& stats);
+    /// Processes one item loaded by storage::due_inbound (no-op if, by the time its
+    /// transaction locks it, it is no longer waiting).
+    void process(const storage::InboundRow& item, ProcessStats& stats);
+
+    /// Raw bytes loaded per batch of due items (at least one item is always loaded). They are
+    /// held about three times over while a batch is decoded (hex text from libpq, then bytes).
+    static constexpr std::int64_t kBatchBytes = 16 * 1024 * 1024;
 
 private:
     const Config& cfg_;

@@ -38,32 +38,41 @@ std::set<std::string> stored_keys(Db& db, const std::string& source,
     return out;
 }
 
-std::vector<std::int64_t> due_items(Db& db, int limit) {
-    const Result r = db.exec(
-        "SELECT id FROM inbound_items WHERE state = 'received' AND next_attempt_at <= now()"
-        " ORDER BY id LIMIT $1",
-        {limit});
-    std::vector<std::int64_t> ids;
-    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.int64(i, 0));
-    return ids;
+namespace {
+constexpr const char* kInboundColumns = "id, source, source_kind, state, raw, sha256, attempts";
+
+InboundRow inbound_row(const Result& r, int i) {
+    InboundRow row;
+    row.id = r.int64(i, 0);
+    row.source = r.text(i, 1);
+    row.source_kind = r.text(i, 2);
+    row.state = r.text(i, 3);
+    row.raw = r.bytes(i, 4);
+    row.sha256 = r.bytes(i, 5);
+    row.attempts = static_cast<int>(r.int64(i, 6));
+    return row;
 }
+}  // namespace
 
 std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock) {
-    const Result r = db.exec(
-        std::string("SELECT id, source, source_kind, state, raw, sha256, attempts"
-                    " FROM inbound_items WHERE id = $1") +
-            (lock ? " FOR UPDATE" : ""),
-        {id});
+    const Result r = db.exec(std::string("SELECT ") + kInboundColumns +
+                                 " FROM inbound_items WHERE id = $1" + (lock ? " FOR UPDATE" : ""),
+                             {id});
     if (r.rows() == 0) return std::nullopt;
-    InboundRow row;
-    row.id = r.int64(0, 0);
-    row.source = r.text(0, 1);
-    row.source_kind = r.text(0, 2);
-    row.state = r.text(0, 3);
-    row.raw = r.bytes(0, 4);
-    row.sha256 = r.bytes(0, 5);
-    row.attempts = static_cast<int>(r.int64(0, 6));
-    return row;
+    return inbound_row(r, 0);
+}
+
+std::vector<InboundRow> due_inbound(Db& db, int limit, std::int64_t max_bytes) {
+    const Result r = db.exec(
+        std::string("SELECT ") + kInboundColumns +
+            " FROM inbound_items JOIN ("
+            "  SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM inbound_items"
+            "  WHERE state = 'received' AND next_attempt_at <= now() ORDER BY id LIMIT $1) due"
+            " USING (id) WHERE due.before < $2 ORDER BY id",
+        {limit, max_bytes});
+    std::vector<InboundRow> rows;
+    for (int i = 0; i < r.rows(); ++i) rows.push_back(inbound_row(r, i));
+    return rows;
 }
 
 bool record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts) {

@@ -39,9 +39,6 @@ StoreOutcome store_inbound(Db& db, const NewInboundItem& item);
 std::set<std::string> stored_keys(Db& db, const std::string& source,
                                   const std::vector<std::string>& keys);
 
-/// Ids of items waiting to be processed (state received, due now), oldest first.
-std::vector<std::int64_t> due_items(Db& db, int limit);
-
 struct InboundRow {
     std::int64_t id = 0;
     std::string source;
@@ -54,6 +51,11 @@ struct InboundRow {
 
 /// Loads an item; FOR UPDATE when lock is true (inside a transaction).
 std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock);
+
+/// The items due for processing, oldest first, with their bytes: at most `limit`, and no more
+/// after the first once `max_bytes` of raw messages are loaded (so a batch of large messages
+/// does not fill memory). One round trip for the batch instead of one per item.
+std::vector<InboundRow> due_inbound(Db& db, int limit, std::int64_t max_bytes);
 
 /// Records that processing failed for a reason that may pass (a parser crash or timeout):
 /// retried after a back-off, quarantined with the reason once attempts reach max_attempts.

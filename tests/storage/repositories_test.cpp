@@ -55,19 +55,39 @@ BOOST_FIXTURE_TEST_CASE(oversized_item_is_stored_quarantined, Migrated) {
     i.quarantine_reason = "message size 99 exceeds limit max_message_bytes=10";
     storage::store_inbound(t.db(), i);
     BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE state = 'quarantined' AND truncated") == 1);
-    BOOST_TEST(storage::due_items(t.db(), 10).empty());
+    BOOST_TEST(storage::due_inbound(t.db(), 10, 1 << 20).empty());
 }
 
 // Failed attempts back off and end in quarantine after the configured count.
 BOOST_FIXTURE_TEST_CASE(failed_attempts_end_in_quarantine, Migrated) {
     const auto id = storage::store_inbound(t.db(), item("1/10", "x")).id;
     BOOST_TEST(!storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2));
-    BOOST_TEST(storage::due_items(t.db(), 10).empty());  // backing off
+    BOOST_TEST(storage::due_inbound(t.db(), 10, 1 << 20).empty());  // backing off
     BOOST_TEST(storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2));
     auto r = t.db().exec("SELECT state, reason, attempts FROM inbound_items WHERE id = $1", {id});
     BOOST_TEST(r.text(0, 0) == "quarantined");
     BOOST_TEST(r.text(0, 1) == "parser crashed (signal 11)");
     BOOST_TEST(r.int64(0, 2) == 2);
+}
+
+// Due items come with their bytes, oldest first, up to the count and then up to the byte
+// budget (the first always); finished items are not due.
+BOOST_FIXTURE_TEST_CASE(due_items_are_loaded_in_bounded_batches, Migrated) {
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 4; ++i) {
+        ids.push_back(storage::store_inbound(t.db(), item("1/" + std::to_string(i),
+                                                          std::string(100, static_cast<char>('a' + i))))
+                          .id);
+    }
+    storage::finish_inbound(t.db(), ids[0], "processed", "complete", "", "", "");
+    auto due = storage::due_inbound(t.db(), 10, 150);
+    BOOST_REQUIRE_EQUAL(due.size(), 2u);
+    BOOST_TEST(due[0].id == ids[1]);
+    BOOST_TEST(due[0].raw == std::string(100, 'b'));
+    BOOST_TEST(due[1].id == ids[2]);
+    BOOST_TEST(storage::due_inbound(t.db(), 2, 1 << 20).size() == 2u);
+    BOOST_TEST(storage::due_inbound(t.db(), 10, 1).size() == 1u);  // one item over budget still comes
+    BOOST_TEST(storage::due_inbound(t.db(), 10, 1 << 20).size() == 3u);
 }
 
 // References are CG-YYYY-NNNNNN and consecutive within a year.
