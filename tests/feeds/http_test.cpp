@@ -1,9 +1,12 @@
 // net::http_get / http_post against the fake GMC server on loopback: statuses, size limits,
-// timeouts, refused URLs and headers.
+// timeouts, refused URLs and headers; and a real HTTPS server for the TIS extract.
 #include <boost/test/unit_test.hpp>
 
+#include "feeds/tis_feed.hpp"
 #include "net/curl.hpp"
 #include "tests/feeds/fake_gmc.hpp"
+#include "tests/support/harness.hpp"
+#include "tests/support/tools.hpp"
 
 using namespace casegate;
 
@@ -87,6 +90,39 @@ BOOST_AUTO_TEST_CASE(https_never_falls_back) {
     const auto r = net::http_get(url + "/health", o);
     BOOST_TEST(!r.ok);
     BOOST_TEST(r.body.empty());
+}
+
+// The TIS extract over real HTTPS: verified against the certificate given as ca_file, read and
+// parsed; the same server is refused without it (verification is never off).
+BOOST_AUTO_TEST_CASE(tis_extract_over_verified_https) {
+    test_tools::TempDir dir;
+    const int rc = test_tools::run(
+        test_tools::quoted(test_tools::tool("openssl")) +
+        " req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
+        " -addext subjectAltName=IP:127.0.0.1 -keyout " + test_tools::quoted(dir.file("key.pem")) +
+        " -out " + test_tools::quoted(dir.file("cert.pem")));
+    BOOST_TEST_REQUIRE(rc == 0);
+    test_tools::write_file(dir.file("extract.jsonl"),
+                           "{\"tis_person_id\":\"P1\",\"gmc_number\":\"7000001\"}\n"
+                           "{\"tis_person_id\":\"P2\"}\n");
+    const int port = e2e::free_port();
+    e2e::Process server({"/usr/bin/python3", std::string(CASEGATE_SOURCE_DIR) + "/tests/support/https_files.py",
+                         std::to_string(port), dir.file("cert.pem"), dir.file("key.pem"), dir.path.string()});
+    BOOST_TEST_REQUIRE(e2e::eventually([&] { return e2e::port_open(port); }, std::chrono::seconds(20)));
+    const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/extract.jsonl";
+
+    net::HttpOptions trusted;
+    trusted.ca_file = dir.file("cert.pem");
+    const feeds::TisFeed feed = feeds::fetch_tis_feed(url, trusted);
+    BOOST_TEST(feed.fatal.empty(), feed.fatal);
+    BOOST_REQUIRE_EQUAL(feed.persons.size(), 2u);
+    BOOST_TEST(feed.persons[0].tis_person_id == "P1");
+
+    net::HttpOptions system_store;
+    system_store.timeout_ms = 5000;
+    const auto refused = net::http_get(url, system_store);
+    BOOST_TEST(!refused.ok);
+    BOOST_TEST(refused.error.find("certificate") != std::string::npos, refused.error);
 }
 
 // POST sends the body, content type and headers; a header with CR/LF is refused.
