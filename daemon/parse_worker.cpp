@@ -161,7 +161,21 @@ std::string reply_frame(const ParsedItem& item) {
     return frame;
 }
 
+// Exit statuses of a worker that never got to parse.
+constexpr int kExitBadArguments = 2;
+constexpr int kExitNoSandbox = 3;
+constexpr int kExitNoStart = 5;
+
+// Written by the worker once it is sandboxed: until then nothing it does is an item's fault.
+constexpr char kReady = 'R';
+
 std::string describe_exit(int status) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoSandbox)
+        return "parse worker could not enter its sandbox (seccomp or rlimits refused)";
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitNoStart)
+        return "parse worker could not be started (exec failed)";
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitBadArguments)
+        return "parse worker refused its arguments";
     if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
         if (sig == SIGXCPU) return "parser exceeded its CPU time limit";
@@ -240,7 +254,7 @@ ParsedItem failure(std::string reason) {
 
 int parse_worker_main(int argc, char** argv) {
     Limits limits;
-    if (!limits_from_args(argc, argv, limits)) return 2;
+    if (!limits_from_args(argc, argv, limits)) return kExitBadArguments;
     // Everything loaded lazily is loaded now, while files may still be opened.
     tzset();
     parsers::prepare_parsers();
@@ -248,11 +262,8 @@ int parse_worker_main(int argc, char** argv) {
     (void)parse_in_process(kWarmUp, ItemKind::email, limits, "2026-01-01");
     (void)parse_in_process(R"({"gmc_number":"1234567"})", ItemKind::json, limits, "2026-01-01");
     std::string error;
-    if (!enter_sandbox(limits, error)) {
-        const std::string frame = reply_frame(failure("cannot enter the parser sandbox: " + error));
-        write_all(1, frame.data(), frame.size());
-        return 3;
-    }
+    if (!enter_sandbox(limits, error)) return kExitNoSandbox;  // never parse unconfined
+    if (!write_all(1, &kReady, 1)) return 0;
     const std::size_t max_raw = limits.max_message_bytes;
     for (;;) {
         unsigned char head[2];
@@ -318,14 +329,15 @@ bool ParsePool::start(std::string& error) {
         // Only the socket (as stdin and stdout) and /dev/null (stderr) survive into the
         // worker: no database, mailbox or journal connection.
         const int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0 || devnull < 0 || dup2(devnull, 2) < 0) _exit(5);
+        if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0 || devnull < 0 || dup2(devnull, 2) < 0)
+            _exit(kExitNoStart);
         close_range(3, ~0U, 0);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
         signal(SIGPIPE, SIG_DFL);
         execv(exe_.c_str(), argv.data());
-        _exit(6);
+        _exit(kExitNoStart);
     }
     close(sv[1]);
     fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
@@ -333,6 +345,13 @@ bool ParsePool::start(std::string& error) {
     fd_ = sv[0];
     served_ = 0;
     ++started_;
+    // Until the worker says it is sandboxed, a failure is the machine's, not an item's.
+    char ready = 0;
+    const auto deadline = Clock::now() + std::chrono::seconds(limits_.parse_timeout);
+    if (recv_exact(fd_, &ready, 1, deadline) != Io::ok || ready != kReady) {
+        error = describe_exit(stop(true));
+        return false;
+    }
     return true;
 }
 
@@ -370,7 +389,11 @@ ParsedItem ParsePool::parse(const std::string& raw, ItemKind kind, const std::st
     if (pid_ >= 0 && served_ >= kItemsPerWorker) stop(false);
     if (pid_ < 0) {
         std::string error;
-        if (!start(error)) return failure(error);
+        if (!start(error)) {
+            ParsedItem item = failure(error);
+            item.status = ParseStatus::unavailable;
+            return item;
+        }
     }
     ++served_;
 

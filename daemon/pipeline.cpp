@@ -93,6 +93,8 @@ ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
                 process(row, stats);
             } catch (const storage::DbError&) {
                 throw;  // the database is gone: let the loop back off
+            } catch (const ParserUnavailable&) {
+                throw;  // no worker can run: not this item's fault
             } catch (const std::exception& e) {
                 // One bad item never stops the others: count an attempt with the reason.
                 logger("pipeline")->error("item failed id={} error={}", id, e.what());
@@ -349,6 +351,7 @@ void Pipeline::process(const storage::InboundRow& item, ProcessStats& stats) {
     const std::int64_t id = item.id;
     const ItemKind kind = item.source_kind == "web" ? ItemKind::json : ItemKind::email;
     const ParsedItem parsed = pool_.parse(item.raw, kind, local_today());
+    if (parsed.status == ParseStatus::unavailable) throw ParserUnavailable(parsed.reason);
     if (parsed.status == ParseStatus::failed) {
         storage::with_retry(db_, [&] {
             if (storage::record_failed_attempt(db_, id, parsed.reason, cfg_.limits.max_attempts)) {

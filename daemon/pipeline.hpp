@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 #include "daemon/config.hpp"
@@ -22,6 +23,13 @@ struct ProcessStats {
     int duplicates = 0;
     int quarantined = 0;
     int retry_later = 0;
+};
+
+/// No parse worker could be started or sandboxed: processing stops (items stay waiting, no
+/// attempt is counted against them) until the next cycle.
+class ParserUnavailable : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
 };
 
 class Pipeline {

@@ -173,6 +173,15 @@ BOOST_AUTO_TEST_CASE(sandbox_forbids_network_and_files) {
     BOOST_TEST((WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS));
 }
 
+// A worker that cannot be started is the machine's problem, not the item's: "unavailable",
+// which the pipeline does not count as an attempt against the item.
+BOOST_AUTO_TEST_CASE(worker_that_cannot_start_is_unavailable) {
+    ParsePool pool("/nonexistent/casegate", Limits{});
+    const ParsedItem p = pool.parse(kReferral, ItemKind::email, "2026-11-21");
+    BOOST_TEST((p.status == ParseStatus::unavailable));
+    BOOST_TEST(p.reason.find("could not be started") != std::string::npos, p.reason);
+}
+
 // Something too large for the worker is refused before any parser sees it, naming the limit.
 BOOST_AUTO_TEST_CASE(oversized_input_is_refused_naming_the_limit) {
     Limits limits;
