@@ -302,11 +302,6 @@ ParsePool::ParsePool(std::string worker_exe, const Limits& limits)
 
 ParsePool::~ParsePool() { stop(false); }
 
-void ParsePool::set_limits(const Limits& limits) {
-    if (limits_to_args(limits) != limits_to_args(limits_)) stop(false);
-    limits_ = limits;
-}
-
 bool ParsePool::start(std::string& error) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {

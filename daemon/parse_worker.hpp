@@ -47,9 +47,6 @@ class ParsePool {
     /// `today` is YYYY-MM-DD.
     ParsedItem parse(const std::string& raw, ItemKind kind, const std::string& today);
 
-    /// New limits apply from the next item (the worker is restarted if they changed).
-    void set_limits(const Limits& limits);
-
     /// Workers started so far, and how many of them ended by a crash, timeout or limit.
     int workers_started() const { return started_; }
     int workers_lost() const { return lost_; }

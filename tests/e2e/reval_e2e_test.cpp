@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "daemon/parse_worker.hpp"
 #include "feeds/gmc_soap.hpp"
 #include "parsers/email.hpp"
 #include "storage/revalidation.hpp"
@@ -57,7 +58,7 @@ std::string gmc_state(const std::vector<std::string>& eoe, const std::vector<std
     return s + "}";
 }
 
-std::string today() { return local_today(); }
+std::string today() { return casegate::daemon::local_today(); }
 
 // One test's world: a database, the fake GMC Connect, a TIS extract file and a configuration
 // with revalidation switched on (no mailboxes: only the check runs).

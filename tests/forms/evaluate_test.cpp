@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "forms/evaluate.hpp"
+#include "tests/support/tools.hpp"
 
 namespace f = casegate::forms;
 namespace p = casegate::parsers;
@@ -13,10 +14,7 @@ namespace {
 const f::ValidateContext kCtx{"2025-06-15", ""};
 
 std::string read(const std::string& name) {
-    std::ifstream in(std::string(CASEGATE_TEST_DATA "/forms/") + name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return casegate::test_tools::read_file(std::string(CASEGATE_TEST_DATA "/forms/") + name);
 }
 
 p::ParsedEmail email(std::string body, std::string subject = "Referral") {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "forms/evaluate.hpp"
+#include "tests/support/tools.hpp"
 
 namespace f = casegate::forms;
 using nlohmann::json;
@@ -14,10 +15,7 @@ namespace {
 const f::ValidateContext kCtx{"2025-06-15", ""};
 
 std::string read(const std::string& name) {
-    std::ifstream in(std::string(CASEGATE_TEST_DATA "/forms/") + name);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return casegate::test_tools::read_file(std::string(CASEGATE_TEST_DATA "/forms/") + name);
 }
 
 // The keys of a JSON object in the order they appear in the text.

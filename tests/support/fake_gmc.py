@@ -98,17 +98,25 @@ def get_doctors(state, f):
     return {"ReturnCode": 0}, f"<g:DoctorsForDB>{rows}</g:DoctorsForDB>"
 
 
-def try_add(state, f):
-    gmc, db = f.get("GMCReferenceNumber", ""), f.get("DesignatedBodyCode", "")
-    dbs = state.setdefault("dbs", {})
+def refusal(dbs, gmc, db, f, reasons):
+    """The code GMC refuses a TryAddDoctor/TryRemoveDoctor with, or None."""
     if not (len(gmc) == 7 and gmc.isdigit()):
         return 70
     if db not in dbs:
         return 80
     if not f.get("InternalUser"):
         return 110
-    if f.get("ChangeReason") not in ("1", "2"):
+    if f.get("ChangeReason") not in reasons:
         return 120
+    return None
+
+
+def try_add(state, f):
+    gmc, db = f.get("GMCReferenceNumber", ""), f.get("DesignatedBodyCode", "")
+    dbs = state.setdefault("dbs", {})
+    code = refusal(dbs, gmc, db, f, ("1", "2"))
+    if code is not None:
+        return code
     if any(r.get("GMCReferenceNumber") == gmc for r in dbs[db]):
         return 100
     for rows in dbs.values():  # a doctor is connected to one DB at a time
@@ -122,14 +130,9 @@ def try_add(state, f):
 def try_remove(state, f):
     gmc, db = f.get("GMCReferenceNumber", ""), f.get("DesignatedBodyCode", "")
     dbs = state.setdefault("dbs", {})
-    if not (len(gmc) == 7 and gmc.isdigit()):
-        return 70
-    if db not in dbs:
-        return 80
-    if not f.get("InternalUser"):
-        return 110
-    if f.get("ChangeReason") not in ("1", "2", "3"):
-        return 120
+    code = refusal(dbs, gmc, db, f, ("1", "2", "3"))
+    if code is not None:
+        return code
     before = len(dbs[db])
     dbs[db][:] = [r for r in dbs[db] if r.get("GMCReferenceNumber") != gmc]
     return 0 if len(dbs[db]) < before else 140

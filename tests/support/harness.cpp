@@ -270,13 +270,4 @@ bool port_open(int port) {
     return ok;
 }
 
-std::string local_today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 }  // namespace casegate::e2e

@@ -105,9 +105,6 @@ std::string source_file(const std::string& relative);
 /// Runs a shell command, returning its exit status; throws if it cannot be started.
 int shell(const std::string& command);
 
-/// Today's local date as YYYY-MM-DD (what the daemon takes as today).
-std::string local_today();
-
 /// A loopback TCP port that nothing listens on right now.
 int free_port();
 
