@@ -13,9 +13,9 @@
 
 #include <podofo/podofo.h>
 
-#include "daemon/parse_worker.hpp"
+#include "intake/parse_worker.hpp"
 
-namespace cd = casegate::daemon;
+namespace cd = casegate::intake;
 
 namespace {
 
@@ -78,7 +78,7 @@ Result time_items(const std::vector<std::string>& items, F&& parse) {
 
 void report(const char* name, cd::ItemKind kind, const std::vector<std::string>& items,
             const std::string& exe) {
-    const cd::Limits limits;
+    const casegate::common::Limits limits;
     const std::string today = "2026-11-21";
     const Result local = time_items(items, [&](const std::string& raw) {
         return cd::parse_in_process(raw, kind, limits, today);

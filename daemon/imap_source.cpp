@@ -13,9 +13,9 @@
 #include <regex>
 #include <sstream>
 
-#include "daemon/log.hpp"
+#include "common/log.hpp"
 #include "daemon/sources.hpp"
-#include "daemon/watchdog.hpp"
+#include "common/watchdog.hpp"
 #include "net/curl.hpp"
 #include "storage/inbound.hpp"
 
@@ -41,7 +41,7 @@ class ImapSource : public Source {
     static constexpr std::size_t kMoveBatch = 5000;
 
   public:
-    ImapSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l) {}
+    ImapSource(const common::MailboxConfig& m, const common::Limits& l) : cfg_(m), limits_(l) {}
 
     const std::string& name() const override { return cfg_.name; }
 
@@ -53,7 +53,7 @@ class ImapSource : public Source {
         PollStats stats;
         const auto [uidvalidity, messages] = read_status(session);
         if (last_uidvalidity_ != 0 && uidvalidity != last_uidvalidity_) {
-            logger("imap")->warn("uidvalidity changed mailbox={} old={} new={}", cfg_.name,
+            common::logger("imap")->warn("uidvalidity changed mailbox={} old={} new={}", cfg_.name,
                                  last_uidvalidity_, uidvalidity);
         }
         last_uidvalidity_ = uidvalidity;
@@ -72,7 +72,7 @@ class ImapSource : public Source {
         };
         for (const auto& [uid, size] : sizes) {
             if (stop) break;
-            watchdog_ping();
+            common::watchdog_ping();
             if (!stored.count(key(uidvalidity, uid))) {
                 store(session, db, uidvalidity, uid, size, stats);
                 maybe_exit_after_store();
@@ -85,7 +85,7 @@ class ImapSource : public Source {
     }
 
   private:
-    static net::Options options(const MailboxConfig& m) {
+    static net::Options options(const common::MailboxConfig& m) {
         net::Options o;
         o.url = m.url;
         o.user = m.user;
@@ -203,7 +203,7 @@ class ImapSource : public Source {
             const auto r = storage::store_inbound(db, item);
             if (r.inserted) {
                 ++stats.stored;
-                logger("imap")->info("item stored id={} mailbox={} uid={} size={}", r.id, cfg_.name,
+                common::logger("imap")->info("item stored id={} mailbox={} uid={} size={}", r.id, cfg_.name,
                                      uid, item.size);
             }
         });
@@ -221,14 +221,14 @@ class ImapSource : public Source {
         check(session.imap_command(folder_path(), "UID EXPUNGE " + id), "UID EXPUNGE");
     }
 
-    MailboxConfig cfg_;
-    Limits limits_;
+    common::MailboxConfig cfg_;
+    common::Limits limits_;
     std::int64_t last_uidvalidity_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> make_imap_source(const MailboxConfig& m, const Limits& l) {
+std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l) {
     return std::make_unique<ImapSource>(m, l);
 }
 

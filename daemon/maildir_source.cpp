@@ -14,9 +14,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/log.hpp"
+#include "common/log.hpp"
 #include "daemon/sources.hpp"
-#include "daemon/watchdog.hpp"
+#include "common/watchdog.hpp"
 #include "storage/inbound.hpp"
 
 namespace casegate::daemon {
@@ -25,7 +25,7 @@ namespace {
 
 class MaildirSource : public Source {
 public:
-    MaildirSource(const MailboxConfig& m, const Limits& l) : cfg_(m), limits_(l), root_(m.maildir_path()) {}
+    MaildirSource(const common::MailboxConfig& m, const common::Limits& l) : cfg_(m), limits_(l), root_(m.maildir_path()) {}
 
     const std::string& name() const override { return cfg_.name; }
 
@@ -37,7 +37,7 @@ public:
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
         for (const auto& n : names) {
             if (stop) break;
-            watchdog_ping();
+            common::watchdog_ping();
             if (!stored.count(key_of(n))) {
                 if (!store(db, n, stats)) continue;
                 maybe_exit_after_store();
@@ -96,7 +96,7 @@ private:
             const auto r = storage::store_inbound(db, item);
             if (r.inserted) {
                 ++stats.stored;
-                logger("maildir")->info("item stored id={} mailbox={} size={}", r.id, cfg_.name, item.size);
+                common::logger("maildir")->info("item stored id={} mailbox={} size={}", r.id, cfg_.name, item.size);
             }
         });
         return true;
@@ -110,16 +110,16 @@ private:
         }
     }
 
-    MailboxConfig cfg_;
-    Limits limits_;
+    common::MailboxConfig cfg_;
+    common::Limits limits_;
     std::string root_;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> make_imap_source(const MailboxConfig& m, const Limits& l);
+std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l);
 
-std::unique_ptr<Source> make_source(const MailboxConfig& m, const Limits& l) {
+std::unique_ptr<Source> make_source(const common::MailboxConfig& m, const common::Limits& l) {
     if (m.is_maildir()) return std::make_unique<MaildirSource>(m, l);
     return make_imap_source(m, l);
 }

@@ -4,13 +4,14 @@
 #include <string>
 #include <vector>
 
-#include "daemon/config.hpp"
+#include "common/clock.hpp"
+#include "common/config.hpp"
 #include "forms/form_pdf.hpp"
-#include "daemon/log.hpp"
-#include "daemon/parse_worker.hpp"
-#include "daemon/read_file.hpp"
-#include "daemon/reval_admin.hpp"
-#include "daemon/reval_cli.hpp"
+#include "common/log.hpp"
+#include "intake/parse_worker.hpp"
+#include "common/files.hpp"
+#include "reval/admin.hpp"
+#include "reval/classify_cli.hpp"
 #include "daemon/run.hpp"
 #include "storage/migrations.hpp"
 
@@ -39,7 +40,7 @@ int usage_error(const std::string& what) {
 }
 
 struct CommonArgs {
-    std::string config = daemon::kDefaultConfigPath;
+    std::string config = common::kDefaultConfigPath;
     bool once = false;
 };
 
@@ -61,11 +62,11 @@ bool parse_common(const std::vector<std::string>& args, CommonArgs& out, std::st
 
 int cmd_check_config(const CommonArgs& a) {
     try {
-        const daemon::Config c = daemon::load_config(a.config);
+        const common::Config c = common::load_config(a.config);
         std::cout << a.config << ": ok (" << c.mailboxes.size() << " mailboxes, "
                   << c.offices.size() << " offices)\n";
         return 0;
-    } catch (const daemon::ConfigError& e) {
+    } catch (const common::ConfigError& e) {
         std::cerr << a.config << ": " << e.what() << "\n";
         return 1;
     }
@@ -73,7 +74,7 @@ int cmd_check_config(const CommonArgs& a) {
 
 int cmd_migrate(const CommonArgs& a) {
     try {
-        const daemon::Config c = daemon::load_config(a.config);
+        const common::Config c = common::load_config(a.config);
         storage::Db db(c.database_conninfo);
         const int n = storage::migrate(db);
         std::cout << "applied " << n << " migrations; schema version "
@@ -92,23 +93,23 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 int cmd_parse(const std::vector<std::string>& files) {
     if (files.empty()) return usage_error("parse needs at least one file");
-    const daemon::Limits limits;
-    const std::string today = daemon::local_today();
-    daemon::ParsePool pool(daemon::kSelfExe, limits);
+    const common::Limits limits;
+    const std::string today = common::local_today();
+    intake::ParsePool pool(intake::kSelfExe, limits);
     int rc = 0;
     for (const auto& f : files) {
-        const std::optional<std::string> bytes = daemon::read_file(f);
+        const std::optional<std::string> bytes = common::read_file(f);
         if (!bytes) {
             std::cerr << "casegate parse: " << f << ": cannot read: " << std::strerror(errno)
                       << "\n";
             rc = 2;
             continue;
         }
-        const auto kind = ends_with(f, ".json")  ? daemon::ItemKind::json
-                          : ends_with(f, ".pdf") ? daemon::ItemKind::pdf
-                                                 : daemon::ItemKind::email;
-        daemon::ParsedItem item = pool.parse(*bytes, kind, today);
-        if (item.status != daemon::ParseStatus::ok) {
+        const auto kind = ends_with(f, ".json")  ? intake::ItemKind::json
+                          : ends_with(f, ".pdf") ? intake::ItemKind::pdf
+                                                 : intake::ItemKind::email;
+        intake::ParsedItem item = pool.parse(*bytes, kind, today);
+        if (item.status != intake::ParseStatus::ok) {
             std::cerr << "casegate parse: " << f << ": " << item.reason << "\n";
             rc = 2;
             item.evaluation = forms::Evaluation{};
@@ -140,16 +141,16 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    // Internal: the sandboxed parser that `run` and `parse` start (daemon/parse_worker.hpp).
-    if (cmd == "parse-worker") return daemon::parse_worker_main(argc, argv);
+    // Internal: the sandboxed parser that `run` and `parse` start (intake/parse_worker.hpp).
+    if (cmd == "parse-worker") return intake::parse_worker_main(argc, argv);
     if (cmd == "reval") {
-        if (!rest.empty() && daemon::is_reval_admin_command(rest[0]))
-            return daemon::reval_admin_main(rest, std::cout, std::cerr);
+        if (!rest.empty() && reval::is_reval_admin_command(rest[0]))
+            return reval::reval_admin_main(rest, std::cout, std::cerr);
         if (rest.empty() || rest[0] != "classify")
             return usage_error(
                 "reval needs a subcommand: classify, list, add, remove, hide, unhide, flag, "
                 "unflag");
-        return daemon::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
+        return reval::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
                                            std::cout, std::cerr);
     }
     CommonArgs common;

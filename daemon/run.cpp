@@ -9,18 +9,25 @@
 #include <map>
 #include <thread>
 
-#include "daemon/config.hpp"
-#include "daemon/gmc_sender.hpp"
-#include "daemon/log.hpp"
-#include "daemon/pipeline.hpp"
-#include "daemon/reval_run.hpp"
+#include "common/config.hpp"
+#include "reval/gmc_sender.hpp"
+#include "common/log.hpp"
+#include "intake/pipeline.hpp"
+#include "reval/run.hpp"
 #include "daemon/sources.hpp"
-#include "daemon/watchdog.hpp"
+#include "common/watchdog.hpp"
 #include "net/curl.hpp"
 #include "notifier/outbox_worker.hpp"
 #include "storage/migrations.hpp"
 
 namespace casegate::daemon {
+
+using common::watchdog_init;
+using intake::Pipeline;
+using intake::ProcessStats;
+using reval::GmcSendStats;
+using reval::RevalRunScope;
+using reval::RevalRunStats;
 
 namespace {
 
@@ -49,25 +56,25 @@ using Clock = std::chrono::steady_clock;
 
 class Daemon {
 public:
-    Daemon(Config cfg, std::string path) : cfg_(std::move(cfg)), path_(std::move(path)) { build(); }
+    Daemon(common::Config cfg, std::string path) : cfg_(std::move(cfg)), path_(std::move(path)) { build(); }
 
     int run(bool once) {
         if (!connect_and_migrate(once)) return once ? 1 : 0;
         sd_notify(0, "READY=1\nSTATUS=polling");
-        logger("daemon")->info("started mailboxes={} once={}", sources_.size(), once);
+        common::logger("daemon")->info("started mailboxes={} once={}", sources_.size(), once);
         if (once) {
             cycle(true);
-            logger("daemon")->info("finished once");
+            common::logger("daemon")->info("finished once");
             return 0;
         }
         while (!g_stop) {
             if (g_reload.exchange(false)) reload();
             cycle(false);
-            watchdog_ping();
+            common::watchdog_ping();
             sleep_a_little(std::chrono::seconds(1));
         }
         sd_notify(0, "STOPPING=1\nSTATUS=stopping");
-        logger("daemon")->info("stopped");
+        common::logger("daemon")->info("stopped");
         return 0;
     }
 
@@ -93,10 +100,10 @@ private:
         while (!g_stop) {
             try {
                 const int applied = storage::migrate(*db_);
-                if (applied) logger("daemon")->info("schema migrated steps={}", applied);
+                if (applied) common::logger("daemon")->info("schema migrated steps={}", applied);
                 return true;
             } catch (const storage::DbError& e) {
-                logger("daemon")->error("database unavailable error={}", e.what());
+                common::logger("daemon")->error("database unavailable error={}", e.what());
                 if (once && !e.is_connection()) return false;
                 sd_notify(0, "STATUS=waiting for the database");
             }
@@ -115,11 +122,11 @@ private:
             try {
                 const PollStats s = sources_[i]->poll(*db_, g_stop);
                 if (s.stored || s.acknowledged) {
-                    logger("daemon")->info("polled mailbox={} stored={} acknowledged={} oversized={}",
+                    common::logger("daemon")->info("polled mailbox={} stored={} acknowledged={} oversized={}",
                                            sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
                 }
             } catch (const std::exception& e) {
-                logger("daemon")->error("poll failed mailbox={} error={}", sources_[i]->name(), e.what());
+                common::logger("daemon")->error("poll failed mailbox={} error={}", sources_[i]->name(), e.what());
             }
         }
     }
@@ -129,13 +136,13 @@ private:
         try {
             const ProcessStats p = pipeline_->process_due(g_stop);
             if (p.cases || p.incomplete || p.set_aside || p.duplicates || p.quarantined || p.retry_later) {
-                logger("daemon")->info(
+                common::logger("daemon")->info(
                     "processed cases={} incomplete={} set_aside={} duplicates={} quarantined={} retry={}",
                     p.cases, p.incomplete, p.set_aside, p.duplicates, p.quarantined, p.retry_later);
                 report_status(p);
             }
         } catch (const std::exception& e) {
-            logger("daemon")->error("processing stopped error={}", e.what());
+            common::logger("daemon")->error("processing stopped error={}", e.what());
         }
         revalidate(all);
         try {
@@ -143,10 +150,10 @@ private:
                                                 cfg_.outbox.max_attempts};
             const auto d = notifier::drain_outbox(*db_, *smtp_, policy, g_stop);
             if (d.sent || d.retried || d.failed) {
-                logger("daemon")->info("outbox sent={} retry={} failed={}", d.sent, d.retried, d.failed);
+                common::logger("daemon")->info("outbox sent={} retry={} failed={}", d.sent, d.retried, d.failed);
             }
         } catch (const std::exception& e) {
-            logger("daemon")->error("outbox stopped error={}", e.what());
+            common::logger("daemon")->error("outbox stopped error={}", e.what());
         }
     }
 
@@ -154,23 +161,23 @@ private:
     // request that finished is shown at once: the bodies it changed are fetched again and
     // everyone is classified again.
     void revalidate(bool all) {
-        const RevalidationConfig& r = cfg_.revalidation;
+        const common::RevalidationConfig& r = cfg_.revalidation;
         if (!r.enabled || g_stop) return;
         GmcSendStats sent;
         try {
-            sent = send_gmc_requests(*db_, cfg_, g_stop);
+            sent = reval::send_gmc_requests(*db_, cfg_, g_stop);
             if (sent.finished()) {
-                logger("daemon")->info("gmc requests succeeded={} refused={} failed={}",
+                common::logger("daemon")->info("gmc requests succeeded={} refused={} failed={}",
                                        sent.succeeded, sent.refused, sent.failed);
             }
         } catch (const std::exception& e) {
-            logger("daemon")->error("gmc requests stopped error={}", e.what());
+            common::logger("daemon")->error("gmc requests stopped error={}", e.what());
         }
         const auto now = Clock::now();
         RevalRunScope scope;
         if (all || now >= next_reval_) {
             next_reval_ = now + std::chrono::seconds(r.interval);
-            scope.bodies = office_bodies(cfg_);
+            scope.bodies = reval::office_bodies(cfg_);
         } else if (sent.finished() > 0) {
             scope.tis = false;
             scope.bodies = sent.changed_bodies;
@@ -178,14 +185,14 @@ private:
             return;
         }
         try {
-            const RevalRunStats st = run_revalidation(*db_, cfg_, scope, reval_today());
-            logger("daemon")->info(
+            const RevalRunStats st = reval::run_revalidation(*db_, cfg_, scope, reval::reval_today());
+            common::logger("daemon")->info(
                 "revalidation run applied={} refused={} unavailable={} alerts={} doctors={} "
                 "inserted={} updated={} removed={} history={} digests={}",
                 st.applied, st.refused, st.unavailable, st.alerts, st.doctors, st.changes.inserted,
                 st.changes.updated, st.changes.removed, st.changes.history, st.digests);
         } catch (const std::exception& e) {
-            logger("daemon")->error("revalidation run failed error={}", e.what());
+            common::logger("daemon")->error("revalidation run failed error={}", e.what());
             // Try again soon rather than in an hour; a database outage is usually short.
             next_reval_ = std::min(next_reval_, now + std::chrono::seconds(300));
         }
@@ -193,14 +200,14 @@ private:
 
     void reload() {
         try {
-            Config fresh = load_config(path_);
-            init_logging(fresh.log_level);
+            common::Config fresh = common::load_config(path_);
+            common::init_logging(fresh.log_level);
             cfg_ = std::move(fresh);
             build();
             sd_notify(0, "RELOADING=0\nSTATUS=configuration reloaded");
-            logger("daemon")->info("configuration reloaded mailboxes={}", sources_.size());
+            common::logger("daemon")->info("configuration reloaded mailboxes={}", sources_.size());
         } catch (const std::exception& e) {
-            logger("daemon")->error("reload refused, keeping the running configuration error={}", e.what());
+            common::logger("daemon")->error("reload refused, keeping the running configuration error={}", e.what());
         }
     }
 
@@ -208,7 +215,7 @@ private:
         const auto until = Clock::now() + total;
         while (!g_stop && !g_reload && Clock::now() < until) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            watchdog_ping();
+            common::watchdog_ping();
         }
     }
 
@@ -228,7 +235,7 @@ private:
     }
 
     ProcessStats totals_;
-    Config cfg_;
+    common::Config cfg_;
     std::string path_;
     std::unique_ptr<storage::Db> db_;
     std::vector<std::unique_ptr<Source>> sources_;
@@ -241,15 +248,15 @@ private:
 }  // namespace
 
 int run_daemon(const std::string& config_path, bool once) {
-    Config cfg;
+    common::Config cfg;
     try {
-        cfg = load_config(config_path);
-    } catch (const ConfigError& e) {
-        init_logging("info");
-        logger("daemon")->critical("bad configuration: {}", e.what());
+        cfg = common::load_config(config_path);
+    } catch (const common::ConfigError& e) {
+        common::init_logging("info");
+        common::logger("daemon")->critical("bad configuration: {}", e.what());
         return 78;  // EX_CONFIG
     }
-    init_logging(cfg.log_level);
+    common::init_logging(cfg.log_level);
     install_signals();
     watchdog_init();
     Daemon d(std::move(cfg), config_path);

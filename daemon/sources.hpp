@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "daemon/config.hpp"
+#include "common/config.hpp"
 #include "storage/pg.hpp"
 
 namespace casegate::daemon {
@@ -27,7 +27,7 @@ public:
     virtual PollStats poll(storage::Db& db, const std::atomic<bool>& stop) = 0;
 };
 
-std::unique_ptr<Source> make_source(const MailboxConfig& mailbox, const Limits& limits);
+std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox, const common::Limits& limits);
 
 /// Hook for tests of crash safety: when the environment variable
 /// CASEGATE_TEST_EXIT_AFTER_STORE is set, the process exits right after the first commit of a

@@ -1,5 +1,6 @@
 // End-to-end: a new case routed by the doctor's programme from the revalidation data.
-#include "daemon/parse_worker.hpp"
+#include "common/clock.hpp"
+#include "intake/parse_worker.hpp"
 #include "revalidation/classify.hpp"
 #include "storage/migrations.hpp"
 #include "storage/revalidation.hpp"
@@ -11,7 +12,7 @@ namespace {
 
 namespace rv = casegate::revalidation;
 
-rv::Date local_date_today() { return *rv::Date::parse(casegate::daemon::local_today()); }
+rv::Date local_date_today() { return *rv::Date::parse(casegate::common::local_today()); }
 
 rv::TisPerson programme_person(const std::string& id, const std::string& gmc,
                                const std::string& body, const char* start, const char* end) {

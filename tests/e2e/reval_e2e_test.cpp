@@ -11,7 +11,8 @@
 #include <memory>
 #include <thread>
 
-#include "daemon/parse_worker.hpp"
+#include "common/clock.hpp"
+#include "intake/parse_worker.hpp"
 #include "feeds/gmc_soap.hpp"
 #include "parsers/email.hpp"
 #include "storage/revalidation.hpp"
@@ -58,7 +59,7 @@ std::string gmc_state(const std::vector<std::string>& eoe, const std::vector<std
     return s + "}";
 }
 
-std::string today() { return casegate::daemon::local_today(); }
+std::string today() { return casegate::common::local_today(); }
 
 // One test's world: a database, the fake GMC Connect, a TIS extract file and a configuration
 // with revalidation switched on (no mailboxes: only the check runs).

@@ -1,0 +1,27 @@
+// The parse worker's reply on its pipe: a length-prefixed JSON document describing the
+// ParsedItem, then each attachment's bytes, length-prefixed. Both ends are this binary.
+#pragma once
+
+#include <string>
+
+#include "intake/parse_worker.hpp"
+
+namespace casegate::intake {
+
+std::string encode_item(const ParsedItem& item);
+
+/// Decodes a reply; returns false (and leaves a reason in item.reason) if it is malformed.
+bool decode_item(const std::string& bytes, ParsedItem& item);
+
+}  // namespace casegate::intake
+
+namespace casegate::intake {
+/// The referral's valid fields as a JSON object, keyed as in the form.
+std::string fields_json(const forms::Referral& r);
+/// The missing keys as a JSON array.
+std::string missing_json(const forms::Referral& r);
+/// The errors as a JSON array of {field, message}.
+std::string errors_json(const forms::Referral& r);
+/// A list of strings as a JSON array.
+std::string strings_json(const std::vector<std::string>& v);
+}  // namespace casegate::intake

@@ -1,0 +1,381 @@
+// What a submission becomes (FORM.md): complete → case + acknowledgement + office alert;
+// incomplete → kept with a reply naming what is missing; anything else → set aside with its
+// reason and never answered. Only the sender of an email is ever written to about it, and
+// only when it is not an automatic message; the doctor is never a recipient unless they sent it.
+#include "common/clock.hpp"
+#include "intake/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "intake/item_codec.hpp"
+#include "common/log.hpp"
+#include "intake/parse_worker.hpp"
+#include "common/watchdog.hpp"
+#include "forms/form_pdf.hpp"
+#include "notifier/compose.hpp"
+#include "notifier/mail.hpp"
+#include "notifier/templates.hpp"
+#include "storage/cases.hpp"
+#include "storage/inbound.hpp"
+#include "storage/revalidation_admin.hpp"
+
+namespace casegate::intake {
+
+namespace {
+
+// The fillable form attached to every incomplete-form reply, made once from the definition.
+const std::string& blank_form_pdf() {
+    static const std::string bytes = forms::form_pdf_bytes();
+    return bytes;
+}
+
+std::optional<std::string> opt_text(const forms::Referral& r, const char* key) {
+    std::string s = r.text(key);
+    if (s.empty()) return std::nullopt;
+    return s;
+}
+
+std::optional<bool> opt_bool(const forms::Referral& r, const char* key) {
+    const auto it = r.fields.find(key);
+    if (it == r.fields.end()) return std::nullopt;
+    if (const bool* b = std::get_if<bool>(&it->second)) return *b;
+    return std::nullopt;
+}
+
+std::vector<std::string> list(const forms::Referral& r, const char* key) {
+    const auto it = r.fields.find(key);
+    if (it == r.fields.end()) return {};
+    if (const auto* v = std::get_if<std::vector<std::string>>(&it->second)) return *v;
+    return {};
+}
+
+storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
+    storage::CaseRow c;
+    c.local_office = office;
+    if (const forms::LocalOffice* o = forms::find_office_by_name(office)) {
+        c.designated_body = std::string(o->designated_body);
+    }
+    c.trainee_name = r.text("trainee_name");
+    c.gmc_number = r.text("gmc_number");
+    c.programme = opt_text(r, "programme");
+    c.grade = opt_text(r, "grade");
+    c.employer = opt_text(r, "employer");
+    c.site = opt_text(r, "site");
+    c.referrer_name = r.text("referrer_name");
+    c.referrer_email = r.text("referrer_email");
+    c.referrer_role = r.text("referrer_role");
+    c.referrer_phone = opt_text(r, "referrer_phone");
+    c.concern_route = r.text("concern_route");
+    c.concern_type = r.text("concern_type");
+    c.incident_date = opt_text(r, "incident_date");
+    c.support_requested = list(r, "support_requested");
+    c.trainee_aware = opt_bool(r, "trainee_aware");
+    c.details = r.text("details");
+    c.terms_accepted = opt_bool(r, "terms_accepted").value_or(false);
+    return c;
+}
+
+}  // namespace
+
+ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
+    ProcessStats stats;
+    while (!stop) {
+        std::vector<storage::InboundRow> due;
+        storage::with_retry(db_, [&] { due = storage::due_inbound(db_, 100, kBatchBytes); });
+        if (due.empty()) break;
+        for (const storage::InboundRow& row : due) {
+            if (stop) break;
+            common::watchdog_ping();
+            const std::int64_t id = row.id;
+            try {
+                process(row, stats);
+            } catch (const storage::DbError&) {
+                throw;  // the database is gone: let the loop back off
+            } catch (const ParserUnavailable&) {
+                throw;  // no worker can run: not this item's fault
+            } catch (const std::exception& e) {
+                // One bad item never stops the others: count an attempt with the reason.
+                common::logger("pipeline")->error("item failed id={} error={}", id, e.what());
+                storage::with_retry(db_, [&] {
+                    if (storage::record_failed_attempt(db_, id,
+                                                       std::string("processing error: ") + e.what(),
+                                                       cfg_.limits.max_attempts)) {
+                        ++stats.quarantined;
+                    } else {
+                        ++stats.retry_later;
+                    }
+                });
+            }
+        }
+    }
+    return stats;
+}
+
+class ItemProcessor {
+  public:
+    ItemProcessor(const common::Config& cfg, storage::Db& db, std::int64_t id, const std::string& sha,
+                  const std::string& source_kind, const ParsedItem& p, ProcessStats& stats)
+        : cfg_(cfg),
+          db_(db),
+          id_(id),
+          sha_(sha),
+          source_kind_(source_kind),
+          p_(p),
+          e_(p.evaluation),
+          stats_(stats) {}
+
+    void run() {
+        const storage::LockedItem locked =
+            storage::lock_for_processing(db_, id_, sha_, e_.message_id, e_.from_address);
+        if (locked.state != "received") return;
+        if (p_.status == ParseStatus::unreadable) {
+            finish("quarantined", "unreadable", p_.reason);
+            ++stats_.quarantined;
+            return;
+        }
+        if (const auto dup = locked.duplicate_of) {
+            storage::finish_inbound(db_, id_, "duplicate",
+                                    std::string(forms::to_string(e_.verdict)),
+                                    "duplicate of inbound item " + std::to_string(*dup),
+                                    e_.message_id, e_.from_address, *dup);
+            ++stats_.duplicates;
+            return;
+        }
+        if (!e_.from_address.empty() && e_.from_address == cfg_.smtp.from) {
+            set_aside("message from casegate's own address");
+            return;
+        }
+        switch (e_.verdict) {
+            case forms::Verdict::complete:
+                create_case();
+                break;
+            case forms::Verdict::incomplete:
+                keep_incomplete();
+                break;
+            default:
+                set_aside(e_.reason);
+                break;
+        }
+    }
+
+  private:
+    void finish(const std::string& state, const std::string& verdict, const std::string& reason) {
+        storage::finish_inbound(db_, id_, state, verdict, reason, e_.message_id, e_.from_address);
+    }
+
+    void set_aside(const std::string& reason) {
+        finish("set_aside", std::string(forms::to_string(e_.verdict)), reason);
+        ++stats_.set_aside;
+        common::logger("pipeline")
+            ->info("item set aside id={} verdict={}", id_, forms::to_string(e_.verdict));
+    }
+
+    // The address an answer may go to: the email's sender, if it is usable.
+    std::string reply_address() const {
+        if (source_kind_ == "web") return e_.referral.text("referrer_email");
+        return notifier::is_safe_address(e_.from_address) ? e_.from_address : std::string();
+    }
+
+    // An answer to the sender sits in the sender's thread; the office alert starts its own.
+    void thread_as_reply(notifier::Notification& n) const {
+        n.in_reply_to = e_.message_id;
+        n.references = e_.references;
+        if (!e_.message_id.empty()) n.references.push_back(e_.message_id);
+    }
+
+    void enqueue(const notifier::Notification& n) {
+        if (n.to.empty()) return;
+        const notifier::Identity from{cfg_.smtp.from, cfg_.smtp.from_name};
+        storage::enqueue(db_, notifier::compose(from, n));
+    }
+
+    storage::SubmissionRow submission_row(const std::string& status) const {
+        storage::SubmissionRow s;
+        s.inbound_item_id = id_;
+        s.channel = std::string(forms::to_string(e_.channel));
+        s.status = status;
+        s.fields_json = fields_json(e_.referral);
+        s.missing_json = missing_json(e_.referral);
+        s.errors_json = errors_json(e_.referral);
+        s.notes_json = strings_json(e_.notes);
+        s.sender_email = e_.from_address;
+        return s;
+    }
+
+    void store_documents(std::optional<std::int64_t> case_id, std::int64_t submission_id) {
+        for (const auto& a : p_.attachments) {
+            storage::DocumentRow d;
+            d.case_id = case_id;
+            d.submission_id = submission_id;
+            d.inbound_item_id = id_;
+            d.filename = a.filename.empty() ? "attachment" : a.filename;
+            d.content_type = a.content_type;
+            d.content = a.data;
+            storage::insert_document(db_, d);
+        }
+    }
+
+    // The doctor's revalidation data, when casegate holds any (DESIGN.md, flow step 6).
+    std::optional<storage::DoctorRouting> revalidation_of(const std::string& gmc) {
+        const auto today = revalidation::Date::parse(common::local_today());
+        if (gmc.empty() || !today) return std::nullopt;
+        return storage::doctor_routing(db_, gmc, *today);
+    }
+
+    // The office a case goes to: the form's choice; else the configured office of the
+    // doctor's current programme (the latest-starting one with an office here); else the
+    // default. `how` says which ("form", "programme", "default").
+    std::string route(const forms::Referral& r, const std::optional<storage::DoctorRouting>& rv,
+                      std::string& how) const {
+        if (std::string named = r.text("local_office"); !named.empty()) {
+            how = "form";
+            return named;
+        }
+        if (rv) {
+            for (const std::string& body : rv->current_tis_designated_bodies) {
+                const auto o = std::find_if(cfg_.offices.begin(), cfg_.offices.end(),
+                                            [&](const common::OfficeConfig& c) {
+                                                return c.designated_body == body;
+                                            });
+                if (o != cfg_.offices.end()) {
+                    how = "programme";
+                    return o->name;
+                }
+            }
+        }
+        how = "default";
+        return cfg_.default_office;
+    }
+
+    // What triage needs to know about the doctor's connection, as a case action.
+    void record_revalidation(std::int64_t case_id, const std::string& gmc,
+                             const storage::DoctorRouting& rv, const std::string& office,
+                             const std::string& how) {
+        const auto optional = [](const std::optional<std::string>& s) {
+            return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+        };
+        nlohmann::ordered_json j;
+        j["gmc_number"] = gmc;
+        j["routed_by"] = how;
+        j["office"] = office;
+        j["current_tis_designated_bodies"] = rv.current_tis_designated_bodies;
+        j["list"] = optional(rv.list);
+        j["reasons"] = rv.reasons;
+        j["flagged"] = rv.flagged;
+        j["gmc_designated_body"] = optional(rv.gmc_designated_body);
+        j["classified_on"] = optional(rv.classified_on);
+        storage::add_case_action(db_, case_id, "revalidation", "casegate", id_,
+                                 j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+
+    void create_case() {
+        const forms::Referral& r = e_.referral;
+        const std::string gmc = r.text("gmc_number");
+        const std::optional<storage::DoctorRouting> rv = revalidation_of(gmc);
+        std::string routed_by;
+        const std::string office = route(r, rv, routed_by);
+        const storage::OpenedCase opened =
+            storage::open_case(db_, case_row(r, office), submission_row("complete"));
+        const std::string& reference = opened.reference;
+        const std::int64_t case_id = opened.case_id;
+        const std::int64_t sub = opened.submission_id;
+        storage::add_case_action(
+            db_, case_id, "created", "casegate", id_,
+            R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
+        if (rv) record_revalidation(case_id, gmc, *rv, office, routed_by);
+        storage::audit(db_, "casegate", "case.created", case_id, sub);
+        store_documents(case_id, sub);
+
+        notifier::Notification ack;
+        ack.kind = "acknowledgement";
+        ack.text = notifier::acknowledgement(reference, r, office);
+        if (const std::string to = reply_address(); !to.empty()) ack.to = {to};
+        ack.auto_submitted = "auto-replied";
+        ack.case_id = case_id;
+        thread_as_reply(ack);
+        enqueue(ack);
+
+        const common::OfficeConfig* oc = cfg_.office(office);
+        if (!oc) oc = cfg_.office(cfg_.default_office);
+        notifier::Notification alert;
+        alert.kind = "office_alert";
+        alert.text = notifier::office_alert(reference, r, office, cfg_.include_details_in_alert);
+        alert.to = oc->admin_emails;
+        alert.case_id = case_id;
+        enqueue(alert);
+
+        finish("processed", "complete", "");
+        ++stats_.cases;
+        common::logger("pipeline")
+            ->info("case created ref={} item={} office={} routed_by={} gmc={}", reference, id_,
+                   office, routed_by, gmc);
+    }
+
+    void keep_incomplete() {
+        const std::string reference = storage::next_reference(db_);
+        storage::SubmissionRow row = submission_row("incomplete");
+        row.reference = reference;
+        const std::int64_t sub = storage::insert_submission(db_, row);
+        storage::audit(db_, "casegate", "submission.incomplete", std::nullopt, sub);
+        store_documents(std::nullopt, sub);
+        notifier::Notification reply;
+        reply.kind = "incomplete_reply";
+        reply.text = notifier::incomplete_reply(reference, e_.referral);
+        if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
+        reply.auto_submitted = "auto-replied";
+        reply.submission_id = sub;
+        reply.attachments.push_back(
+            {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf()});
+        thread_as_reply(reply);
+        enqueue(reply);
+        finish("processed", "incomplete", "");
+        ++stats_.incomplete;
+        common::logger("pipeline")
+            ->info("submission incomplete ref={} item={} missing={} errors={}", reference, id_,
+                   e_.referral.missing.size(), e_.referral.errors.size());
+    }
+
+    const common::Config& cfg_;
+    storage::Db& db_;
+    std::int64_t id_;
+    const std::string& sha_;
+    const std::string& source_kind_;
+    const ParsedItem& p_;
+    const forms::Evaluation& e_;
+    ProcessStats& stats_;
+};
+
+void Pipeline::process(const storage::InboundRow& item, ProcessStats& stats) {
+    const std::int64_t id = item.id;
+    const ItemKind kind = item.source_kind == "web" ? ItemKind::json : ItemKind::email;
+    const ParsedItem parsed = pool_.parse(item.raw, kind, common::local_today());
+    if (parsed.status == ParseStatus::unavailable) throw ParserUnavailable(parsed.reason);
+    if (parsed.status == ParseStatus::failed) {
+        storage::with_retry(db_, [&] {
+            if (storage::record_failed_attempt(db_, id, parsed.reason, cfg_.limits.max_attempts)) {
+                ++stats.quarantined;
+                common::logger("pipeline")->warn("item quarantined id={} reason={}", id, parsed.reason);
+            } else {
+                ++stats.retry_later;
+                common::logger("pipeline")->warn("item parse failed id={} reason={}", id, parsed.reason);
+            }
+        });
+        return;
+    }
+    storage::with_retry(db_, [&] {
+        storage::Transaction tx(db_);
+        ProcessStats local;
+        ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local).run();
+        tx.commit();
+        stats.cases += local.cases;
+        stats.incomplete += local.incomplete;
+        stats.set_aside += local.set_aside;
+        stats.duplicates += local.duplicates;
+        stats.quarantined += local.quarantined;
+    });
+}
+
+}  // namespace casegate::intake
