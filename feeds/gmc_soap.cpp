@@ -8,8 +8,9 @@
 
 #include <array>
 #include <cstdio>
-#include <random>
 #include <stdexcept>
+
+#include "util/random.hpp"
 
 namespace casegate::feeds {
 namespace {
@@ -158,22 +159,7 @@ std::string_view gmc_return_code_text(int code) {
     }
 }
 
-std::string new_client_request_id() {
-    static thread_local std::random_device rd;
-    std::array<unsigned char, 16> b{};
-    for (std::size_t i = 0; i < b.size(); i += 4) {
-        const unsigned v = rd();
-        for (std::size_t k = 0; k < 4; ++k) b[i + k] = static_cast<unsigned char>(v >> (8 * k));
-    }
-    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-    char out[37];
-    std::snprintf(out, sizeof out,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                  b[14], b[15]);
-    return out;
-}
+std::string new_client_request_id() { return util::random_uuid(); }
 
 std::string_view to_string(SoapError e) {
     switch (e) {

@@ -93,8 +93,10 @@ TisFeed fetch_tis_feed(std::string_view url, const net::HttpOptions& http,
     TisFeed feed;
     if (!r.ok) {
         feed.fatal = "TIS extract not fetched: " + r.error;
+        feed.not_fetched = true;
     } else if (r.status != 200) {
         feed.fatal = "TIS extract not fetched: HTTP status " + std::to_string(r.status);
+        feed.not_fetched = true;
     } else {
         feed = parse_tis_feed(r.body, limits);
     }

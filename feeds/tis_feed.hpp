@@ -32,9 +32,13 @@ struct TisFeed {
     std::size_t error_count = 0;                   ///< all bad lines
     std::size_t lines = 0;                         ///< non-blank lines read
     std::size_t duplicates = 0;  ///< lines that repeated a tis_person_id (the later one is kept)
-    /// Non-empty when the extract as a whole cannot be used (a limit was passed): nothing in
-    /// it should be applied.
+    /// Non-empty when the extract as a whole cannot be used (a limit was passed, or it could
+    /// not be fetched): nothing in it should be applied.
     std::string fatal;
+    /// True when `fatal` is because the extract was never received (transport failure or an
+    /// HTTP status other than 200): worth retrying, unlike an extract that was received but
+    /// refused.
+    bool not_fetched = false;
 
     bool usable() const { return fatal.empty(); }
 };

@@ -3,37 +3,6 @@
 #include "forms/strings.hpp"
 
 namespace casegate::forms {
-namespace {
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-constexpr std::string_view kNbsp = "\xC2\xA0";
-
-}  // namespace
-
-std::string_view trim(std::string_view s) {
-    for (;;) {
-        if (!s.empty() && is_ascii_space(s.front())) {
-            s.remove_prefix(1);
-        } else if (s.starts_with(kNbsp)) {
-            s.remove_prefix(kNbsp.size());
-        } else {
-            break;
-        }
-    }
-    for (;;) {
-        if (!s.empty() && is_ascii_space(s.back())) {
-            s.remove_suffix(1);
-        } else if (s.ends_with(kNbsp)) {
-            s.remove_suffix(kNbsp.size());
-        } else {
-            break;
-        }
-    }
-    return s;
-}
 
 std::vector<std::string_view> split_lines(std::string_view s) {
     std::vector<std::string_view> lines;

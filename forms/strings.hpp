@@ -5,11 +5,13 @@
 #include <string_view>
 #include <vector>
 
+#include "util/strings.hpp"
+
 namespace casegate::forms {
 
 /// Drops leading and trailing white space: ASCII white space and U+00A0 (which HTML mail
 /// turns &nbsp; into).
-std::string_view trim(std::string_view s);
+inline std::string_view trim(std::string_view s) { return util::trim_text(s); }
 
 /// Splits on "\n", dropping a trailing "\r" from each line. An empty input gives no lines.
 std::vector<std::string_view> split_lines(std::string_view s);

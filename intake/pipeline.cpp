@@ -2,7 +2,6 @@
 // incomplete → kept with a reply naming what is missing; anything else → set aside with its
 // reason and never answered. Only the sender of an email is ever written to about it, and
 // only when it is not an automatic message; the doctor is never a recipient unless they sent it.
-#include "common/clock.hpp"
 #include "intake/pipeline.hpp"
 
 #include <spdlog/spdlog.h>
@@ -10,6 +9,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "intake/item_codec.hpp"
 #include "common/log.hpp"
 #include "intake/parse_worker.hpp"
@@ -192,7 +192,7 @@ class ItemProcessor {
         storage::enqueue(db_, notifier::compose(from, n));
     }
 
-    storage::SubmissionRow submission_row(const std::string& status) const {
+    storage::SubmissionRow submission_row(workflow::SubmissionStatus status) const {
         storage::SubmissionRow s;
         s.inbound_item_id = id_;
         s.channel = std::string(forms::to_string(e_.channel));
@@ -236,11 +236,7 @@ class ItemProcessor {
         }
         if (rv) {
             for (const std::string& body : rv->current_tis_designated_bodies) {
-                const auto o = std::find_if(cfg_.offices.begin(), cfg_.offices.end(),
-                                            [&](const common::OfficeConfig& c) {
-                                                return c.designated_body == body;
-                                            });
-                if (o != cfg_.offices.end()) {
+                if (const common::OfficeConfig* o = cfg_.office_of_body(body)) {
                     how = "programme";
                     return o->name;
                 }
@@ -278,7 +274,7 @@ class ItemProcessor {
         std::string routed_by;
         const std::string office = route(r, rv, routed_by);
         const storage::OpenedCase opened =
-            storage::open_case(db_, case_row(r, office), submission_row("complete"));
+            storage::open_case(db_, case_row(r, office), submission_row(workflow::SubmissionStatus::complete));
         const std::string& reference = opened.reference;
         const std::int64_t case_id = opened.case_id;
         const std::int64_t sub = opened.submission_id;
@@ -316,7 +312,7 @@ class ItemProcessor {
 
     void keep_incomplete() {
         const std::string reference = storage::next_reference(db_);
-        storage::SubmissionRow row = submission_row("incomplete");
+        storage::SubmissionRow row = submission_row(workflow::SubmissionStatus::incomplete);
         row.reference = reference;
         const std::int64_t sub = storage::insert_submission(db_, row);
         storage::audit(db_, "casegate", "submission.incomplete", std::nullopt, sub);

@@ -1,24 +1,16 @@
 #include "notifier/compose.hpp"
 
-#include <openssl/rand.h>
-
 #include <ctime>
 #include <stdexcept>
 
 #include "notifier/mail.hpp"
+#include "util/random.hpp"
 
 namespace casegate::notifier {
 
 std::string new_message_id(const std::string& from_email) {
-    unsigned char rnd[12];
-    if (RAND_bytes(rnd, sizeof rnd) != 1) throw std::runtime_error("no random bytes for Message-ID");
-    static const char* hex = "0123456789abcdef";
     std::string id = "cg.";
-    id += std::to_string(std::time(nullptr)) + ".";
-    for (unsigned char c : rnd) {
-        id += hex[c >> 4];
-        id += hex[c & 15];
-    }
+    id += std::to_string(std::time(nullptr)) + "." + util::random_hex(12);
     const auto at = from_email.find('@');
     return id + "@" + (at == std::string::npos ? std::string("casegate.invalid") : from_email.substr(at + 1));
 }

@@ -10,13 +10,15 @@
 #include "notifier/mail.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
 #include <stdexcept>
+
+#include "util/random.hpp"
+#include "util/strings.hpp"
 
 namespace casegate::notifier {
 namespace {
@@ -186,14 +188,8 @@ std::string quoted_string(std::string_view s) {
     return out += '"';
 }
 
-std::string trim_spaces(const std::string& s) {
-    const auto first = s.find_first_not_of(' ');
-    if (first == std::string::npos) return {};
-    return s.substr(first, s.find_last_not_of(' ') - first + 1);
-}
-
 std::string format_address(const Address& a, std::size_t first_budget) {
-    const std::string name = trim_spaces(clean_text(a.name));
+    const std::string name = std::string(util::trim(clean_text(a.name)));
     if (name.empty()) return a.email;
     const bool quotable = is_ascii_printable(name) && longest_word(name) <= kMaxNameWord;
     const std::string phrase = quotable ? quoted_string(name) : encoded_words(name, first_budget);
@@ -297,7 +293,7 @@ std::string safe_content_type(std::string_view type) {
 
 // The name a recipient's mail program will save under: no controls, no directories, bounded.
 std::string clean_filename(std::string_view name) {
-    std::string clean = trim_spaces(clean_text(name));
+    std::string clean = std::string(util::trim(clean_text(name)));
     std::replace(clean.begin(), clean.end(), '/', '_');
     std::replace(clean.begin(), clean.end(), '\\', '_');
     std::size_t end = 0;
@@ -350,14 +346,8 @@ std::string attachment_part(const MailAttachment& a) {
 }
 
 std::string random_boundary() {
-    std::array<unsigned char, 16> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-        throw std::runtime_error("no random bytes for a MIME boundary");
-    }
     // "=_" cannot appear in quoted-printable or base64 text, so no encoded part can hold it.
-    std::string out = "=_casegate_";
-    for (unsigned char b : bytes) out += {kHex[b >> 4], kHex[b & 0x0F]};
-    return out;
+    return "=_casegate_" + util::random_hex(16);
 }
 
 std::string multipart(std::string_view body, const std::vector<std::string>& parts) {

@@ -124,12 +124,6 @@ std::string to_lower_ascii(std::string_view s) {
     return out;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 namespace {
 // One line from pos, advancing pos past its end. `mime_pairs` also takes "\n\r" as one line
 // end, as mimetic does.

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/strings.hpp"
+
 namespace casegate::parsers {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -16,7 +18,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string to_lower_ascii(std::string_view s);
-std::string_view trim(std::string_view s);
+/// Drops leading and trailing ASCII white space (util::trim).
+inline std::string_view trim(std::string_view s) { return util::trim(s); }
 
 /// The line starting at `pos` without its terminator (CRLF, LF or a lone CR); moves `pos`
 /// past the terminator.

@@ -1,4 +1,4 @@
-// `casegate reval list|add|remove|hide|unhide|flag|unflag`.
+// `casegate reval add|remove|hide|unhide|flag|unflag`: the admin actions.
 //
 // Arguments come from an operator's shell and are checked, not trusted: an unknown office, a
 // bad date or a missing --as is a usage error (exit 2) before the database is touched. Every
@@ -8,16 +8,14 @@
 // exception. Allowed or refused, each call leaves one audit_log row with the operator's name.
 // Nothing here talks to GMC: add/remove only queue a request for the daemon's sender. Free
 // text (names, reasons) goes to the database and the operator's terminal, never to the log.
-#include "common/clock.hpp"
 #include "reval/admin.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "intake/parse_worker.hpp"
 #include "feeds/gmc_soap.hpp"
+#include "reval/admin_detail.hpp"
 #include "revalidation/actions.hpp"
 #include "revalidation/classify.hpp"
 #include "storage/cases.hpp"
@@ -25,202 +23,10 @@
 #include "storage/revalidation_admin.hpp"
 
 namespace casegate::reval {
+
+using namespace detail;
+
 namespace {
-
-namespace rv = revalidation;
-using json = nlohmann::json;
-using ojson = nlohmann::ordered_json;
-
-constexpr std::string_view kUsage =
-    "usage: casegate reval list --office OFFICE [--list discrepancy|connected|review|hidden|"
-    "historic] [--json] [--config FILE]\n"
-    "       casegate reval add|remove GMC --office OFFICE --reason CODE --as OPERATOR "
-    "[--note TEXT] [--confirm-db] [--config FILE]\n"
-    "       casegate reval hide GMC --office OFFICE --reason TEXT --as OPERATOR "
-    "[--until YYYY-MM-DD] [--config FILE]\n"
-    "       casegate reval unhide|flag|unflag GMC --office OFFICE --reason TEXT --as OPERATOR "
-    "[--config FILE]\n";
-
-const std::vector<std::string_view> kActions = {"add",    "remove", "hide",
-                                                "unhide", "flag",   "unflag"};
-const std::vector<std::string_view> kLists = {"connected", "discrepancy", "review", "hidden",
-                                              "historic"};
-
-// ---- offices and what they see --------------------------------------------------------------
-
-const common::OfficeConfig* find_office(const common::Config& cfg, const std::string& name_or_body) {
-    for (const common::OfficeConfig& o : cfg.offices) {
-        if (o.name == name_or_body || o.designated_body == name_or_body) return &o;
-    }
-    return nullptr;
-}
-
-int unknown_office(const common::Config& cfg, const std::string& office, std::ostream& err) {
-    err << "casegate reval: '" << office << "' is not a configured office; configured:";
-    for (const common::OfficeConfig& o : cfg.offices)
-        err << " '" << o.name << "' (" << o.designated_body << ")";
-    err << "\n";
-    return kRevalUsage;
-}
-
-// The office's entry in visible_to: its own, else "*" (every office).
-const rv::Visibility* entry_for(const rv::Classification& c, const std::string& body) {
-    const rv::Visibility* every = nullptr;
-    for (const rv::Visibility& v : c.visible_to) {
-        if (v.designated_body == body) return &v;
-        if (v.designated_body == rv::every_office) every = &v;
-    }
-    return every;
-}
-
-std::vector<std::string> reason_words(const rv::Classification& c) {
-    std::vector<std::string> out;
-    for (rv::Reason r : c.reasons) out.emplace_back(rv::to_string(r));
-    return out;
-}
-
-json optional_text(const std::optional<std::string>& s) {
-    return s ? json(*s) : json(nullptr);
-}
-
-json request_json(const std::optional<storage::LatestGmcRequest>& r) {
-    if (!r) return nullptr;
-    ojson j;
-    j["state"] = r->state;
-    j["action"] = r->action;
-    j["designated_body"] = r->designated_body;
-    j["client_request_id"] = r->client_request_id;
-    j["return_code"] = r->return_code ? json(*r->return_code) : json(nullptr);
-    j["error"] = r->error;
-    j["requested_on"] = r->requested_on;
-    j["updated_on"] = r->updated_on;
-    return j;
-}
-
-// The doctor as stored (what an admin saw), for the list's JSON and the action's facts.
-ojson doctor_json(const storage::StoredDoctor& d) {
-    const rv::Classification& c = d.classification;
-    ojson j;
-    j["key"] = c.key;
-    j["gmc_number"] = optional_text(c.gmc_number);
-    j["tis_person_id"] = optional_text(c.tis_person_id);
-    j["name"] = d.name;
-    j["list"] = rv::to_string(c.list);
-    j["reasons"] = reason_words(c);
-    j["flagged"] = c.flagged;
-    j["tis_designated_bodies"] = c.tis_designated_bodies;
-    j["gmc_designated_body"] = optional_text(c.gmc_designated_body);
-    return j;
-}
-
-ojson list_line(const storage::StoredDoctor& d, const std::string& body) {
-    ojson j = doctor_json(d);
-    const rv::Visibility* v = entry_for(d.classification, body);
-    const bool editable = v && v->editable;
-    j["editable"] = editable;
-    j["read_only"] = !editable;
-    j["action"] =
-        v && v->action != rv::OfficeAction::none ? json(rv::to_string(v->action)) : json(nullptr);
-    j["gmc_request"] = request_json(d.latest_request);
-    j["classified_on"] = d.classified_on;
-    j["since"] = d.since;
-    return j;
-}
-
-std::string dump(const ojson& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string joined(const std::vector<std::string>& v, std::string_view sep) {
-    std::string out;
-    for (const std::string& s : v) {
-        if (!out.empty()) out += sep;
-        out += s;
-    }
-    return out.empty() ? "-" : out;
-}
-
-std::vector<std::string> table_row(const storage::StoredDoctor& d, const std::string& body) {
-    const rv::Classification& c = d.classification;
-    const rv::Visibility* v = entry_for(c, body);
-    const bool editable = v && v->editable;
-    std::string gmc = c.gmc_number ? *c.gmc_number : "TIS:" + c.tis_person_id.value_or(c.key);
-    std::string dbs = "gmc=" + c.gmc_designated_body.value_or("-") +
-                      " tis=" + joined(c.tis_designated_bodies, ",");
-    std::string request = "-";
-    if (d.latest_request) {
-        request = d.latest_request->action + " " + d.latest_request->state + " " +
-                  d.latest_request->updated_on;
-    }
-    std::string action = v && v->action != rv::OfficeAction::none
-                             ? std::string(rv::to_string(v->action))
-                             : std::string("-");
-    return {gmc,
-            d.name.empty() ? "-" : d.name,
-            std::string(rv::to_string(c.list)),
-            joined(reason_words(c), ","),
-            dbs,
-            c.flagged ? "flagged" : "-",
-            request,
-            action,
-            editable ? "editable" : "read-only"};
-}
-
-// Display width of UTF-8 text: one column per code point.
-std::size_t width(const std::string& s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char ch) {
-        return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-    }));
-}
-
-void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-    std::vector<std::size_t> w(rows.front().size(), 0);
-    for (const auto& r : rows) {
-        for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
-    }
-    for (const auto& r : rows) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) {
-            line += r[i];
-            if (i + 1 < r.size()) line.append(w[i] - width(r[i]) + 2, ' ');
-        }
-        out << line << '\n';
-    }
-}
-
-// ---- actions ------------------------------------------------------------------------------
-
-// The interaction rule behind each refusal text of revalidation/actions.cpp (and of this
-// file), so that the admin is told which rule said no.
-struct RuleName {
-    std::string_view refusal_start;
-    std::string_view rule;
-};
-const std::vector<RuleName> kRuleNames = {
-    {"remove the existing connection first", "add only when not connected"},
-    {"the doctor has no GMC number", "add needs a GMC number"},
-    {"reason code must be 1 (the doctor", "add reason code 1 or 2"},
-    {"no designated body given", "add to a designated body"},
-    {"designated body ", "add to a TIS designated body of the doctor, or a confirmed one"},
-    {"the date ", "add on a date inside a programme membership"},
-    {"the doctor is not connected", "remove only when connected"},
-    {"the doctor is connected to ", "remove from the designated body connected"},
-    {"you can only remove", "remove only from a designated body you are responsible for"},
-    {"reason code must be 1 (conflict", "remove reason code 1, 2 or 3"},
-    {"the doctor is read-only", "change only a doctor your office may edit"},
-    {"the doctor is not visible", "change only a doctor your office sees"},
-    {"the doctor is not manually hidden", "unhide only a manual hide"},
-    {"the doctor is not flagged", "unflag only a flagged doctor"},
-    {"no revalidation data", "act only on a classified doctor"},
-    {"a request to GMC", "one GMC request at a time per doctor"},
-};
-
-std::string_view rule_of(const std::string& refusal) {
-    for (const RuleName& r : kRuleNames) {
-        if (refusal.rfind(r.refusal_start, 0) == 0) return r.rule;
-    }
-    return "interaction rules";
-}
 
 std::optional<int> reason_code(const std::string& text) {
     int code = 0;
@@ -236,7 +42,8 @@ rv::Permission check(const ActionOptions& o, const storage::StoredDoctor& d,
     if (o.action == "add" || o.action == "remove") {
         if (c.gmc_number) {
             if (auto busy = storage::gmc_request_in_progress(db, *c.gmc_number)) {
-                return rv::Permission::refuse("a request to GMC for this doctor is still in " +
+                return rv::Permission::refuse("one GMC request at a time per doctor",
+                                              "a request to GMC for this doctor is still in " +
                                               std::string("progress (request id ") + *busy + ")");
             }
         }
@@ -367,6 +174,11 @@ ojson audit_base(const ActionOptions& o, const common::OfficeConfig& office) {
     return j;
 }
 
+
+}  // namespace
+
+namespace detail {
+
 std::string usage_problem(const ActionOptions& o, rv::Date today) {
     if (o.doctor.empty()) return "a GMC number is required";
     if (o.office.empty()) return "--office is required";
@@ -380,41 +192,7 @@ std::string usage_problem(const ActionOptions& o, rv::Date today) {
     return {};
 }
 
-}  // namespace
-
-int reval_list(const common::Config& cfg, storage::Db& db, const ListOptions& o, std::ostream& out,
-               std::ostream& err) {
-    const common::OfficeConfig* office = find_office(cfg, o.office);
-    if (!office) return unknown_office(cfg, o.office, err);
-    if (!o.list.empty() && std::find(kLists.begin(), kLists.end(), o.list) == kLists.end()) {
-        err << "casegate reval list: unknown list '" << o.list << "'\n" << kUsage;
-        return kRevalUsage;
-    }
-    std::vector<storage::StoredDoctor> doctors;
-    storage::with_retry(db, [&] {
-        storage::Transaction tx(db);
-        doctors = storage::doctors_visible_to(db, office->designated_body, o.list);
-        tx.commit();
-    });
-    if (o.json) {
-        for (const auto& d : doctors) out << dump(list_line(d, office->designated_body)) << '\n';
-        out.flush();
-        return kRevalOk;
-    }
-    std::vector<std::vector<std::string>> rows{
-        {"GMC", "NAME", "LIST", "REASONS", "DBS", "FLAG", "GMC REQUEST", "ACTION", "ACCESS"}};
-    std::size_t read_only = 0;
-    for (const auto& d : doctors) {
-        rows.push_back(table_row(d, office->designated_body));
-        if (rows.back().back() == "read-only") ++read_only;
-    }
-    print_table(rows, out);
-    out << doctors.size() << (doctors.size() == 1 ? " doctor" : " doctors") << " for "
-        << office->name << " (" << office->designated_body << ")"
-        << (o.list.empty() ? "" : ", list " + o.list) << "; " << read_only << " read-only\n";
-    out.flush();
-    return kRevalOk;
-}
+}  // namespace detail
 
 int reval_act(const common::Config& cfg, storage::Db& db, const ActionOptions& o, rv::Date today,
               std::ostream& out, std::ostream& err) {
@@ -430,30 +208,29 @@ int reval_act(const common::Config& cfg, storage::Db& db, const ActionOptions& o
     const common::OfficeConfig* office = find_office(cfg, o.office);
     if (!office) return unknown_office(cfg, o.office, err);
 
-    std::optional<std::string> refusal;
+    rv::Permission verdict;
     Outcome done;
     storage::with_retry(db, [&] {
         storage::Transaction tx(db);
         // Admins and classifiers take turns (the daemon's run takes the same advisory lock
         // before it reads the inputs): the check sees the classification the action is
         // recorded against, and no run can store one made without this action.
-        db.exec("SELECT pg_advisory_xact_lock(hashtext('casegate.reval.classify'))");
-        db.exec("LOCK TABLE reval_classifications IN SHARE ROW EXCLUSIVE MODE");
-        refusal.reset();
+        storage::lock_classification(db, storage::ClassificationLock::for_admin_action);
         done = Outcome{};
         const auto doctor = storage::stored_doctor(db, o.doctor);
         ojson audit = audit_base(o, *office);
         if (!doctor) {
-            refusal = "no revalidation data for " + o.doctor +
-                      ": it is not a GMC number (or TIS person id) casegate has classified";
+            verdict = rv::Permission::refuse(
+                "act only on a classified doctor",
+                "no revalidation data for " + o.doctor +
+                    ": it is not a GMC number (or TIS person id) casegate has classified");
         } else {
-            const rv::Permission p = check(o, *doctor, *office, db, today);
-            refusal = p.refusal;
+            verdict = check(o, *doctor, *office, db, today);
         }
-        if (refusal) {
+        if (!verdict.ok()) {
             audit["outcome"] = "refused";
-            audit["rule"] = rule_of(*refusal);
-            audit["refusal"] = *refusal;
+            audit["rule"] = verdict.rule;
+            audit["refusal"] = *verdict.refusal;
             audit["reason"] = o.reason;
         } else {
             done = (o.action == "add" || o.action == "remove")
@@ -464,105 +241,14 @@ int reval_act(const common::Config& cfg, storage::Db& db, const ActionOptions& o
         storage::audit(db, o.as, "reval." + o.action, std::nullopt, std::nullopt, dump(audit));
         tx.commit();
     });
-    if (refusal) {
-        err << prefix << "refused by the rule \"" << rule_of(*refusal) << "\": " << *refusal
+    if (!verdict.ok()) {
+        err << prefix << "refused by the rule \"" << verdict.rule << "\": " << *verdict.refusal
             << "\n";
         return kRevalRefused;
     }
     out << done.confirmation << "\n";
     out.flush();
     return kRevalOk;
-}
-
-bool is_reval_admin_command(const std::string& word) {
-    return word == "list" || std::find(kActions.begin(), kActions.end(), word) != kActions.end();
-}
-
-int reval_admin_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.empty() || !is_reval_admin_command(args[0])) {
-        err << "casegate reval: a subcommand is required\n" << kUsage;
-        return kRevalUsage;
-    }
-    const std::string& sub = args[0];
-    std::string config = common::kDefaultConfigPath, until;
-    ListOptions lo;
-    ActionOptions ao;
-    ao.action = sub;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        const bool has_value = i + 1 < args.size();
-        auto value = [&](std::string& target) {
-            if (!has_value) return false;
-            target = args[++i];
-            return true;
-        };
-        bool ok = true;
-        if (a == "--config")
-            ok = value(config);
-        else if (a == "--office")
-            ok = value(sub == "list" ? lo.office : ao.office);
-        else if (a == "--list" && sub == "list")
-            ok = value(lo.list);
-        else if (a == "--json" && sub == "list")
-            lo.json = true;
-        else if (a == "--reason" && sub != "list")
-            ok = value(ao.reason);
-        else if (a == "--note" && sub != "list")
-            ok = value(ao.note);
-        else if (a == "--as" && sub != "list")
-            ok = value(ao.as);
-        else if (a == "--until" && sub != "list")
-            ok = value(until);
-        else if (a == "--confirm-db" && sub != "list")
-            ao.confirm_designated_body = true;
-        else if (a.rfind("--", 0) != 0 && sub != "list" && ao.doctor.empty()) {
-            ao.doctor = a;
-            ao.doctor.erase(0, ao.doctor.find_first_not_of(" \t"));
-            ao.doctor.erase(ao.doctor.find_last_not_of(" \t") + 1);
-        } else {
-            err << "casegate reval " << sub << ": unknown argument '" << a << "'\n" << kUsage;
-            return kRevalUsage;
-        }
-        if (!ok) {
-            err << "casegate reval " << sub << ": " << a << " needs a value\n" << kUsage;
-            return kRevalUsage;
-        }
-    }
-    if (!until.empty()) {
-        ao.until = rv::Date::parse(until);
-        if (!ao.until) {
-            err << "casegate reval " << sub << ": --until: expected a date YYYY-MM-DD, got '"
-                << until << "'\n";
-            return kRevalUsage;
-        }
-    }
-    if (sub == "list" && lo.office.empty()) {
-        err << "casegate reval list: --office is required\n" << kUsage;
-        return kRevalUsage;
-    }
-    const auto today = rv::Date::parse(common::local_today());
-    if (!today) {
-        err << "casegate reval: cannot read today's date\n";
-        return kRevalFailed;
-    }
-    if (sub != "list") {
-        if (const std::string problem = usage_problem(ao, *today); !problem.empty()) {
-            err << "casegate reval " << sub << ": " << problem << "\n" << kUsage;
-            return kRevalUsage;
-        }
-    }
-    try {
-        const common::Config cfg = common::load_config(config);
-        storage::Db db(cfg.database_conninfo);
-        if (sub == "list") return reval_list(cfg, db, lo, out, err);
-        return reval_act(cfg, db, ao, *today, out, err);
-    } catch (const common::ConfigError& e) {
-        err << config << ": " << e.what() << "\n";
-        return kRevalFailed;
-    } catch (const std::exception& e) {
-        err << "casegate reval " << sub << ": " << e.what() << "\n";
-        return kRevalFailed;
-    }
 }
 
 }  // namespace casegate::reval

@@ -6,15 +6,14 @@
 // DIAGNOSTICS: a feed that cannot be fetched is logged (warn) and tried again on the next run;
 // a feed that arrives but is refused is recorded in reval_snapshots with its reason and its
 // office is alerted once per distinct reason, so an outage does not mail the office every hour.
-#include "common/clock.hpp"
 #include "reval/run.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <set>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
-#include "intake/parse_worker.hpp"
 #include "common/files.hpp"
 #include "reval/digest.hpp"
 #include "feeds/plausibility.hpp"
@@ -75,7 +74,7 @@ Fetched fetch_tis(const common::RevalidationConfig& r) {
         if (!r.tis_token.empty()) headers.push_back("Authorization: Bearer " + r.tis_token);
         feed = while_pinging(
             [&] { return feeds::fetch_tis_feed(r.tis_url, http_options(r), headers); });
-        if (feed.fatal.rfind("TIS extract not fetched", 0) == 0) {
+        if (feed.not_fetched) {
             f.problem = feed.fatal;
             return f;
         }
@@ -155,7 +154,7 @@ class Runner {
     void classify_and_report() {
         storage::Transaction tx(db_);
         // One classifier at a time: the digest compares with what the previous one stored.
-        db_.exec("SELECT pg_advisory_xact_lock(hashtext('casegate.reval.classify'))");
+        storage::lock_classification(db_, storage::ClassificationLock::for_run);
         const std::vector<storage::ClassificationSummary> before =
             storage::load_notable_classifications(db_);
         std::vector<rv::Classification> now;

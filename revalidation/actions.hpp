@@ -11,13 +11,18 @@
 
 namespace casegate::revalidation {
 
-/// Outcome of a check: allowed, or refused with the text to show the admin.
+/// Outcome of a check: allowed, or refused by a named rule with the text to show the admin.
+/// `rule` names the rule in a few words (what the audit log and the refusal message cite);
+/// `refusal` explains this case.
 struct Permission {
     std::optional<std::string> refusal;
+    std::string_view rule;
 
     bool ok() const { return !refusal; }
     static Permission allow() { return {}; }
-    static Permission refuse(std::string text) { return {std::move(text)}; }
+    static Permission refuse(std::string_view rule, std::string text) {
+        return {std::move(text), rule};
+    }
 };
 
 /// GMC Connect's TryAddDoctor reason codes.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/pg.hpp"
+#include "workflow/status.hpp"
 
 namespace casegate::storage {
 
@@ -18,7 +19,7 @@ struct SubmissionRow {
     std::string reference;
     std::optional<std::int64_t> inbound_item_id;
     std::string channel;
-    std::string status;       ///< complete | incomplete
+    workflow::SubmissionStatus status = workflow::SubmissionStatus::incomplete;
     std::string fields_json;  ///< normalised fields as a JSON object
     std::string missing_json = "[]";
     std::string errors_json = "[]";
@@ -31,7 +32,7 @@ std::int64_t insert_submission(Db& db, const SubmissionRow& s);
 /// A case as stored (its reference is given by open_case); optional columns are NULL when
 /// absent.
 struct CaseRow {
-    std::string status = "submitted";
+    workflow::CaseStatus status = workflow::CaseStatus::submitted;
     std::string local_office;
     std::optional<std::string> designated_body;
     std::string trainee_name;

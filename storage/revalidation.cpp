@@ -375,4 +375,11 @@ rv::Inputs load_inputs(Db& db) {
     return in;
 }
 
+void lock_classification(Db& db, ClassificationLock who) {
+    db.exec("SELECT pg_advisory_xact_lock(hashtext('casegate.reval.classify'))");
+    if (who == ClassificationLock::for_admin_action) {
+        db.exec("LOCK TABLE reval_classifications IN SHARE ROW EXCLUSIVE MODE");
+    }
+}
+
 }  // namespace casegate::storage

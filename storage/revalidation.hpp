@@ -153,4 +153,12 @@ struct GmcRequestOutcome {
 bool finish_gmc_request(Db& db, std::int64_t id, const GmcRequestOutcome& outcome,
                         int retry_initial_seconds = 60, int retry_max_seconds = 3600);
 
+/// Who takes the classification lock: a classification run, or an admin action, which also
+/// keeps the stored classifications from changing under its check.
+enum class ClassificationLock { for_run, for_admin_action };
+
+/// Takes the classification lock for the rest of the transaction: a run that classifies and
+/// an admin action checked against a classification take turns through it.
+void lock_classification(Db& db, ClassificationLock who);
+
 }  // namespace casegate::storage

@@ -1,6 +1,5 @@
 // End-to-end: a new case routed by the doctor's programme from the revalidation data.
 #include "common/clock.hpp"
-#include "intake/parse_worker.hpp"
 #include "revalidation/classify.hpp"
 #include "storage/migrations.hpp"
 #include "storage/revalidation.hpp"

@@ -2,7 +2,6 @@
 // each office sees, each interaction rule allowing and refusing with its reason, the
 // confirmations, the audit log and the GMC requests queued. Revalidation data is seeded
 // through the storage repository and classified as the daemon would.
-#include "common/clock.hpp"
 #include "reval/admin.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -10,7 +9,7 @@
 #include <regex>
 #include <sstream>
 
-#include "intake/parse_worker.hpp"
+#include "common/clock.hpp"
 #include "revalidation/classify.hpp"
 #include "storage/migrations.hpp"
 #include "storage/revalidation.hpp"

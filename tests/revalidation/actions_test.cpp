@@ -112,6 +112,16 @@ BOOST_AUTO_TEST_CASE(remove_refusals) {
     BOOST_TEST(refusal(rv::can_remove(doctor(em), {em, 4, {em}})).find("reason code") == 0u);
 }
 
+// Each refusal names its rule as a value, whatever its text says about the case.
+BOOST_AUTO_TEST_CASE(refusals_name_their_rule) {
+    BOOST_TEST(rv::can_add(doctor(em), memberships(), add_to(eoe)).rule ==
+               "add only when not connected");
+    BOOST_TEST(rv::can_remove(doctor(em), {eoe, 1, {eoe}}).rule ==
+               "remove from the designated body connected");
+    BOOST_TEST(rv::can_remove(doctor(em), {em, 4, {em}}).rule == "remove reason code 1, 2 or 3");
+    BOOST_TEST(rv::can_add(doctor(std::nullopt), memberships(), add_to(eoe)).rule.empty());
+}
+
 // Hide and flag are open to any office that can edit the doctor, connected or not; a
 // read-only office and an office that cannot see the doctor are refused.
 BOOST_AUTO_TEST_CASE(hide_and_flag_by_editors) {

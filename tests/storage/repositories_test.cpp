@@ -119,7 +119,7 @@ BOOST_FIXTURE_TEST_CASE(open_case_takes_the_next_reference, Migrated) {
     c.terms_accepted = true;
     storage::SubmissionRow s;
     s.channel = "email-pdf";
-    s.status = "complete";
+    s.status = casegate::workflow::SubmissionStatus::complete;
     s.fields_json = R"({"gmc_number":"7123456"})";
     s.sender_email = "a@x";
     const storage::OpenedCase opened = storage::open_case(t.db(), c, s);

@@ -1,0 +1,44 @@
+// Tests of util/: random identifiers and trimming.
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+#include <string>
+
+#include "util/random.hpp"
+#include "util/strings.hpp"
+
+namespace u = casegate::util;
+
+BOOST_AUTO_TEST_SUITE(util)
+
+// Random hex has the asked length, only hex digits, and does not repeat.
+BOOST_AUTO_TEST_CASE(random_hex_is_hex_and_fresh) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 1000; ++i) {
+        const std::string h = u::random_hex(12);
+        BOOST_TEST(h.size() == 24u);
+        BOOST_TEST(h.find_first_not_of("0123456789abcdef") == std::string::npos);
+        seen.insert(h);
+    }
+    BOOST_TEST(seen.size() == 1000u);
+}
+
+// A UUID is version 4 with the RFC 4122 variant.
+BOOST_AUTO_TEST_CASE(random_uuid_is_version_4) {
+    const std::string id = u::random_uuid();
+    BOOST_TEST(id.size() == 36u);
+    BOOST_TEST(id[8] == '-');
+    BOOST_TEST(id[14] == '4');
+    BOOST_TEST(std::string("89ab").find(id[19]) != std::string::npos);
+    BOOST_TEST(u::random_uuid() != id);
+}
+
+// trim drops ASCII white space only; trim_text drops a non-breaking space as well.
+BOOST_AUTO_TEST_CASE(trim_and_trim_text) {
+    BOOST_TEST(u::trim(" \t a b \r\n") == "a b");
+    BOOST_TEST(u::trim("\xC2\xA0x\xC2\xA0") == "\xC2\xA0x\xC2\xA0");
+    BOOST_TEST(u::trim_text("\xC2\xA0 x \xC2\xA0") == "x");
+    BOOST_TEST(u::trim_text("   ").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
