@@ -20,6 +20,13 @@ bool unreachable(int curl_code) {
 // The server refused casegate's own login (CURLE_LOGIN_DENIED): a configuration or token
 // problem, not the message's, so it is retried and the rest of the batch waits too.
 bool login_refused(int curl_code) { return curl_code == 67; }
+
+// A 5xx reply is the server's permanent refusal of this message, except 503 (bad sequence of
+// commands): that says the client's session went wrong, which a later attempt on a new
+// session does not repeat.
+bool permanent_refusal(long response_code) {
+    return response_code >= 500 && response_code < 600 && response_code != 503;
+}
 }  // namespace
 
 int backoff_seconds(const OutboxPolicy& p, int attempts) {
@@ -55,15 +62,19 @@ DrainStats drain_outbox(storage::Db& db, net::Session& smtp, const OutboxPolicy&
                     storage::mark_retry(db, m.id, "SMTP login refused: " + o.error,
                                         backoff_seconds(policy, m.attempts));
                     ++stats.retried;
-                } else if (o.response_code >= 500 && o.response_code < 600) {
-                    storage::mark_failed(db, m.id, "SMTP " + std::to_string(o.response_code) + ": " + o.error);
+                } else if (permanent_refusal(o.response_code)) {
+                    storage::mark_failed(
+                        db, m.id, "SMTP " + std::to_string(o.response_code) + ": " + o.error);
                     ++stats.failed;
                 } else if (m.attempts + 1 >= policy.max_attempts) {
                     storage::mark_failed(db, m.id, "gave up after " + std::to_string(m.attempts + 1) +
                                                        " attempts: " + o.error);
                     ++stats.failed;
                 } else {
-                    storage::mark_retry(db, m.id, o.error, backoff_seconds(policy, m.attempts));
+                    const std::string code =
+                        o.response_code ? "SMTP " + std::to_string(o.response_code) + ": " : "";
+                    storage::mark_retry(db, m.id, code + o.error,
+                                        backoff_seconds(policy, m.attempts));
                     ++stats.retried;
                 }
             });

@@ -1,6 +1,7 @@
 // The outbox worker: sends due messages by SMTP outside any transaction, then records the
 // outcome. Temporary failures are retried with capped exponential back-off; a permanent
-// refusal (5xx) marks the message failed with the server's reason.
+// refusal (5xx but 503, which is the session's fault) marks the message failed with the
+// server's reason.
 #pragma once
 
 #include <atomic>
