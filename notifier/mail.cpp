@@ -18,6 +18,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "parsers/text.hpp"
+
 namespace casegate::notifier {
 namespace {
 
@@ -383,6 +385,9 @@ std::string multipart(std::string_view body, const std::vector<std::string>& par
 bool is_safe_address(std::string_view address) {
     constexpr std::string_view kForbidden = " <>,;\"\\";
     if (address.empty() || address.size() > 254) return false;
+    // An encoded word is header text: whatever it decodes to (CR LF and a Bcc, say), a mail
+    // server or client may decode it, so it never goes into an address.
+    if (parsers::contains_encoded_word(address)) return false;
     const auto at = address.find('@');
     if (at == std::string_view::npos || at == 0 || at + 1 == address.size()) return false;
     if (address.find('@', at + 1) != std::string_view::npos) return false;

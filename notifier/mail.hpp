@@ -39,7 +39,8 @@ struct OutgoingMessage {
 };
 
 /// True for a plausible addr-spec: one '@', non-empty local part and domain, at most 254
-/// bytes, no control characters, spaces, '<', '>', ',', ';', '"' or '\\'.
+/// bytes, no control characters, spaces, '<', '>', ',', ';', '"' or '\\', and no RFC 2047
+/// encoded word ("=?" … "?=").
 bool is_safe_address(std::string_view address);
 
 /// Renders the message with CRLF line ends. Throws std::invalid_argument naming the field when
