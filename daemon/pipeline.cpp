@@ -143,7 +143,7 @@ class ItemProcessor {
             ++stats_.duplicates;
             return;
         }
-        if (!e_.from_address.empty() && e_.from_address == cfg_.smtp.from) {
+        if (!e_.from_address.empty() && notifier::same_address(e_.from_address, cfg_.smtp.from)) {
             set_aside("message from casegate's own address");
             return;
         }

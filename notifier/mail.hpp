@@ -43,6 +43,10 @@ struct OutgoingMessage {
 /// encoded word ("=?" … "?=").
 bool is_safe_address(std::string_view address);
 
+/// True when two addr-specs name the same mailbox as mail systems treat them: equal ignoring
+/// ASCII letter case, in the domain and (as every real mail system does) the local part too.
+bool same_address(std::string_view a, std::string_view b);
+
 /// Renders the message with CRLF line ends. Throws std::invalid_argument naming the field when
 /// an address is unsafe or there is no recipient.
 std::string render(const OutgoingMessage& m);

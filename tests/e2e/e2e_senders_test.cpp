@@ -1,5 +1,5 @@
 // End-to-end: who casegate answers. A sender's address that is not an address gets nothing
-// and costs nobody else their email.
+// and costs nobody else their email; mail from casegate's own address is never a case.
 #include "tests/e2e/e2e_support.hpp"
 
 using namespace casegate::e2e;
@@ -56,6 +56,20 @@ BOOST_FIXTURE_TEST_CASE(encoded_word_sender_gets_no_email_and_costs_no_one_their
         alerts += has_header(m, "eoe-admin@casegate.test") ? 1 : 0;
     }
     BOOST_TEST(alerts == 2);
+}
+
+// Mail from casegate's own address, whatever the case of its letters, is set aside and never
+// answered (it would otherwise become a case and write to casegate itself).
+BOOST_FIXTURE_TEST_CASE(mail_from_own_address_in_another_case_is_set_aside, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);  // [smtp] from = "casegate@casegate.test"
+    deliver("referrals", referral_from("CaseGate <CaseGate@CaseGate.Test>", "own-1@casegate.test"));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside'"
+                        " AND reason = 'message from casegate''s own address'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox") == 0);
+    BOOST_TEST(sent_messages().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

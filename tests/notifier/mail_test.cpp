@@ -218,6 +218,15 @@ BOOST_AUTO_TEST_CASE(encoded_words_are_not_addresses) {
     BOOST_TEST(n::is_safe_address("list-request=?@nhs.example"));
 }
 
+// Two spellings of one address differ only in letter case, local part included.
+BOOST_AUTO_TEST_CASE(same_address_ignores_letter_case) {
+    BOOST_TEST(n::same_address("casegate@casegate.test", "CaseGate@CaseGate.TEST"));
+    BOOST_TEST(n::same_address("casegate@casegate.test", "casegate@casegate.test"));
+    BOOST_TEST(!n::same_address("casegate@casegate.test", "casegate2@casegate.test"));
+    BOOST_TEST(!n::same_address("casegate@casegate.test", "casegate@casegate.test.evil"));
+    BOOST_TEST(!n::same_address("", "casegate@casegate.test"));
+}
+
 // An unsafe address in From, To or Cc, or no recipient at all, stops rendering with the field
 // named.
 BOOST_AUTO_TEST_CASE(render_refuses_unsafe_addresses) {
