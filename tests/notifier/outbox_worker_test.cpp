@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "net/curl.hpp"
 #include "notifier/outbox_worker.hpp"
@@ -220,6 +221,49 @@ BOOST_AUTO_TEST_CASE(bad_sequence_503_is_retried_not_failed) {
     BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 1"
                        " AND next_attempt_at > now() AND last_error LIKE '%503%'") == 1,
                t.db().exec("SELECT state || ' ' || coalesce(last_error, '') FROM outbox").text(0, 0));
+}
+
+// Leases are short, so that a crashed process's claim soon passes to the next one.
+BOOST_AUTO_TEST_CASE(the_lease_is_short) {
+    BOOST_TEST(notifier::OutboxPolicy{}.lease_seconds == notifier::kLeaseSeconds);
+    BOOST_TEST(notifier::kLeaseSeconds <= 30);
+}
+
+// A sender whose lease lapsed while one message was being sent (here the server holds it
+// longer than the whole lease) and whose other claimed row was meanwhile claimed by another
+// process does not send that row: only the new holder does.
+BOOST_AUTO_TEST_CASE(a_row_claimed_by_another_process_is_not_sent_by_the_old_holder) {
+    e2e::TestDb t;
+    storage::migrate(t.db());
+    FaultyServer server;
+    enqueue_one(t.db(), "held@casegate.test", "hold@casegate.test");
+    enqueue_one(t.db(), "next@casegate.test", "next@casegate.test");
+    notifier::OutboxPolicy policy{30, 3600, 50};
+    policy.lease_seconds = 1;
+    std::atomic<bool> stop{false};
+    notifier::DrainStats stats;
+    std::thread sender([&] {
+        storage::Db db(t.conninfo());
+        net::Session smtp = server.session();
+        stats = notifier::drain_outbox(db, smtp, policy, stop);
+    });
+    const bool held = e2e::eventually([&] { return server.holding(); }, std::chrono::seconds(20));
+    // Once the lease has lapsed, another process claims the rows (both are due again).
+    const bool lapsed = held && e2e::eventually([&] {
+        return t.count("SELECT count(*) FROM outbox WHERE next_attempt_at <= now()") == 2;
+    }, std::chrono::seconds(20));
+    const auto other = lapsed ? storage::claim_due(t.db(), 20, 300) : std::vector<storage::DueMessage>{};
+    server.release();
+    sender.join();
+    BOOST_REQUIRE(held);
+    BOOST_REQUIRE(lapsed);
+    BOOST_TEST(other.size() == 2u);
+    BOOST_TEST(stats.sent == 1);  // the one it was sending when its lease lapsed
+    const std::string got = server.received();
+    BOOST_TEST(got.find("<held@casegate.test>") != std::string::npos);
+    BOOST_TEST(got.find("<next@casegate.test>") == std::string::npos, got);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE message_id = 'next@casegate.test'"
+                       " AND state = 'pending' AND attempts = 0") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
