@@ -97,6 +97,9 @@ private:
             if (r.inserted) {
                 ++stats.stored;
                 logger("maildir")->info("item stored id={} mailbox={} size={}", r.id, cfg_.name, item.size);
+                if (item.quarantine_reason)
+                    logger("maildir")->warn("item quarantined item={} reason=max_message_bytes",
+                                            r.id);
             }
         });
         return true;

@@ -236,8 +236,9 @@ BOOST_FIXTURE_TEST_CASE(postgres_restart_mid_run_then_sigterm, Fresh) {
     stop_with_sigterm(daemon);
 }
 
-// A message over max_message_bytes keeps its header in the database, set aside with a reason
-// naming the limit; the whole message stays in the processed folder; nobody is written to.
+// A message over max_message_bytes keeps its header in the database, quarantined with a reason
+// naming the limit, and the log says so (item id and limit only); the whole message stays in
+// the processed folder; nobody is written to.
 BOOST_FIXTURE_TEST_CASE(oversized_message_is_kept_with_reason, Fresh) {
     TestDb db;
     ConfigOptions opt;
@@ -245,11 +246,19 @@ BOOST_FIXTURE_TEST_CASE(oversized_message_is_kept_with_reason, Fresh) {
     TestConfig cfg(db, opt);
     deliver("referrals", referral(10) + std::string(100 * 1024, 'x') + "\r\n");
     deliver("referrals", referral(11));
-    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    const std::string log = cfg.dir() + "/casegate.log";
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
     auto r = db.db().exec(
-        "SELECT state, truncated, reason, length(raw) FROM inbound_items WHERE size > 65536");
+        "SELECT state, truncated, reason, length(raw), id FROM inbound_items WHERE size > 65536");
     BOOST_REQUIRE_EQUAL(r.rows(), 1);
     BOOST_TEST(r.text(0, 0) == "quarantined");
+    const auto lines = log_lines(log, "item quarantined");
+    BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+    BOOST_TEST(lines[0].find(" debug ") == std::string::npos, lines[0]);
+    BOOST_TEST(lines[0].find("item quarantined item=" + r.text(0, 4) + " reason=max_message_bytes") !=
+                   std::string::npos,
+               lines[0]);
+    for (const auto& line : log_lines(log, "sup10")) BOOST_TEST(line.find(" debug ") != std::string::npos, line);
     BOOST_TEST(r.boolean(0, 1));
     BOOST_TEST(r.text(0, 2).find("max_message_bytes=65536") != std::string::npos, r.text(0, 2));
     BOOST_TEST(r.int64(0, 3) < 65536);
