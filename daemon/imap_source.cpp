@@ -205,6 +205,8 @@ class ImapSource : public Source {
                 ++stats.stored;
                 common::logger("imap")->info("item stored id={} mailbox={} uid={} size={}", r.id, cfg_.name,
                                      uid, item.size);
+                if (item.quarantine_reason)
+                    common::logger("imap")->warn("item quarantined item={} reason=max_message_bytes", r.id);
             }
         });
     }

@@ -97,6 +97,9 @@ private:
             if (r.inserted) {
                 ++stats.stored;
                 common::logger("maildir")->info("item stored id={} mailbox={} size={}", r.id, cfg_.name, item.size);
+                if (item.quarantine_reason)
+                    common::logger("maildir")->warn("item quarantined item={} reason=max_message_bytes",
+                                            r.id);
             }
         });
         return true;

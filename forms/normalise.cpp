@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "forms/strings.hpp"
+#include "parsers/text.hpp"
 
 namespace casegate::forms {
 namespace {
@@ -206,6 +207,17 @@ Normalised normalise_email(std::string_view raw) {
         s.remove_suffix(1);
     }
     if (ascii_lower(s.substr(0, 7)) == "mailto:") s.remove_prefix(7);
+    // Header text that decodes to anything (CR LF and another header included), or a control
+    // character: not an address, whatever the rest looks like.
+    const auto control = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7F;
+    };
+    if (parsers::contains_encoded_word(s) || std::any_of(s.begin(), s.end(), control)) {
+        return fail(
+            "must be a plain email address such as name@example.org, not encoded text "
+            "or control characters");
+    }
     const auto bad = [](char c) {
         const auto u = static_cast<unsigned char>(c);
         return u <= 0x20 || u == 0x7F ||

@@ -18,6 +18,7 @@
 #include "notifier/compose.hpp"
 #include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
+#include "parsers/email.hpp"
 #include "storage/cases.hpp"
 #include "storage/inbound.hpp"
 #include "storage/revalidation_admin.hpp"
@@ -43,6 +44,14 @@ std::optional<bool> opt_bool(const forms::Referral& r, const char* key) {
     if (it == r.fields.end()) return std::nullopt;
     if (const bool* b = std::get_if<bool>(&it->second)) return *b;
     return std::nullopt;
+}
+
+// The log line of a quarantined item: the limit its reason names, else `otherwise`; never the
+// reason's text, which can quote the message.
+void log_quarantined(std::int64_t id, std::string_view reason, std::string_view otherwise) {
+    const std::string limit = parsers::limit_named(reason);
+    common::logger("pipeline")
+        ->warn("item quarantined item={} reason={}", id, limit.empty() ? otherwise : limit);
 }
 
 std::vector<std::string> list(const forms::Referral& r, const char* key) {
@@ -104,6 +113,7 @@ ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
                                                        std::string("processing error: ") + e.what(),
                                                        cfg_.limits.max_attempts)) {
                         ++stats.quarantined;
+                        log_quarantined(id, e.what(), "processing_error");
                     } else {
                         ++stats.retry_later;
                     }
@@ -134,6 +144,7 @@ class ItemProcessor {
         if (p_.status == ParseStatus::unreadable) {
             finish("quarantined", "unreadable", p_.reason);
             ++stats_.quarantined;
+            log_quarantined(id_, p_.reason, "unreadable");
             return;
         }
         if (const auto dup = locked.duplicate_of) {
@@ -144,7 +155,7 @@ class ItemProcessor {
             ++stats_.duplicates;
             return;
         }
-        if (!e_.from_address.empty() && e_.from_address == cfg_.smtp.from) {
+        if (!e_.from_address.empty() && notifier::same_address(e_.from_address, cfg_.smtp.from)) {
             set_aside("message from casegate's own address");
             return;
         }
@@ -353,7 +364,7 @@ void Pipeline::process(const storage::InboundRow& item, ProcessStats& stats) {
         storage::with_retry(db_, [&] {
             if (storage::record_failed_attempt(db_, id, parsed.reason, cfg_.limits.max_attempts)) {
                 ++stats.quarantined;
-                common::logger("pipeline")->warn("item quarantined id={} reason={}", id, parsed.reason);
+                log_quarantined(id, parsed.reason, "parse_failed");
             } else {
                 ++stats.retry_later;
                 common::logger("pipeline")->warn("item parse failed id={} reason={}", id, parsed.reason);

@@ -136,6 +136,10 @@ struct Session::Impl {
         errbuf[0] = '\0';
     }
 
+    // Closes the handle's connections (politely, with QUIT where still possible) and starts
+    // a fresh handle: the next transfer connects anew.
+    void reconnect() { easy.reset(curl_easy_init()); }
+
     Outcome finish(CURLcode rc, const WriteSink* sink) {
         Outcome o;
         o.curl_code = static_cast<int>(rc);
@@ -194,7 +198,12 @@ Outcome Session::smtp_send(std::string_view from, const std::vector<std::string>
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &src);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-    return impl_->finish(curl_easy_perform(c), nullptr);
+    Outcome o = impl_->finish(curl_easy_perform(c), nullptr);
+    // libcurl keeps the connection after some refusals (e.g. 500 to DATA) without ending the
+    // transaction, and a server may keep it open: the next MAIL FROM on it would get "503
+    // nested MAIL command". After any failure the next message starts on a new connection.
+    if (!o.ok) impl_->reconnect();
+    return o;
 }
 
 namespace {

@@ -81,7 +81,9 @@ public:
     Outcome imap_command(std::string_view path, std::string_view command);
     /// Fetches by URL suffix, e.g. "/INBOX;UIDVALIDITY=5/;UID=12". Stops at max_bytes.
     Outcome imap_fetch(std::string_view suffix, std::size_t max_bytes);
-    /// Sends one message by SMTP to every recipient (fails if any recipient is refused).
+    /// Sends one message by SMTP to every recipient (fails if any recipient is refused). After
+    /// a failure the connection is closed, so that a refused message never leaves its SMTP
+    /// transaction open for the next one: the next send connects anew.
     Outcome smtp_send(std::string_view from, const std::vector<std::string>& recipients,
                       std::string_view message);
 

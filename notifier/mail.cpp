@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "parsers/text.hpp"
 #include "util/random.hpp"
 #include "util/strings.hpp"
 
@@ -373,6 +374,9 @@ std::string multipart(std::string_view body, const std::vector<std::string>& par
 bool is_safe_address(std::string_view address) {
     constexpr std::string_view kForbidden = " <>,;\"\\";
     if (address.empty() || address.size() > 254) return false;
+    // An encoded word is header text: whatever it decodes to (CR LF and a Bcc, say), a mail
+    // server or client may decode it, so it never goes into an address.
+    if (parsers::contains_encoded_word(address)) return false;
     const auto at = address.find('@');
     if (at == std::string_view::npos || at == 0 || at + 1 == address.size()) return false;
     if (address.find('@', at + 1) != std::string_view::npos) return false;
@@ -380,6 +384,13 @@ bool is_safe_address(std::string_view address) {
         return is_control(static_cast<unsigned char>(c)) ||
                kForbidden.find(c) != std::string_view::npos;
     });
+}
+
+bool same_address(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 std::string render(const OutgoingMessage& m) {

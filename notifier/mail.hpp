@@ -39,8 +39,13 @@ struct OutgoingMessage {
 };
 
 /// True for a plausible addr-spec: one '@', non-empty local part and domain, at most 254
-/// bytes, no control characters, spaces, '<', '>', ',', ';', '"' or '\\'.
+/// bytes, no control characters, spaces, '<', '>', ',', ';', '"' or '\\', and no RFC 2047
+/// encoded word ("=?" … "?=").
 bool is_safe_address(std::string_view address);
+
+/// True when two addr-specs name the same mailbox as mail systems treat them: equal ignoring
+/// ASCII letter case, in the domain and (as every real mail system does) the local part too.
+bool same_address(std::string_view a, std::string_view b);
 
 /// Renders the message with CRLF line ends. Throws std::invalid_argument naming the field when
 /// an address is unsafe or there is no recipient.

@@ -82,6 +82,10 @@ struct EmailOutcome {
 /// Parses raw RFC 5322 bytes. Never throws for bad input; returns ok=false with a reason.
 EmailOutcome parse_email(std::string_view raw, const MimeLimits& limits);
 
+/// The name of the limit a reason names ("max_depth" for "MIME depth 501 exceeds limit
+/// max_depth=500"), or "" when it names none. Unlike the reason, safe to log.
+std::string limit_named(std::string_view reason);
+
 /// If the message is an automatic reply (Auto-Submitted other than "no",
 /// X-Auto-Response-Suppress, Precedence bulk/junk/list, List-Id, common vacation subjects
 /// are NOT enough on their own), returns the reason, e.g. "header Auto-Submitted: auto-replied".

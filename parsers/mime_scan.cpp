@@ -173,6 +173,20 @@ std::string limit_error(std::string_view what, std::size_t value, std::string_vi
            std::string(limit) + "=" + std::to_string(limit_value);
 }
 
+std::string limit_named(std::string_view reason) {
+    constexpr std::string_view kMarker = " exceeds limit ";
+    const std::size_t at = reason.find(kMarker);
+    if (at == std::string_view::npos) return {};
+    std::string name;
+    for (std::size_t i = at + kMarker.size(); i < reason.size(); ++i) {
+        const char c = reason[i];
+        if (c == '=') return name;
+        if (!((c >= 'a' && c <= 'z') || c == '_')) break;
+        name += c;
+    }
+    return {};
+}
+
 MimeScan scan_mime_structure(std::string_view raw, const MimeLimits& limits) {
     return Scanner(raw, limits).run();
 }

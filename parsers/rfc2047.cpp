@@ -135,6 +135,11 @@ std::string decode_rfc2047(std::string_view value, std::vector<std::string>* def
     return assembler.out;
 }
 
+bool contains_encoded_word(std::string_view s) {
+    const std::size_t open = s.find("=?");
+    return open != std::string_view::npos && s.find("?=", open + 2) != std::string_view::npos;
+}
+
 std::string decode_rfc2231(std::string_view value, std::vector<std::string>* defects) {
     const std::size_t q1 = value.find('\'');
     const std::size_t q2 = q1 == std::string_view::npos ? q1 : value.find('\'', q1 + 1);

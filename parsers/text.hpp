@@ -31,6 +31,10 @@ std::string repair_utf8(std::string_view s);
 /// separated only by white space are joined). The result is UTF-8.
 std::string decode_rfc2047(std::string_view value, std::vector<std::string>* defects = nullptr);
 
+/// True if `s` holds an RFC 2047 encoded word, well formed or not: "=?" with a "?=" after it.
+/// Such text is header text to be decoded, never part of an address.
+bool contains_encoded_word(std::string_view s);
+
 /// Decodes an RFC 2231 extended parameter value (`utf-8''na%C3%AFve.pdf`) to UTF-8.
 std::string decode_rfc2231(std::string_view value, std::vector<std::string>* defects = nullptr);
 

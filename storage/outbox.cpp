@@ -20,7 +20,7 @@ std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {
         " WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= now()"
         "              ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
         " RETURNING id, message_id, mail_from, array_to_string(recipients, E'\\n'), message,"
-        " attempts",
+        " attempts, next_attempt_at",
         {limit, lease_seconds});
     std::vector<DueMessage> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -39,11 +39,33 @@ std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {
         }
         m.message = r.bytes(i, 4);
         m.attempts = static_cast<int>(r.int64(i, 5));
+        m.lease_until = r.text(i, 6);
         out.push_back(std::move(m));
     }
     // Claimed rows are ordered by id for a stable sending order.
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return out;
+}
+
+std::vector<std::int64_t> renew_lease(Db& db, const std::vector<std::int64_t>& ids,
+                                      std::string& lease_until, int lease_seconds) {
+    if (ids.empty()) return {};
+    std::string array = "{";
+    for (const std::int64_t id : ids) {
+        if (array.size() > 1) array += ',';
+        array += std::to_string(id);
+    }
+    array += '}';
+    const Result r = db.exec(
+        "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $3)"
+        " WHERE id = ANY($1::bigint[]) AND state = 'pending' AND next_attempt_at = $2::timestamptz"
+        " RETURNING id, next_attempt_at",
+        {array, lease_until, lease_seconds});
+    std::vector<std::int64_t> renewed;
+    for (int i = 0; i < r.rows(); ++i) renewed.push_back(r.int64(i, 0));
+    if (!renewed.empty()) lease_until = r.text(0, 1);
+    std::sort(renewed.begin(), renewed.end());
+    return renewed;
 }
 
 void mark_sent(Db& db, std::int64_t id) {

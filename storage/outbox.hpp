@@ -30,11 +30,22 @@ struct DueMessage {
     std::vector<std::string> recipients;
     std::string message;
     int attempts = 0;
+    /// When the claim's lease ends (timestamptz text, as PostgreSQL prints it). It is the same
+    /// for every row of one claim and identifies the claim: a row whose next_attempt_at still
+    /// equals it has not been claimed by anyone else since.
+    std::string lease_until;
 };
 
 /// Claims up to `limit` due messages for `lease_seconds` (so that a crash mid-send makes them
 /// due again later) and returns them. Commits on its own.
 std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds);
+
+/// Extends to now + `lease_seconds` the lease of those of `ids` that are still pending and
+/// still held under `lease_until` (nobody has claimed them since that claim), sets
+/// `lease_until` to the new end and returns the ids renewed, in ascending order. Commits on its
+/// own.
+std::vector<std::int64_t> renew_lease(Db& db, const std::vector<std::int64_t>& ids,
+                                      std::string& lease_until, int lease_seconds);
 
 void mark_sent(Db& db, std::int64_t id);
 /// A temporary failure: due again after `delay_seconds`.

@@ -48,15 +48,22 @@ BOOST_FIXTURE_TEST_CASE(hostile_mail_is_set_aside_and_the_daemon_carries_on, Fre
                                         test_data("pdf/filled_user_password.pdf"), "locked.pdf"));
     deliver("referrals", referral(32));
     NotifyListener notify(cfg.dir() + "/notify.sock");
-    Process daemon({casegate_binary(), "run", "--config", cfg.path()}, {{"NOTIFY_SOCKET", notify.path}});
+    const std::string log = cfg.dir() + "/casegate.log";
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()}, {{"NOTIFY_SOCKET", notify.path}},
+                   log);
     BOOST_REQUIRE(eventually([&] {
         return count_or_unknown(db, "SELECT count(*) FROM inbound_items WHERE state <> 'received'") == 5;
     }, std::chrono::seconds(60)));
     BOOST_TEST(db.count("SELECT count(*) FROM cases") == 2);
-    auto bomb = db.db().exec("SELECT state, reason FROM inbound_items WHERE raw LIKE '%boundary=b499%'");
+    auto bomb = db.db().exec("SELECT state, reason, id FROM inbound_items WHERE raw LIKE '%boundary=b499%'");
     BOOST_REQUIRE_EQUAL(bomb.rows(), 1);
     BOOST_TEST(bomb.text(0, 0) == "quarantined");
     BOOST_TEST(bomb.text(0, 1).find("max_depth") != std::string::npos, bomb.text(0, 1));
+    // The log names the item and the limit, nothing of the message.
+    const auto quarantined = log_lines(log, "item quarantined item=" + bomb.text(0, 2) + " ");
+    BOOST_REQUIRE_EQUAL(quarantined.size(), 1u);
+    BOOST_TEST(quarantined[0].find(" debug ") == std::string::npos, quarantined[0]);
+    BOOST_TEST(quarantined[0].ends_with(" reason=max_depth"), quarantined[0]);
     auto locked = db.db().exec(
         "SELECT state, reason FROM inbound_items WHERE message_id = 'damaged-pdf-1@trust.example.nhs.uk'");
     BOOST_REQUIRE_EQUAL(locked.rows(), 1);

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "notifier/mail.hpp"
 #include "parsers/email.hpp"
@@ -73,8 +74,23 @@ inline std::string test_data(const std::string& relative) {
     return source_file("tests/data/" + relative);
 }
 
-inline int run_once(const TestConfig& cfg, const std::map<std::string, std::string>& env = {}) {
-    return run_casegate({"run", "--once", "--config", cfg.path()}, env);
+inline int run_once(const TestConfig& cfg, const std::map<std::string, std::string>& env = {},
+                    const std::string& log_path = {}) {
+    return run_casegate({"run", "--once", "--config", cfg.path()}, env, log_path);
+}
+
+// The lines of a log that hold `what`.
+inline std::vector<std::string> log_lines(const std::string& path, const std::string& what) {
+    std::vector<std::string> out;
+    const std::string log = read_file(path);
+    for (std::size_t pos = 0; pos < log.size();) {
+        std::size_t eol = log.find('\n', pos);
+        if (eol == std::string::npos) eol = log.size();
+        const std::string line = log.substr(pos, eol - pos);
+        if (line.find(what) != std::string::npos) out.push_back(line);
+        pos = eol + 1;
+    }
+    return out;
 }
 
 // The decoded Subject of a sent message (read back with casegate's own MIME parser).

@@ -153,6 +153,47 @@ BOOST_FIXTURE_TEST_CASE(kill_9_during_backlog_loses_and_duplicates_nothing, Fres
     BOOST_TEST(imap_count("referrals", "Processed") == n);
 }
 
+// kill -9 while notifications are being sent (to a server that never answers): the claimed
+// rows are leased for a short time only, are not sent while the lease runs, and once it has
+// run out a new process sends each of them.
+BOOST_FIXTURE_TEST_CASE(notifications_claimed_by_a_killed_process_are_sent_after_the_lease, Fresh) {
+    TestDb db;
+    const int port = test_port(62);
+    Process silent({"/usr/bin/python3", std::string(CASEGATE_SOURCE_DIR) + "/tests/support/smtp_faults.py",
+                    "--silent", std::to_string(port)});
+    BOOST_REQUIRE(eventually([&] { return port_open(port); }, std::chrono::seconds(20)));
+    ConfigOptions stuck;
+    stuck.smtp_url = "smtp://127.0.0.1:" + std::to_string(port);
+    TestConfig stuck_cfg(db, stuck);
+    TestConfig cfg(db);
+    deliver("referrals", referral(6));
+    {
+        Process daemon({casegate_binary(), "run", "--config", stuck_cfg.path()});
+        BOOST_REQUIRE(eventually([&] {
+            return count_or_unknown(db, "SELECT count(*) FROM outbox WHERE next_attempt_at > now()") == 2;
+        }, std::chrono::seconds(30)));
+        daemon.signal(SIGKILL);
+        BOOST_REQUIRE(daemon.wait(std::chrono::seconds(10)) != -1);
+    }
+    // Claimed (not yet due) for the short lease only.
+    BOOST_REQUIRE_EQUAL(db.count("SELECT count(*) FROM outbox WHERE state = 'pending' AND attempts = 0"
+                                 " AND next_attempt_at > now()"
+                                 " AND next_attempt_at <= now() + interval '30 seconds'"), 2);
+    // While the lease runs a new process leaves the rows alone.
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    if (db.count("SELECT count(*) FROM outbox WHERE next_attempt_at > now()") == 2) {
+        BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'pending'") == 2);
+        BOOST_TEST(sent_messages().empty());
+    }
+    // Once it has run out, the next process sends both.
+    BOOST_REQUIRE(eventually([&] {
+        return db.count("SELECT count(*) FROM outbox WHERE next_attempt_at <= now()") == 2;
+    }, std::chrono::seconds(40)));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE state = 'sent' AND attempts = 1") == 2);
+    BOOST_TEST(sent_messages().size() == 2u);
+}
+
 // With the SMTP receiver down, the notifications wait in the outbox and go out once it is back.
 BOOST_FIXTURE_TEST_CASE(smtp_down_then_back_delivers_notifications, Fresh) {
     TestDb db;
@@ -195,8 +236,9 @@ BOOST_FIXTURE_TEST_CASE(postgres_restart_mid_run_then_sigterm, Fresh) {
     stop_with_sigterm(daemon);
 }
 
-// A message over max_message_bytes keeps its header in the database, set aside with a reason
-// naming the limit; the whole message stays in the processed folder; nobody is written to.
+// A message over max_message_bytes keeps its header in the database, quarantined with a reason
+// naming the limit, and the log says so (item id and limit only); the whole message stays in
+// the processed folder; nobody is written to.
 BOOST_FIXTURE_TEST_CASE(oversized_message_is_kept_with_reason, Fresh) {
     TestDb db;
     ConfigOptions opt;
@@ -204,11 +246,19 @@ BOOST_FIXTURE_TEST_CASE(oversized_message_is_kept_with_reason, Fresh) {
     TestConfig cfg(db, opt);
     deliver("referrals", referral(10) + std::string(100 * 1024, 'x') + "\r\n");
     deliver("referrals", referral(11));
-    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    const std::string log = cfg.dir() + "/casegate.log";
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
     auto r = db.db().exec(
-        "SELECT state, truncated, reason, length(raw) FROM inbound_items WHERE size > 65536");
+        "SELECT state, truncated, reason, length(raw), id FROM inbound_items WHERE size > 65536");
     BOOST_REQUIRE_EQUAL(r.rows(), 1);
     BOOST_TEST(r.text(0, 0) == "quarantined");
+    const auto lines = log_lines(log, "item quarantined");
+    BOOST_REQUIRE_EQUAL(lines.size(), 1u);
+    BOOST_TEST(lines[0].find(" debug ") == std::string::npos, lines[0]);
+    BOOST_TEST(lines[0].find("item quarantined item=" + r.text(0, 4) + " reason=max_message_bytes") !=
+                   std::string::npos,
+               lines[0]);
+    for (const auto& line : log_lines(log, "sup10")) BOOST_TEST(line.find(" debug ") != std::string::npos, line);
     BOOST_TEST(r.boolean(0, 1));
     BOOST_TEST(r.text(0, 2).find("max_message_bytes=65536") != std::string::npos, r.text(0, 2));
     BOOST_TEST(r.int64(0, 3) < 65536);

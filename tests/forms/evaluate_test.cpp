@@ -215,6 +215,23 @@ BOOST_AUTO_TEST_CASE(referrer_email_sources) {
     BOOST_TEST(defaulted.referral.text("referrer_email") == "office@example.org");
 }
 
+// A sender's address holding an encoded word is not an address: with no other email given,
+// the referrer's email is invalid (named among the errors), so the referral is incomplete.
+BOOST_AUTO_TEST_CASE(encoded_word_sender_is_not_a_referrer_email) {
+    p::ParsedEmail m = email(minimal_form());
+    m.from_address = "=?utf-8?q?victim3=40evil.example=0D=0ABcc=3A_x=40y.example?=@attacker.example";
+    const f::Evaluation e = f::evaluate_email(m, kCtx);
+    BOOST_TEST(f::to_string(e.verdict) == "incomplete");
+    BOOST_TEST(e.referral.text("referrer_email").empty());
+    BOOST_REQUIRE_EQUAL(e.referral.errors.size(), 1u);
+    BOOST_TEST(e.referral.errors[0].field == "referrer_email");
+    // An email given in the form is used instead, and the referral is complete.
+    m.text_body += "Your email: alan@example.org\n";
+    const f::Evaluation given = f::evaluate_email(m, kCtx);
+    BOOST_TEST(f::to_string(given.verdict) == "complete");
+    BOOST_TEST(given.referral.text("referrer_email") == "alan@example.org");
+}
+
 // PDF form fields win over the body's, the difference is noted, and the channel is email-pdf.
 BOOST_AUTO_TEST_CASE(pdf_fields_win_over_body) {
     const f::RawFields pdf = {

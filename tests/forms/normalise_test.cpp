@@ -86,6 +86,24 @@ BOOST_AUTO_TEST_CASE(email) {
     }
 }
 
+// An address holding an RFC 2047 encoded word (header text that decodes to anything, CR LF
+// included) or a control character is not an address: the field is invalid, with an error
+// that says why.
+BOOST_AUTO_TEST_CASE(email_refuses_encoded_words_and_controls) {
+    for (const std::string& bad : {
+             std::string("<=?utf-8?q?victim3=40evil.example=0D=0ABcc=3A_x=40y.example?=@attacker.example>"),
+             std::string("=?utf-8?q?victim3=40evil.example=0D=0ABcc=3A_x=40y.example?=@attacker.example"),
+             std::string("jo=?utf-8?b?QQ==?=@example.org"), std::string("jo@=?utf-8?q?example.org?="),
+             std::string("jo\x01@example.org"), std::string("jo@example.org\x1b")}) {
+        BOOST_TEST_CONTEXT(bad) {
+            const f::Normalised n = f::normalise_email(bad);
+            BOOST_TEST(!n.ok());
+            BOOST_TEST(n.error.find("encoded") != std::string::npos, n.error);
+        }
+    }
+    BOOST_TEST(str(f::normalise_email("a=b?c@example.org")) == "a=b?c@example.org");
+}
+
 // Choices match whole labels ignoring case, else an unambiguous prefix.
 BOOST_AUTO_TEST_CASE(choice_matches) {
     const auto& route = field("concern_route");

@@ -203,6 +203,30 @@ BOOST_AUTO_TEST_CASE(safe_address_rules) {
     BOOST_TEST(!n::is_safe_address(std::string(64, 'a') + "@" + std::string(190, 'b')));
 }
 
+// An RFC 2047 encoded word is header text, never an address: one in a local part or a domain
+// (whatever it decodes to) is refused, as are controls other than those already listed.
+BOOST_AUTO_TEST_CASE(encoded_words_are_not_addresses) {
+    for (const std::string& bad : std::vector<std::string>{
+             "=?utf-8?q?victim3=40evil.example=0D=0ABcc=3A_x=40y.example?=@attacker.example",
+             "=?UTF-8?B?dmljdGltQGV2aWwuZXhhbXBsZQ==?=@attacker.example",
+             "jane=?utf-8?q?x?=@nhs.uk", "jane@=?utf-8?q?nhs.uk?=", "jane@nhs.uk\x1b",
+             std::string("jane@nhs.uk\0", 12), "jane\x01@nhs.uk"}) {
+        BOOST_TEST(!n::is_safe_address(bad), "accepted: " << bad);
+    }
+    // '=' and '?' on their own are ordinary atext.
+    BOOST_TEST(n::is_safe_address("a=b?c@nhs.example"));
+    BOOST_TEST(n::is_safe_address("list-request=?@nhs.example"));
+}
+
+// Two spellings of one address differ only in letter case, local part included.
+BOOST_AUTO_TEST_CASE(same_address_ignores_letter_case) {
+    BOOST_TEST(n::same_address("casegate@casegate.test", "CaseGate@CaseGate.TEST"));
+    BOOST_TEST(n::same_address("casegate@casegate.test", "casegate@casegate.test"));
+    BOOST_TEST(!n::same_address("casegate@casegate.test", "casegate2@casegate.test"));
+    BOOST_TEST(!n::same_address("casegate@casegate.test", "casegate@casegate.test.evil"));
+    BOOST_TEST(!n::same_address("", "casegate@casegate.test"));
+}
+
 // An unsafe address in From, To or Cc, or no recipient at all, stops rendering with the field
 // named.
 BOOST_AUTO_TEST_CASE(render_refuses_unsafe_addresses) {

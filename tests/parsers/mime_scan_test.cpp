@@ -135,6 +135,16 @@ BOOST_AUTO_TEST_CASE(message_size_limit) {
                                 " exceeds limit max_message_bytes=100");
 }
 
+// The limit a reason names can be logged without the rest of the reason.
+BOOST_AUTO_TEST_CASE(limit_named_in_reasons) {
+    BOOST_TEST(limit_named("MIME depth 21 exceeds limit max_depth=20") == "max_depth");
+    BOOST_TEST(limit_named("message size 9 exceeds limit max_message_bytes=1 (whole file kept)") ==
+               "max_message_bytes");
+    BOOST_TEST(limit_named("multipart without boundary parameter") == "");
+    BOOST_TEST(limit_named("MIME parser failed: exceeds limit of patience") == "");
+    BOOST_TEST(limit_named("x exceeds limit max_depth") == "");
+}
+
 // A huge header block, at the top or in a part, is refused before mimetic's quadratic
 // header buffer sees it.
 BOOST_AUTO_TEST_CASE(header_size_limit) {

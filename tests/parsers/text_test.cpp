@@ -83,6 +83,16 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(rfc2047)
 
 // The examples of RFC 2047 section 8: white space between adjacent words disappears.
+// An encoded word is found wherever it is, well formed or not; '=' and '?' alone are not one.
+BOOST_AUTO_TEST_CASE(finds_encoded_words) {
+    BOOST_TEST(contains_encoded_word("=?utf-8?q?a=0D=0A?=@x.example"));
+    BOOST_TEST(contains_encoded_word("jo=?x?=@example.org"));
+    BOOST_TEST(contains_encoded_word("a@=?utf-8?b?eA==?="));
+    BOOST_TEST(!contains_encoded_word("a=b?c@example.org"));
+    BOOST_TEST(!contains_encoded_word("a?=b=?c@example.org"));
+    BOOST_TEST(!contains_encoded_word("=?="));
+}
+
 BOOST_AUTO_TEST_CASE(rfc_examples) {
     BOOST_TEST(decode_rfc2047("(=?ISO-8859-1?Q?a?=)") == "(a)");
     BOOST_TEST(decode_rfc2047("(=?ISO-8859-1?Q?a?= b)") == "(a b)");

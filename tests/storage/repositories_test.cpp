@@ -179,4 +179,40 @@ BOOST_FIXTURE_TEST_CASE(outbox_claim_retry_fail, Migrated) {
     BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE state = 'failed' AND attempts = 2") == 1);
 }
 
+// A claim's lease is renewed only for the rows it still holds: a row whose lease lapsed and
+// that another process then claimed is not renewed (and so not sent) by the first.
+BOOST_FIXTURE_TEST_CASE(outbox_lease_renewal_keeps_to_the_claim, Migrated) {
+    storage::OutboxMessage m;
+    m.kind = "acknowledgement";
+    m.mail_from = "casegate@x";
+    m.recipients = {"a@x"};
+    m.message = "Subject: s\r\n\r\nbody\r\n";
+    for (const char* id : {"r1@x", "r2@x"}) {
+        m.message_id = id;
+        storage::enqueue(t.db(), m);
+    }
+    auto due = storage::claim_due(t.db(), 10, 30);
+    BOOST_REQUIRE_EQUAL(due.size(), 2u);
+    BOOST_TEST(due[0].lease_until == due[1].lease_until);
+    std::string lease = due[0].lease_until;
+    const std::vector<std::int64_t> ids{due[0].id, due[1].id};
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE next_attempt_at > now() + interval '25 s'"
+                       " AND next_attempt_at <= now() + interval '30 s'") == 2);
+
+    const std::string first = lease;
+    BOOST_TEST(storage::renew_lease(t.db(), ids, lease, 120) == ids);
+    BOOST_TEST(lease != first);
+    BOOST_TEST(t.count("SELECT count(*) FROM outbox WHERE next_attempt_at > now() + interval '110 s'") == 2);
+
+    // The second row's lease lapses and another process claims it.
+    t.db().exec("UPDATE outbox SET next_attempt_at = now() - interval '1 s' WHERE id = $1", {ids[1]});
+    const auto other = storage::claim_due(t.db(), 10, 30);
+    BOOST_REQUIRE_EQUAL(other.size(), 1u);
+    BOOST_TEST(other[0].id == ids[1]);
+    BOOST_TEST(storage::renew_lease(t.db(), ids, lease, 120) == std::vector<std::int64_t>{ids[0]});
+    // A row sent meanwhile is not renewed either.
+    storage::mark_sent(t.db(), ids[0]);
+    BOOST_TEST(storage::renew_lease(t.db(), ids, lease, 120).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 #include "tests/support/harness.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -80,7 +81,7 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
     path_ = dir_ + "/casegate.toml";
     std::ofstream out(path_);
     out << "[database]\nconninfo = \"" << db.conninfo() << "\"\n\n"
-        << "[smtp]\nurl = \"" << Services::get().smtp_url
+        << "[smtp]\nurl = \"" << (opt.smtp_url.empty() ? Services::get().smtp_url : opt.smtp_url)
         << "\"\nfrom = \"casegate@casegate.test\"\n\n";
     for (const auto& u : opt.imap_users) {
         std::ofstream(dir_ + "/" + u + ".password") << "secret-" << u << "\n";
@@ -107,10 +108,18 @@ TestConfig::~TestConfig() {
 }
 
 Process::Process(const std::vector<std::string>& argv,
-                 const std::map<std::string, std::string>& env_add) {
+                 const std::map<std::string, std::string>& env_add,
+                 const std::string& stderr_path) {
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+        if (!stderr_path.empty()) {
+            const int fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+            if (fd < 0 || dup2(fd, 2) < 0) _exit(127);
+            // casegate logs to journald when it looks started by systemd.
+            unsetenv("JOURNAL_STREAM");
+            unsetenv("INVOCATION_ID");
+        }
         for (const auto& [k, v] : env_add) setenv(k.c_str(), v.c_str(), 1);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -150,10 +159,11 @@ std::string casegate_binary() {
 }
 
 int run_casegate(const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& env_add) {
+                 const std::map<std::string, std::string>& env_add,
+                 const std::string& stderr_path) {
     std::vector<std::string> argv{casegate_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
-    Process p(argv, env_add);
+    Process p(argv, env_add, stderr_path);
     const int st = p.wait(std::chrono::seconds(120));
     if (st == -1) throw std::runtime_error("casegate did not finish within 120 s");
     if (WIFEXITED(st)) return WEXITSTATUS(st);
@@ -256,6 +266,11 @@ int free_port() {
     }
     close(fd);
     return ntohs(a.sin_port);
+}
+
+int test_port(int offset) {
+    if (offset < 60 || offset > 79) throw std::invalid_argument("test ports are base + 60 to 79");
+    return std::stoi(env("CASEGATE_PORT_BASE")) + offset;
 }
 
 bool port_open(int port) {

@@ -46,6 +46,7 @@ struct ConfigOptions {
     int retry_initial = 1;
     int poll_interval = 5;
     std::string extra;  ///< appended TOML
+    std::string smtp_url;  ///< "" = the SMTP receiver of scripts/dev-services
 };
 
 /// A private directory with a casegate.toml for one test.
@@ -64,8 +65,11 @@ class TestConfig {
 /// A running child process.
 class Process {
   public:
+    /// `stderr_path`, when given, receives the child's standard error (e.g. casegate's log,
+    /// written to stderr rather than journald).
     Process(const std::vector<std::string>& argv,
-            const std::map<std::string, std::string>& env = {});
+            const std::map<std::string, std::string>& env = {},
+            const std::string& stderr_path = {});
     ~Process();
     void signal(int sig);
     /// Waits for exit; returns the wait status, or -1 on timeout.
@@ -82,7 +86,8 @@ std::string casegate_binary();
 
 /// Runs casegate to completion and returns its exit code (or 128+signal).
 int run_casegate(const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& env = {});
+                 const std::map<std::string, std::string>& env = {},
+                 const std::string& stderr_path = {});
 
 /// Starts every IMAP user's mailbox empty and the SMTP receiver's store empty.
 void reset_mail();
@@ -107,6 +112,11 @@ int shell(const std::string& command);
 
 /// A loopback TCP port that nothing listens on right now.
 int free_port();
+
+/// A loopback TCP port for a server a test starts itself: CASEGATE_PORT_BASE + offset (the
+/// services use + 25, + 32 and + 43; offsets 60 to 79 are for tests), so that test runs with
+/// different port bases never collide. Throws if the offset is outside 60 to 79.
+int test_port(int offset);
 
 /// True when something accepts TCP connections on 127.0.0.1:port.
 bool port_open(int port);
