@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <future>
 #include <optional>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -360,11 +362,22 @@ bool Pipeline::process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
         group = {};
         in_group = 0;
     };
-    for (const storage::InboundRow& row : due) {
+    // The worker parses the next item while this thread does the database work for the
+    // current one. One parse at a time, so the pool is never used by two threads at once; a
+    // parse in flight when the loop ends is waited for (the future's destructor) and dropped.
+    const auto parse = [this](const storage::InboundRow& row) {
+        const ItemKind kind = row.source_kind == "web" ? ItemKind::json : ItemKind::email;
+        return pool_.parse(row.raw, kind, common::local_today());
+    };
+    std::future<ParsedItem> next = std::async(std::launch::async, parse, std::cref(due.front()));
+    for (std::size_t i = 0; i < due.size(); ++i) {
         if (stop) break;
         common::watchdog_ping();
-        const ItemKind kind = row.source_kind == "web" ? ItemKind::json : ItemKind::email;
-        const ParsedItem parsed = pool_.parse(row.raw, kind, common::local_today());
+        const storage::InboundRow& row = due[i];
+        const ParsedItem parsed = next.get();
+        if (i + 1 < due.size() && parsed.status != ParseStatus::unavailable) {
+            next = std::async(std::launch::async, parse, std::cref(due[i + 1]));
+        }
         if (parsed.status == ParseStatus::unavailable) {
             commit();
             throw ParserUnavailable(parsed.reason);
