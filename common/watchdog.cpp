@@ -2,6 +2,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <atomic>
 #include <chrono>
 
 namespace casegate::common {
@@ -9,7 +10,8 @@ namespace casegate::common {
 namespace {
 using Clock = std::chrono::steady_clock;
 std::chrono::microseconds g_half{0};
-Clock::time_point g_last{};
+// Pinged from the main loop and from the processing thread.
+std::atomic<Clock::rep> g_last{0};
 }  // namespace
 
 void watchdog_init() {
@@ -19,9 +21,10 @@ void watchdog_init() {
 
 void watchdog_ping() {
     if (g_half.count() == 0) return;
-    const auto now = Clock::now();
-    if (now - g_last < g_half) return;
-    g_last = now;
+    const Clock::rep now = Clock::now().time_since_epoch().count();
+    Clock::rep last = g_last.load();
+    if (Clock::duration(now - last) < g_half) return;
+    if (!g_last.compare_exchange_strong(last, now)) return;  // the other thread pings
     sd_notify(0, "WATCHDOG=1");
 }
 

@@ -45,7 +45,7 @@ class ImapSource : public Source {
 
     const std::string& name() const override { return cfg_.name; }
 
-    PollStats poll(storage::Db& db, const std::atomic<bool>& stop) override {
+    PollStats poll(storage::Db& db, const std::atomic<bool>& stop, const StoredFn& on_stored) override {
         // A fresh connection per poll: a session kept open between polls has a stale view of
         // the folder (new messages are announced to it only after a command) and servers drop
         // idle connections anyway. One login per poll interval costs nothing.
@@ -62,24 +62,41 @@ class ImapSource : public Source {
         for (const auto& [uid, size] : sizes) keys.push_back(key(uidvalidity, uid));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
 
-        // Moves go in batches (kMoveBatch), each after all of its messages are committed.
+        // Moves go in batches (kMoveBatch), each after all of its messages are committed; new
+        // messages are committed in groups (sources.hpp).
         std::vector<std::int64_t> to_move;
         const auto flush = [&] {
             if (to_move.empty()) return;
+            // A set in any order will do; ascending keeps runs as ranges.
+            std::sort(to_move.begin(), to_move.end());
             move(session, to_move);
             stats.acknowledged += static_cast<int>(to_move.size());
             to_move.clear();
         };
+        std::vector<storage::NewInboundItem> group;
+        std::size_t group_bytes = 0;
+        const auto commit_group = [&] {
+            if (group.empty()) return;
+            store_group(db, group, stats);
+            maybe_exit_after_store();
+            for (const auto& item : group) to_move.push_back(*item.uid);
+            group.clear();
+            group_bytes = 0;
+            if (on_stored) on_stored();
+        };
         for (const auto& [uid, size] : sizes) {
             if (stop) break;
             common::watchdog_ping();
-            if (!stored.count(key(uidvalidity, uid))) {
-                store(session, db, uidvalidity, uid, size, stats);
-                maybe_exit_after_store();
+            if (stored.count(key(uidvalidity, uid))) {
+                to_move.push_back(uid);
+            } else {
+                group.push_back(fetch(session, uidvalidity, uid, size, stats));
+                group_bytes += group.back().raw.size();
+                if (group.size() >= kStoreGroupItems || group_bytes >= kStoreGroupBytes) commit_group();
             }
-            to_move.push_back(uid);
             if (to_move.size() >= kMoveBatch) flush();
         }
+        commit_group();
         flush();
         return stats;
     }
@@ -172,8 +189,8 @@ class ImapSource : public Source {
         }
     }
 
-    void store(net::Session& session, storage::Db& db, std::int64_t uidvalidity, std::int64_t uid,
-               std::int64_t size, PollStats& stats) {
+    storage::NewInboundItem fetch(net::Session& session, std::int64_t uidvalidity, std::int64_t uid,
+                                  std::int64_t size, PollStats& stats) {
         storage::NewInboundItem item;
         item.source = cfg_.name;
         item.source_kind = "imap";
@@ -199,16 +216,24 @@ class ImapSource : public Source {
             item.raw = std::move(o.body);
             item.size = static_cast<std::int64_t>(item.raw.size());
         }
-        storage::with_retry(db, [&] {
-            const auto r = storage::store_inbound(db, item);
-            if (r.inserted) {
-                ++stats.stored;
-                common::logger("imap")->info("item stored id={} mailbox={} uid={} size={}", r.id, cfg_.name,
-                                     uid, item.size);
-                if (item.quarantine_reason)
-                    common::logger("imap")->warn("item quarantined item={} reason=max_message_bytes", r.id);
+        return item;
+    }
+
+    // One transaction for the group: one commit instead of one per message.
+    void store_group(storage::Db& db, const std::vector<storage::NewInboundItem>& group,
+                     PollStats& stats) {
+        std::vector<storage::StoreOutcome> outcomes;
+        storage::with_retry(db, [&] { outcomes = storage::store_inbound_group(db, group); });
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (!outcomes[i].inserted) continue;
+            ++stats.stored;
+            common::logger("imap")->info("item stored id={} mailbox={} uid={} size={}", outcomes[i].id,
+                                 cfg_.name, *group[i].uid, group[i].size);
+            if (group[i].quarantine_reason) {
+                common::logger("imap")->warn("item quarantined item={} reason=max_message_bytes",
+                                             outcomes[i].id);
             }
-        });
+        }
     }
 
     void move(net::Session& session, const std::vector<std::int64_t>& uids) {

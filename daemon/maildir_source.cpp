@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "common/log.hpp"
@@ -29,22 +30,43 @@ public:
 
     const std::string& name() const override { return cfg_.name; }
 
-    PollStats poll(storage::Db& db, const std::atomic<bool>& stop) override {
+    PollStats poll(storage::Db& db, const std::atomic<bool>& stop, const StoredFn& on_stored) override {
         PollStats stats;
         const std::vector<std::string> names = list_new();
         std::vector<std::string> keys;
         for (const auto& n : names) keys.push_back(key_of(n));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
+        // New files are committed in groups (sources.hpp), each acknowledged after its commit.
+        std::vector<std::string> group_names;
+        std::vector<storage::NewInboundItem> group;
+        std::size_t group_bytes = 0;
+        const auto commit_group = [&] {
+            if (group.empty()) return;
+            store_group(db, group, stats);
+            maybe_exit_after_store();
+            for (const auto& n : group_names) acknowledge(n);
+            stats.acknowledged += static_cast<int>(group_names.size());
+            group.clear();
+            group_names.clear();
+            group_bytes = 0;
+            if (on_stored) on_stored();
+        };
         for (const auto& n : names) {
             if (stop) break;
             common::watchdog_ping();
-            if (!stored.count(key_of(n))) {
-                if (!store(db, n, stats)) continue;
-                maybe_exit_after_store();
+            if (stored.count(key_of(n))) {
+                acknowledge(n);
+                ++stats.acknowledged;
+                continue;
             }
-            acknowledge(n);
-            ++stats.acknowledged;
+            std::optional<storage::NewInboundItem> item = read(n, stats);
+            if (!item) continue;
+            group_bytes += item->raw.size();
+            group.push_back(std::move(*item));
+            group_names.push_back(n);
+            if (group.size() >= kStoreGroupItems || group_bytes >= kStoreGroupBytes) commit_group();
         }
+        commit_group();
         return stats;
     }
 
@@ -67,10 +89,10 @@ private:
         return out;
     }
 
-    bool store(storage::Db& db, const std::string& name, PollStats& stats) {
+    std::optional<storage::NewInboundItem> read(const std::string& name, PollStats& stats) const {
         const std::string path = root_ + "/new/" + name;
         struct stat st {};
-        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
         storage::NewInboundItem item;
         item.source = cfg_.name;
         item.source_kind = "maildir";
@@ -78,7 +100,7 @@ private:
         item.file_name = name;
         item.size = st.st_size;
         std::ifstream in(path, std::ios::binary);
-        if (!in) return false;
+        if (!in) return std::nullopt;
         const bool oversized = static_cast<std::size_t>(st.st_size) > limits_.max_message_bytes;
         const std::size_t want = oversized ? limits_.max_header_bytes : static_cast<std::size_t>(st.st_size);
         item.raw.resize(want);
@@ -92,17 +114,24 @@ private:
                                      " (whole file kept in " + root_ + "/cur)";
             ++stats.oversized;
         }
-        storage::with_retry(db, [&] {
-            const auto r = storage::store_inbound(db, item);
-            if (r.inserted) {
-                ++stats.stored;
-                common::logger("maildir")->info("item stored id={} mailbox={} size={}", r.id, cfg_.name, item.size);
-                if (item.quarantine_reason)
-                    common::logger("maildir")->warn("item quarantined item={} reason=max_message_bytes",
-                                            r.id);
+        return item;
+    }
+
+    // One transaction for the group: one commit instead of one per file.
+    void store_group(storage::Db& db, const std::vector<storage::NewInboundItem>& group,
+                     PollStats& stats) const {
+        std::vector<storage::StoreOutcome> outcomes;
+        storage::with_retry(db, [&] { outcomes = storage::store_inbound_group(db, group); });
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (!outcomes[i].inserted) continue;
+            ++stats.stored;
+            common::logger("maildir")->info("item stored id={} mailbox={} size={}", outcomes[i].id,
+                                    cfg_.name, group[i].size);
+            if (group[i].quarantine_reason) {
+                common::logger("maildir")->warn("item quarantined item={} reason=max_message_bytes",
+                                                outcomes[i].id);
             }
-        });
-        return true;
+        }
     }
 
     void acknowledge(const std::string& name) const {

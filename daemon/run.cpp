@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "common/config.hpp"
@@ -80,7 +82,9 @@ public:
 
 private:
     void build() {
+        pipeline_.reset();
         db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
+        pipeline_db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
         sources_.clear();
         next_poll_.clear();
         for (const auto& m : cfg_.mailboxes) sources_.push_back(make_source(m, cfg_.limits));
@@ -92,7 +96,7 @@ private:
         o.allow_plaintext = net::is_loopback_url(cfg_.smtp.url);
         o.timeout_ms = 60000;
         smtp_ = std::make_unique<net::Session>(o);
-        pipeline_ = std::make_unique<Pipeline>(cfg_, *db_);
+        pipeline_ = std::make_unique<Pipeline>(cfg_, *pipeline_db_);
     }
 
     bool connect_and_migrate(bool once) {
@@ -113,14 +117,14 @@ private:
         return false;
     }
 
-    void poll_sources(bool all) {
+    void poll_sources(bool all, const StoredFn& on_stored) {
         const auto now = Clock::now();
         for (std::size_t i = 0; i < sources_.size() && !g_stop; ++i) {
             auto& next = next_poll_[i];
             if (!all && now < next) continue;
             next = now + std::chrono::seconds(cfg_.mailboxes[i].poll_interval);
             try {
-                const PollStats s = sources_[i]->poll(*db_, g_stop);
+                const PollStats s = sources_[i]->poll(*db_, g_stop, on_stored);
                 if (s.stored || s.acknowledged) {
                     common::logger("daemon")->info("polled mailbox={} stored={} acknowledged={} oversized={}",
                                            sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
@@ -131,19 +135,68 @@ private:
         }
     }
 
-    void cycle(bool all) {
-        poll_sources(all);
+    // Processing runs beside polling, on its own thread and connection: each group of stored
+    // items is processed (parsed, turned into cases) while the sources fetch the next ones.
+    // It starts with whatever is already due, runs again after each stored group, and once
+    // more after the last poll, so nothing stored in this turn waits for the next one.
+    void poll_and_process(bool all) {
+        std::mutex m;
+        std::condition_variable cv;
+        bool polling = true;
+        bool stored = true;
+        ProcessStats p;
+        std::thread worker([&] {
+            bool failed = false;
+            for (;;) {
+                bool last = false;
+                {
+                    std::unique_lock<std::mutex> lock(m);
+                    cv.wait(lock, [&] { return stored || !polling; });
+                    last = !polling;
+                    stored = false;
+                }
+                if (!failed) failed = !process(p);
+                if (last) return;
+            }
+        });
+        poll_sources(all, [&] {
+            const std::lock_guard<std::mutex> lock(m);
+            stored = true;
+            cv.notify_one();
+        });
+        {
+            const std::lock_guard<std::mutex> lock(m);
+            polling = false;
+            cv.notify_one();
+        }
+        worker.join();
+        if (p.cases || p.incomplete || p.set_aside || p.duplicates || p.quarantined || p.retry_later) {
+            common::logger("daemon")->info(
+                "processed cases={} incomplete={} set_aside={} duplicates={} quarantined={} retry={}",
+                p.cases, p.incomplete, p.set_aside, p.duplicates, p.quarantined, p.retry_later);
+            report_status(p);
+        }
+    }
+
+    // Processes what is due; false when processing had to stop (it is tried again next turn).
+    bool process(ProcessStats& total) {
         try {
             const ProcessStats p = pipeline_->process_due(g_stop);
-            if (p.cases || p.incomplete || p.set_aside || p.duplicates || p.quarantined || p.retry_later) {
-                common::logger("daemon")->info(
-                    "processed cases={} incomplete={} set_aside={} duplicates={} quarantined={} retry={}",
-                    p.cases, p.incomplete, p.set_aside, p.duplicates, p.quarantined, p.retry_later);
-                report_status(p);
-            }
+            total.cases += p.cases;
+            total.incomplete += p.incomplete;
+            total.set_aside += p.set_aside;
+            total.duplicates += p.duplicates;
+            total.quarantined += p.quarantined;
+            total.retry_later += p.retry_later;
+            return true;
         } catch (const std::exception& e) {
             common::logger("daemon")->error("processing stopped error={}", e.what());
+            return false;
         }
+    }
+
+    void cycle(bool all) {
+        poll_and_process(all);
         revalidate(all);
         try {
             const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,
@@ -237,7 +290,8 @@ private:
     ProcessStats totals_;
     common::Config cfg_;
     std::string path_;
-    std::unique_ptr<storage::Db> db_;
+    std::unique_ptr<storage::Db> db_;           ///< sources, revalidation, outbox
+    std::unique_ptr<storage::Db> pipeline_db_;  ///< processing, on its own thread
     std::vector<std::unique_ptr<Source>> sources_;
     std::map<std::size_t, Clock::time_point> next_poll_;
     Clock::time_point next_reval_{};  ///< the epoch: the first turn runs the check

@@ -2,9 +2,16 @@
 // only then acknowledges it at the source (IMAP: moved to the processed folder; Maildir: moved
 // to cur/). A crash between the two means the item is seen again, found already stored, and
 // acknowledged then: never lost, never stored twice.
+//
+// New items are stored in groups, one transaction (one commit, one WAL flush) per group of up
+// to kStoreGroupItems items or kStoreGroupBytes of raw bytes, whichever comes first; an item is
+// acknowledged only once its group is committed. A crash before a group's commit stores none
+// of it and acknowledges none of it: the next poll fetches it again.
 #pragma once
 
 #include <atomic>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,19 +26,26 @@ struct PollStats {
     int oversized = 0;     ///< stored as quarantined because of the size limit
 };
 
+inline constexpr std::size_t kStoreGroupItems = 64;
+inline constexpr std::size_t kStoreGroupBytes = 8 * 1024 * 1024;
+
+/// Told after each group of new items is committed (e.g. to wake the processing).
+using StoredFn = std::function<void()>;
+
 class Source {
 public:
     virtual ~Source() = default;
     virtual const std::string& name() const = 0;
     /// One poll. Throws on a source or database failure (the caller logs and retries later).
-    virtual PollStats poll(storage::Db& db, const std::atomic<bool>& stop) = 0;
+    /// `stored` (may be empty) is called after each group's commit.
+    virtual PollStats poll(storage::Db& db, const std::atomic<bool>& stop, const StoredFn& stored) = 0;
 };
 
 std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox, const common::Limits& limits);
 
 /// Hook for tests of crash safety: when the environment variable
-/// CASEGATE_TEST_EXIT_AFTER_STORE is set, the process exits right after the first commit of a
-/// new item, before acknowledging it at the source (as kill -9 would).
+/// CASEGATE_TEST_EXIT_AFTER_STORE is set, the process exits right after the first commit of new
+/// items, before acknowledging them at the source or processing them (as kill -9 would).
 void maybe_exit_after_store();
 
 }  // namespace casegate::daemon

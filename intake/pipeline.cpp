@@ -7,6 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <optional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
@@ -88,41 +93,6 @@ storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
 }
 
 }  // namespace
-
-ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
-    ProcessStats stats;
-    while (!stop) {
-        std::vector<storage::InboundRow> due;
-        storage::with_retry(db_, [&] { due = storage::due_inbound(db_, 100, kBatchBytes); });
-        if (due.empty()) break;
-        for (const storage::InboundRow& row : due) {
-            if (stop) break;
-            common::watchdog_ping();
-            const std::int64_t id = row.id;
-            try {
-                process(row, stats);
-            } catch (const storage::DbError&) {
-                throw;  // the database is gone: let the loop back off
-            } catch (const ParserUnavailable&) {
-                throw;  // no worker can run: not this item's fault
-            } catch (const std::exception& e) {
-                // One bad item never stops the others: count an attempt with the reason.
-                common::logger("pipeline")->error("item failed id={} error={}", id, e.what());
-                storage::with_retry(db_, [&] {
-                    if (storage::record_failed_attempt(db_, id,
-                                                       std::string("processing error: ") + e.what(),
-                                                       cfg_.limits.max_attempts)) {
-                        ++stats.quarantined;
-                        log_quarantined(id, e.what(), "processing_error");
-                    } else {
-                        ++stats.retry_later;
-                    }
-                });
-            }
-        }
-    }
-    return stats;
-}
 
 class ItemProcessor {
   public:
@@ -355,34 +325,131 @@ class ItemProcessor {
     ProcessStats& stats_;
 };
 
-void Pipeline::process(const storage::InboundRow& item, ProcessStats& stats) {
-    const std::int64_t id = item.id;
-    const ItemKind kind = item.source_kind == "web" ? ItemKind::json : ItemKind::email;
-    const ParsedItem parsed = pool_.parse(item.raw, kind, common::local_today());
-    if (parsed.status == ParseStatus::unavailable) throw ParserUnavailable(parsed.reason);
-    if (parsed.status == ParseStatus::failed) {
-        storage::with_retry(db_, [&] {
-            if (storage::record_failed_attempt(db_, id, parsed.reason, cfg_.limits.max_attempts)) {
-                ++stats.quarantined;
-                log_quarantined(id, parsed.reason, "parse_failed");
-            } else {
-                ++stats.retry_later;
-                common::logger("pipeline")->warn("item parse failed id={} reason={}", id, parsed.reason);
-            }
-        });
-        return;
+namespace {
+
+void add(ProcessStats& to, const ProcessStats& from) {
+    to.cases += from.cases;
+    to.incomplete += from.incomplete;
+    to.set_aside += from.set_aside;
+    to.duplicates += from.duplicates;
+    to.quarantined += from.quarantined;
+    to.retry_later += from.retry_later;
+}
+
+}  // namespace
+
+ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
+    ProcessStats stats;
+    std::set<std::int64_t> unrecorded;
+    bool more = true;
+    while (more && !stop) {
+        // A lost connection loses at most the open group: its items are still due and are
+        // loaded, parsed and processed again.
+        storage::with_retry(db_, [&] { more = process_batch(stop, stats, unrecorded); });
     }
-    storage::with_retry(db_, [&] {
-        storage::Transaction tx(db_);
+    return stats;
+}
+
+bool Pipeline::process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
+                             std::set<std::int64_t>& unrecorded) {
+    std::vector<storage::InboundRow> due = storage::due_inbound(db_, kGroupItems, kBatchBytes);
+    std::erase_if(due, [&](const storage::InboundRow& r) { return unrecorded.count(r.id) > 0; });
+    if (due.empty()) return false;
+
+    std::optional<storage::Transaction> tx;
+    ProcessStats group;  // counted once committed
+    int in_group = 0;
+    auto deadline = std::chrono::steady_clock::now();
+    const auto commit = [&] {
+        if (!tx) return;
+        tx->commit();
+        tx.reset();
+        add(stats, group);
+        group = {};
+        in_group = 0;
+    };
+    // The worker parses the next item while this thread does the database work for the
+    // current one. One parse at a time, so the pool is never used by two threads at once; a
+    // parse in flight when the loop ends is waited for (the future's destructor) and dropped.
+    const auto parse = [this](const storage::InboundRow& row) {
+        const ItemKind kind = row.source_kind == "web" ? ItemKind::json : ItemKind::email;
+        return pool_.parse(row.raw, kind, common::local_today());
+    };
+    std::future<ParsedItem> next = std::async(std::launch::async, parse, std::cref(due.front()));
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        if (stop) break;
+        common::watchdog_ping();
+        const storage::InboundRow& row = due[i];
+        const ParsedItem parsed = next.get();
+        if (i + 1 < due.size() && parsed.status != ParseStatus::unavailable) {
+            next = std::async(std::launch::async, parse, std::cref(due[i + 1]));
+        }
+        if (parsed.status == ParseStatus::unavailable) {
+            commit();
+            throw ParserUnavailable(parsed.reason);
+        }
+        if (!tx) {
+            tx.emplace(db_);
+            deadline = std::chrono::steady_clock::now() + kGroupTime;
+        }
+        process_in_group(*tx, row, parsed, group, unrecorded);
+        if (++in_group >= kGroupItems || std::chrono::steady_clock::now() >= deadline) commit();
+    }
+    commit();
+    return true;
+}
+
+void Pipeline::process_in_group(storage::Transaction& tx, const storage::InboundRow& item,
+                                const ParsedItem& parsed, ProcessStats& group,
+                                std::set<std::int64_t>& unrecorded) {
+    const std::int64_t id = item.id;
+    std::string error;
+    tx.savepoint();
+    try {
         ProcessStats local;
-        ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local).run();
-        tx.commit();
-        stats.cases += local.cases;
-        stats.incomplete += local.incomplete;
-        stats.set_aside += local.set_aside;
-        stats.duplicates += local.duplicates;
-        stats.quarantined += local.quarantined;
-    });
+        if (parsed.status == ParseStatus::failed) {
+            record_failure(id, parsed.reason, "parse_failed", local);
+        } else {
+            ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local).run();
+        }
+        tx.release_savepoint();  // the item's statements have all been answered here
+        add(group, local);
+        return;
+    } catch (const storage::DbError& e) {
+        if (e.is_connection()) throw;  // the group is lost; with_retry starts it again
+        error = e.what();
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    // One bad item never harms the others: its work is undone alone, and its failure is
+    // recorded in its place, committed with the group.
+    common::logger("pipeline")->error("item failed id={} error={}", id, error);
+    tx.rollback_to_savepoint();
+    try {
+        ProcessStats local;
+        record_failure(id, "processing error: " + error, "processing_error", local);
+        tx.release_savepoint();
+        add(group, local);
+    } catch (const storage::DbError& e) {
+        if (e.is_connection()) throw;
+        // Not even the failure can be written: leave the item waiting, untouched, and do not
+        // take it again in this turn.
+        tx.rollback_to_savepoint();
+        tx.release_savepoint();
+        unrecorded.insert(id);
+        common::logger("pipeline")->error("item failure not recorded id={} error={}", id, e.what());
+    }
+}
+
+void Pipeline::record_failure(std::int64_t id, const std::string& reason, std::string_view kind,
+                              ProcessStats& stats) {
+    if (storage::record_failed_attempt(db_, id, reason, cfg_.limits.max_attempts)) {
+        ++stats.quarantined;
+        log_quarantined(id, reason, kind);
+    } else {
+        ++stats.retry_later;
+        common::logger("pipeline")->warn("item failed, retried later id={} reason={}", id, reason);
+    }
 }
 
 }  // namespace casegate::intake

@@ -1,13 +1,16 @@
-// Processing of stored inbound items: parse in the sandbox, then, in one transaction, the
-// submission or case, its actions, documents and audit entries, the outbox rows, and the
-// item's final state. A crash before the commit leaves the item "received", so it is simply
-// processed again.
+// Processing of stored inbound items: parse in the sandbox, then, together (one savepoint in
+// a group's transaction), the submission or case, its actions, documents and audit entries,
+// the outbox rows, and the item's final state. A crash before the group's commit leaves the
+// item "received", so it is simply processed again.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "common/config.hpp"
 #include "intake/parse_worker.hpp"
@@ -32,24 +35,41 @@ class ParserUnavailable : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Items are processed in groups, one transaction per group and a savepoint per item: a
+/// group is committed after kGroupItems items or kGroupTime, whichever comes first, so that a
+/// commit (a WAL flush) is paid per group, not per item. Each item's case or submission, its
+/// notifications and its final state are in its savepoint and so commit together. An item that
+/// fails is rolled back to its savepoint alone and its failed attempt recorded in its place,
+/// committed with the others; a crash or lost connection before a group's commit leaves all of
+/// its items waiting, to be processed again.
 class Pipeline {
 public:
     /// `worker_exe`: the casegate binary that parses in the sandbox (ParsePool).
     Pipeline(const common::Config& config, storage::Db& db, std::string worker_exe = kSelfExe)
         : cfg_(config), db_(db), pool_(std::move(worker_exe), config.limits) {}
 
-    /// Processes every due item, one at a time, until none is left or stop is set.
+    /// Processes every due item, group by group, until none is left or stop is set (the group
+    /// under way is committed first).
     ProcessStats process_due(const std::atomic<bool>& stop);
-
-    /// Processes one item loaded by storage::due_inbound (no-op if, by the time its
-    /// transaction locks it, it is no longer waiting).
-    void process(const storage::InboundRow& item, ProcessStats& stats);
 
     /// Raw bytes loaded per batch of due items (at least one item is always loaded). They are
     /// held about three times over while a batch is decoded (hex text from libpq, then bytes).
     static constexpr std::int64_t kBatchBytes = 16 * 1024 * 1024;
+    /// Items per group (and per batch loaded), and the longest a group stays open.
+    static constexpr int kGroupItems = 100;
+    static constexpr std::chrono::milliseconds kGroupTime{250};
 
 private:
+    /// One batch of due items, in as many groups as the limits make. False when none was due.
+    bool process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
+                       std::set<std::int64_t>& unrecorded);
+    void process_in_group(storage::Transaction& tx, const storage::InboundRow& item,
+                          const ParsedItem& parsed, ProcessStats& group,
+                          std::set<std::int64_t>& unrecorded);
+    /// A failed attempt: retried after a back-off, quarantined with the reason at max_attempts.
+    void record_failure(std::int64_t id, const std::string& reason, std::string_view kind,
+                        ProcessStats& stats);
+
     const common::Config& cfg_;
     storage::Db& db_;
     ParsePool pool_;

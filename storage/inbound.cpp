@@ -21,6 +21,16 @@ StoreOutcome store_inbound(Db& db, const NewInboundItem& item) {
     return {false, existing.rows() ? existing.int64(0, 0) : 0};
 }
 
+std::vector<StoreOutcome> store_inbound_group(Db& db, const std::vector<NewInboundItem>& items) {
+    std::vector<StoreOutcome> out;
+    if (items.empty()) return out;
+    Transaction tx(db);
+    out.reserve(items.size());
+    for (const NewInboundItem& item : items) out.push_back(store_inbound(db, item));
+    tx.commit();
+    return out;
+}
+
 std::set<std::string> stored_keys(Db& db, const std::string& source,
                                   const std::vector<std::string>& keys) {
     std::set<std::string> out;

@@ -35,6 +35,11 @@ struct StoreOutcome {
 /// Stores the item (its own transaction is the caller's). Idempotent on (source, source_key).
 StoreOutcome store_inbound(Db& db, const NewInboundItem& item);
 
+/// Stores the items in one transaction, so a group of fetched messages costs one commit.
+/// Either all are stored (or found stored already) or, on an error, none; a source acknowledges
+/// them only after this returns.
+std::vector<StoreOutcome> store_inbound_group(Db& db, const std::vector<NewInboundItem>& items);
+
 /// The source keys among `keys` already stored for `source`.
 std::set<std::string> stored_keys(Db& db, const std::string& source,
                                   const std::vector<std::string>& keys);

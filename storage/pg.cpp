@@ -370,6 +370,21 @@ void Transaction::commit() {
     done_ = true;
 }
 
+void Transaction::savepoint() { db_.defer("SAVEPOINT unit", {}); }
+
+void Transaction::rollback_to_savepoint() {
+    try {
+        db_.exec("ROLLBACK TO SAVEPOINT unit");
+    } catch (const DbError& e) {
+        // A statement still deferred failed first, so the pipeline skipped the rollback; the
+        // deferred statements are gone now, so say it again on its own.
+        if (e.is_connection()) throw;
+        db_.exec("ROLLBACK TO SAVEPOINT unit");
+    }
+}
+
+void Transaction::release_savepoint() { db_.exec("RELEASE SAVEPOINT unit"); }
+
 void with_retry(Db& db, const std::function<void()>& fn, int attempts) {
     auto delay = std::chrono::milliseconds(100);
     for (int i = 1;; ++i) {

@@ -130,6 +130,16 @@ public:
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
+    /// Savepoints for grouping several units of work in one transaction, one at a time: a
+    /// failing unit is rolled back alone and the others' work stays. savepoint() is sent with
+    /// the next statement; release_savepoint() waits for the answers to everything deferred
+    /// since, so an error a unit's statements raise is thrown there, still inside the unit.
+    void savepoint();
+    /// Undoes everything since savepoint() (also statements still deferred); the savepoint
+    /// stays, so the caller can record the failure inside it and then release it.
+    void rollback_to_savepoint();
+    void release_savepoint();
+
 private:
     Db& db_;
     bool done_ = false;

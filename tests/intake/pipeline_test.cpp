@@ -1,8 +1,11 @@
-// The pipeline against the real PostgreSQL, when no parse worker can run: processing stops
+// The pipeline against the real PostgreSQL: when no parse worker can run, processing stops
 // with the reason, the items stay waiting and no attempt is counted against them; once a
-// worker can run they become cases.
+// worker can run they become cases. Items are processed in groups: one that fails mid-group
+// is rolled back alone and recorded with its reason, and the others' cases stand.
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
 
 #include "common/config.hpp"
 #include "intake/pipeline.hpp"
@@ -36,6 +39,82 @@ BOOST_AUTO_TEST_CASE(no_worker_leaves_items_waiting_without_an_attempt) {
     const intake::ProcessStats stats = working.process_due(stop);
     BOOST_TEST(stats.cases == 1);
     BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+}
+
+namespace {
+
+std::string text_referral(int n, const std::string& gmc) {
+    const std::string i = std::to_string(n);
+    return "From: Supervisor " + i + " <sup" + i + "@trust.example.nhs.uk>\r\n"
+           "To: referrals@casegate.test\r\nSubject: Referral " + i +
+           "\r\nMessage-ID: <group-" + i + "@trust.example.nhs.uk>\r\n"
+           "Date: Thu, 19 Nov 2026 09:00:00 +0000\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           "Doctor's full name: Test Doctor\r\nGMC number: " + gmc +
+           "\r\nYour name: Sam Supervisor\r\nYour role: Educational Supervisor\r\n"
+           "Route: Professional\r\nType of concern: Conduct\r\n"
+           "Details of the concern: Something happened.\r\n"
+           "I accept the terms and conditions: yes\r\n";
+}
+
+}  // namespace
+
+// Five referrals in one group; the third makes a statement fail (a trigger refuses its case).
+// The other four become cases, with their notifications, committed in one transaction; the
+// third is rolled back alone, left without case, submission or notification, and its failed
+// attempt is recorded with the database's reason, to be retried (and, at max_attempts,
+// quarantined).
+BOOST_AUTO_TEST_CASE(poisoned_item_mid_group_fails_alone_and_is_recorded) {
+    e2e::TestDb db;
+    storage::migrate(db.db());
+    e2e::TestConfig file(db);
+    const common::Config cfg = common::load_config(file.path());
+    db.db().exec(
+        "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF NEW.gmc_number = '7000003' THEN RAISE EXCEPTION 'poisoned case refused'; END IF;"
+        " RETURN NEW; END $$");
+    db.db().exec("CREATE TRIGGER poison BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION poison()");
+    std::int64_t poisoned = 0;
+    {
+        std::vector<storage::NewInboundItem> items;
+        for (int n = 1; n <= 5; ++n) {
+            storage::NewInboundItem item;
+            item.source = "referrals";
+            item.source_kind = "imap";
+            item.source_key = "1/" + std::to_string(n);
+            item.raw = text_referral(n, std::to_string(7000000 + n));
+            item.size = static_cast<std::int64_t>(item.raw.size());
+            items.push_back(item);
+        }
+        const auto stored = storage::store_inbound_group(db.db(), items);
+        BOOST_REQUIRE_EQUAL(stored.size(), 5u);
+        poisoned = stored[2].id;
+    }
+    std::atomic<bool> stop{false};
+    intake::Pipeline pipeline(cfg, db.db(), std::string(CASEGATE_BINARY_DIR) + "/daemon/casegate");
+    const intake::ProcessStats stats = pipeline.process_due(stop);
+    BOOST_TEST(stats.cases == 4);
+    BOOST_TEST(stats.retry_later == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 4);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases WHERE gmc_number = '7000003'") == 0);
+    // One transaction for the group: every case has the same now(), its start time.
+    BOOST_TEST(db.count("SELECT count(DISTINCT created_at) FROM cases") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox") == 8);  // acknowledgement + alert each
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'processed'") == 4);
+    const std::string id = std::to_string(poisoned);
+    BOOST_TEST(db.count("SELECT count(*) FROM submissions WHERE inbound_item_id = " + id) == 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE id = " + id +
+                        " AND state = 'received' AND attempts = 1"
+                        " AND reason LIKE 'processing error: %poisoned case refused%'") == 1);
+
+    // It keeps failing on its own: at max_attempts it is quarantined with the reason.
+    for (int attempt = 2; attempt <= cfg.limits.max_attempts; ++attempt) {
+        db.db().exec("UPDATE inbound_items SET next_attempt_at = now() WHERE id = " + id);
+        pipeline.process_due(stop);
+    }
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE id = " + id +
+                        " AND state = 'quarantined' AND reason LIKE '%poisoned case refused%'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
