@@ -47,7 +47,7 @@ public:
 
     /// Raw bytes loaded per batch of due items (at least one item is always loaded). They are
     /// held about three times over while a batch is decoded (hex text from libpq, then bytes).
-    static constexpr std::int64_t kBatchBytes = 16 * 1024 * 1024;
+    static constexpr std::int64_t kBatchBytes = std::int64_t{16} * 1024 * 1024;
 
 private:
     const common::Config& cfg_;
