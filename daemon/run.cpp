@@ -1,11 +1,11 @@
 #include "daemon/run.hpp"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <thread>
 
