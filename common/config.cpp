@@ -194,7 +194,7 @@ OfficeConfig read_office(const toml::value& v, std::size_t i) {
 }
 
 void read_limits(Section& s, Limits& l) {
-    if (auto n = s.integer("max_message_bytes", 64 * 1024, 1LL << 30)) l.max_message_bytes = *n;
+    if (auto n = s.integer("max_message_bytes", 64LL * 1024, 1LL << 30)) l.max_message_bytes = *n;
     if (auto n = s.integer("max_header_bytes", 4096, 16 << 20)) l.max_header_bytes = *n;
     if (auto n = s.integer("max_mime_depth", 1, 100)) l.max_mime_depth = static_cast<int>(*n);
     if (auto n = s.integer("max_parts", 1, 10000)) l.max_parts = static_cast<int>(*n);
@@ -206,7 +206,7 @@ void read_limits(Section& s, Limits& l) {
 
 void read_outbox(Section& s, OutboxConfig& o) {
     if (auto n = s.integer("retry_initial", 1, 86400)) o.retry_initial = static_cast<int>(*n);
-    if (auto n = s.integer("retry_max", 1, 7 * 86400)) o.retry_max = static_cast<int>(*n);
+    if (auto n = s.integer("retry_max", 1, 7LL * 86400)) o.retry_max = static_cast<int>(*n);
     if (auto n = s.integer("max_attempts", 1, 1000)) o.max_attempts = static_cast<int>(*n);
     if (o.retry_max < o.retry_initial) fail(s.key("retry_max"), "must not be below retry_initial");
     s.finish();
@@ -265,7 +265,7 @@ void read_revalidation(Section& s, RevalidationConfig& r) {
     }
     if (auto f = s.fraction("max_error_fraction", 0.0, 1.0)) r.max_error_fraction = *f;
     if (auto n = s.integer("retry_initial", 1, 86400)) r.retry_initial = static_cast<int>(*n);
-    if (auto n = s.integer("retry_max", 1, 7 * 86400)) r.retry_max = static_cast<int>(*n);
+    if (auto n = s.integer("retry_max", 1, 7LL * 86400)) r.retry_max = static_cast<int>(*n);
     if (r.retry_max < r.retry_initial) fail(s.key("retry_max"), "must not be below retry_initial");
     if (auto n = s.integer("requests_per_turn", 1, 1000)) {
         r.requests_per_turn = static_cast<int>(*n);

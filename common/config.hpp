@@ -46,8 +46,8 @@ struct OfficeConfig {
 };
 
 struct Limits {
-    std::size_t max_message_bytes = 25 * 1024 * 1024;
-    std::size_t max_header_bytes = 256 * 1024;
+    std::size_t max_message_bytes = 25UL * 1024 * 1024;
+    std::size_t max_header_bytes = 256UL * 1024;
     int max_mime_depth = 20;
     int max_parts = 1000;
     int parse_timeout = 30;     ///< seconds of wall-clock time per parse

@@ -59,6 +59,7 @@ class ImapSource : public Source {
         last_uidvalidity_ = uidvalidity;
         const std::map<std::int64_t, std::int64_t> sizes = list_messages(session, messages);
         std::vector<std::string> keys;
+        keys.reserve(sizes.size());
         for (const auto& [uid, size] : sizes) keys.push_back(key(uidvalidity, uid));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
 

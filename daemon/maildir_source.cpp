@@ -34,6 +34,7 @@ public:
         PollStats stats;
         const std::vector<std::string> names = list_new();
         std::vector<std::string> keys;
+        keys.reserve(names.size());
         for (const auto& n : names) keys.push_back(key_of(n));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
         // New files are committed in groups (sources.hpp), each acknowledged after its commit.

@@ -67,7 +67,7 @@ std::string new_client_request_id();
 
 /// Limits on a response before and while it is parsed.
 struct SoapLimits {
-    std::size_t max_response_bytes = 128 * 1024 * 1024;
+    std::size_t max_response_bytes = 128UL * 1024 * 1024;
     std::size_t max_rows = 250000;  ///< GetDoctorsForDB rows; a DB has at most tens of thousands
 };
 

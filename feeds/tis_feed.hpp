@@ -15,7 +15,7 @@ namespace casegate::feeds {
 
 struct TisFeedLimits {
     std::size_t max_bytes = 1024ull * 1024 * 1024;  ///< the whole extract
-    std::size_t max_line_bytes = 1024 * 1024;       ///< one person with all memberships
+    std::size_t max_line_bytes = 1024UL * 1024;     ///< one person with all memberships
     std::size_t max_records = 2'000'000;
     std::size_t max_errors_kept = 1000;  ///< errors beyond this are only counted
 };

@@ -54,7 +54,7 @@ public:
 
     /// Raw bytes loaded per batch of due items (at least one item is always loaded). They are
     /// held about three times over while a batch is decoded (hex text from libpq, then bytes).
-    static constexpr std::int64_t kBatchBytes = 16 * 1024 * 1024;
+    static constexpr std::int64_t kBatchBytes = std::int64_t{16} * 1024 * 1024;
     /// Items per group (and per batch loaded), and the longest a group stays open.
     static constexpr int kGroupItems = 100;
     static constexpr std::chrono::milliseconds kGroupTime{250};

@@ -6,11 +6,11 @@
 // other system call kills the process, which the parent reports as a crash with SIGSYS.
 #include "intake/sandbox.hpp"
 
-#include <errno.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <initializer_list>

@@ -161,7 +161,7 @@ Session::~Session() = default;
 
 Outcome Session::imap_command(std::string_view path, std::string_view command) {
     std::string body;
-    WriteSink sink{&body, 64 * 1024 * 1024};
+    WriteSink sink{&body, 64UL * 1024 * 1024};
     impl_->prepare(impl_->opt.url + std::string(path), "imap,imaps");
     const std::string cmd(command);
     curl_easy_setopt(impl_->easy.get(), CURLOPT_CUSTOMREQUEST, cmd.c_str());

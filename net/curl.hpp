@@ -44,7 +44,7 @@ std::string url_encode_path(std::string_view s);
 struct HttpOptions {
     long connect_timeout_ms = 10000;
     long timeout_ms = 120000;  ///< the whole request, body included
-    std::size_t max_response_bytes = 64 * 1024 * 1024;
+    std::size_t max_response_bytes = 64UL * 1024 * 1024;
     std::string ca_file;  ///< extra trust anchors (PEM) instead of the system store; "" = system
 };
 

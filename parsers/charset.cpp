@@ -3,10 +3,11 @@
 // SECURITY: both the bytes and the charset name come from the sender. An unknown name falls
 // back to windows-1252 (every byte decodes, so nothing is lost silently); bytes that are
 // invalid in the declared charset become U+FFFD. The result is always well-formed UTF-8.
-#include <errno.h>
 #include <iconv.h>
 
 #include <array>
+#include <cerrno>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -100,7 +101,7 @@ class Converter {
             return;
         }
         cd_ = iconv_open("UTF-8", from.c_str());
-        if (cd_ == reinterpret_cast<iconv_t>(-1)) cd_ = nullptr;
+        if (reinterpret_cast<std::intptr_t>(cd_) == -1) cd_ = nullptr;  // (iconv_t)-1: failed
         if (cache.size() < kMaxCachedConverters) {
             cache.emplace(from, cd_);
         } else {

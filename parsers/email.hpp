@@ -16,10 +16,10 @@ namespace casegate::parsers {
 /// Hard limits applied before and while parsing a message. Each one, when hit, produces an
 /// error naming it (see EmailOutcome::error).
 struct MimeLimits {
-    std::size_t max_message_bytes = 25 * 1024 * 1024;  ///< whole raw message
-    std::size_t max_header_bytes = 256 * 1024;         ///< one entity's header block
-    int max_depth = 20;                                ///< multipart / message nesting
-    int max_parts = 1000;                              ///< MIME entities in total
+    std::size_t max_message_bytes = 25UL * 1024 * 1024;  ///< whole raw message
+    std::size_t max_header_bytes = 256UL * 1024;         ///< one entity's header block
+    int max_depth = 20;                                  ///< multipart / message nesting
+    int max_parts = 1000;                                ///< MIME entities in total
 };
 
 /// A decoded attachment (or any non-body leaf part with content).

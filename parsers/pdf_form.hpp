@@ -16,11 +16,11 @@ namespace casegate::parsers {
 /// Hard limits applied while reading a PDF form. Each one, when hit, makes the outcome
 /// `unreadable` with a reason naming it (e.g. "... exceeds limit max_fields=500").
 struct PdfLimits {
-    std::size_t max_bytes = 25 * 1024 * 1024;  ///< the whole file, before and after repair
-    std::size_t max_fields = 500;              ///< terminal fields reported
-    std::size_t max_field_objects = 5000;      ///< field and widget dictionaries visited
-    int max_depth = 16;                        ///< nesting of /Kids below /AcroForm /Fields
-    std::size_t max_value_bytes = 256 * 1024;  ///< one field's value, as UTF-8
+    std::size_t max_bytes = 25UL * 1024 * 1024;  ///< the whole file, before and after repair
+    std::size_t max_fields = 500;                ///< terminal fields reported
+    std::size_t max_field_objects = 5000;        ///< field and widget dictionaries visited
+    int max_depth = 16;                          ///< nesting of /Kids below /AcroForm /Fields
+    std::size_t max_value_bytes = 256UL * 1024;  ///< one field's value, as UTF-8
 };
 
 enum class PdfFieldType { text, checkbox, radio, choice };

@@ -71,7 +71,7 @@ rv::Permission check(const ActionOptions& o, const storage::StoredDoctor& d,
     return rv::can_unflag(c, bodies);
 }
 
-struct Outcome {
+struct Outcome {  // NOLINT(bugprone-exception-escape): ojson's move is noexcept
     std::string confirmation;
     ojson audit;
 };

@@ -126,7 +126,7 @@ std::optional<Date> Date::parse(std::string_view text) {
                                           std::chrono::month{static_cast<unsigned>(m)},
                                           std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
-    return Date(std::chrono::sys_days{ymd}.time_since_epoch().count());
+    return Date(static_cast<std::int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count()));
 }
 
 std::string Date::to_string() const {

@@ -24,6 +24,7 @@ class Date {
     constexpr Date plus_days(std::int32_t n) const { return Date(days_ + n); }
     std::string to_string() const;  ///< "YYYY-MM-DD"
 
+    // NOLINTNEXTLINE(modernize-use-nullptr): clang 14 flags the 0 of the defaulted <=>
     friend constexpr auto operator<=>(Date, Date) = default;
 
   private:

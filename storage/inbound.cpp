@@ -81,6 +81,7 @@ std::vector<InboundRow> due_inbound(Db& db, int limit, std::int64_t max_bytes) {
             " USING (id) WHERE due.before < $2 ORDER BY id",
         {limit, max_bytes});
     std::vector<InboundRow> rows;
+    rows.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) rows.push_back(inbound_row(r, i));
     return rows;
 }
