@@ -104,7 +104,32 @@ std::string section_header(const SectionInfo& s);
 std::string_view type_name(SettingType t);
 /// What values are allowed, in words: "5 to 86400 seconds", "one of admin, case_manager", or "".
 std::string allowed_values(const Setting& s);
+/// The default as written in TOML (`60`, `"INBOX"`, `false`), or "" when there is none.
+std::string toml_default(const Setting& s);
 /// A number as the table and messages write it: `5`, `0.25`.
 std::string format_number(double d);
+
+/// Whether the example shows the sections marked example_commented commented out (the file
+/// as documented), or every section on (to load each example value in tests).
+enum class ExampleSections : std::uint8_t { as_documented, all_on };
+
+/// The example configuration file (examples/casegate.toml), from the given table.
+std::string render_example(std::span<const SectionInfo> sections, std::span<const Setting> settings,
+                           ExampleSections which = ExampleSections::as_documented);
+inline std::string render_example(ExampleSections which = ExampleSections::as_documented) {
+    return render_example(config_sections(), config_settings(), which);
+}
+
+enum class ReferenceFormat : std::uint8_t {
+    markdown,
+    man,  ///< troff with man(7) macros: casegate.toml(5)
+};
+
+/// Every section and key with type, default, allowed values, reload and help.
+std::string render_reference(std::span<const SectionInfo> sections,
+                             std::span<const Setting> settings, ReferenceFormat format);
+inline std::string render_reference(ReferenceFormat format) {
+    return render_reference(config_sections(), config_settings(), format);
+}
 
 }  // namespace casegate::common
