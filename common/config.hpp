@@ -173,6 +173,27 @@ Config load_config(const std::string& path, Program program = Program::daemon);
 Config parse_config(const std::string& text, const std::string& origin,
                     Program program = Program::daemon);
 
+/// One key whose value differs between two configurations (or is in one only).
+struct ConfigChange {
+    std::string key;         ///< full name: `mailbox[0].poll_interval`
+    const Setting* setting;  ///< its row of the table
+};
+
+/// The keys that differ, key by key, in the order of their full names.
+std::vector<ConfigChange> changed_keys(const Config& running, const Config& fresh);
+
+/// What a reload does with each changed key.
+struct ReloadPlan {
+    std::vector<std::string> applied;  ///< changed keys whose new value is used from now on
+    std::vector<std::string> kept;     ///< changed keys that need a restart: still the old value
+};
+
+/// Compares the running configuration with the one just loaded (same program), and puts the
+/// running value back into `fresh` for each changed key that needs a restart (Reload::restart),
+/// so that `fresh` can replace the running one. A second reload reports such a key again until
+/// the program restarts.
+ReloadPlan plan_reload(const Config& running, Config& fresh);
+
 inline constexpr const char* kDefaultConfigPath = "/etc/casegate/casegate.toml";
 
 }  // namespace casegate::common
