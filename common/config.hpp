@@ -1,13 +1,17 @@
 // casegate's configuration: one TOML file (default /etc/casegate/casegate.toml). Every key is
-// described once in config.cpp's tables; unknown keys and bad values are errors that name the
-// key. Secrets are never in the file itself: they are read from files or from systemd
-// credentials ($CREDENTIALS_DIRECTORY), and never logged.
+// described once, in the settings table (settings.hpp), which drives the checks: unknown keys
+// and bad values are errors that name the key. Each program reads the sections it uses.
+// Secrets are never in the file itself: they are read from files or from systemd credentials
+// ($CREDENTIALS_DIRECTORY), and never logged.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "common/settings.hpp"
 
 namespace casegate::common {
 
@@ -39,10 +43,30 @@ struct SmtpConfig {
     std::string oauth2_token;
 };
 
+/// A pull source: a web form service whose accepted submissions the daemon fetches.
+struct FormEndpointConfig {
+    std::string name;
+    std::string url;    ///< https://, or http:// to a loopback host
+    std::string token;  ///< loaded from token_file
+    int poll_interval = 60;  ///< seconds
+};
+
+enum class StaffRole {
+    admin,         ///< every case of the office
+    case_manager,  ///< the cases assigned to them
+};
+
+struct StaffConfig {
+    std::string name;
+    std::string email;  ///< unique across all offices, compared ignoring case
+    StaffRole role = StaffRole::case_manager;
+};
+
 struct OfficeConfig {
     std::string name;             ///< one of FORM.md's local offices
     std::string designated_body;  ///< its designated body code
     std::vector<std::string> admin_emails;
+    std::vector<StaffConfig> staff;  ///< [[office.staff]]
 };
 
 struct Limits {
@@ -90,9 +114,29 @@ struct RevalidationConfig {
     bool is_file_feed() const { return !tis_url.empty() && tis_url[0] == '/'; }
 };
 
+/// The staff console's `[console]` section.
+struct ConsoleConfig {
+    std::string listen = "127.0.0.1:8080";  ///< HOST:PORT
+    std::string base_url;                   ///< how staff reach it, for links in emails
+};
+
+/// The web form service's `[form_service]` section.
+struct FormServiceConfig {
+    std::string listen = "127.0.0.1:8081";  ///< HOST:PORT
+    std::string spool_dir = "/var/lib/casegate/forms";
+    std::string pull_token;  ///< loaded from pull_token_file
+    std::size_t max_body_bytes = 25 * 1024 * 1024;
+    int max_documents = 10;
+    std::size_t max_document_bytes = 10 * 1024 * 1024;
+    int rate_limit_per_address = 20;  ///< submissions per hour
+};
+
+/// One program's view of the file: the sections that program does not use keep their defaults.
 struct Config {
-    std::string database_conninfo;
+    Program program = Program::daemon;  ///< who loaded it
+    std::string database_conninfo;      ///< conninfo, with the password from password_file
     std::vector<MailboxConfig> mailboxes;
+    std::vector<FormEndpointConfig> form_endpoints;
     SmtpConfig smtp;
     std::vector<OfficeConfig> offices;
     std::string default_office;
@@ -100,18 +144,55 @@ struct Config {
     Limits limits;
     OutboxConfig outbox;
     RevalidationConfig revalidation;
+    ConsoleConfig console;
+    FormServiceConfig form_service;
     std::string log_level = "info";
+
+    /// Every key of the sections read, given or defaulted, by its full name
+    /// (`mailbox[0].poll_interval`) as text, for comparing two configurations key by key. A
+    /// secret appears as the name of its file, never its content. Not for logging values.
+    std::map<std::string, std::string> values;
 
     const OfficeConfig* office(const std::string& name) const;
     /// The office whose designated body is `code`, or null.
     const OfficeConfig* office_of_body(const std::string& code) const;
 };
 
-/// Reads and validates the file. Throws ConfigError naming the key.
-Config load_config(const std::string& path);
+/// Reads and validates the file as `program` reads it. Throws ConfigError naming the key.
+///
+/// A program reads the sections it uses (settings.hpp: SectionInfo::used_by) and needs those it
+/// requires: the form service needs neither [smtp] nor [[office]], the console no [[mailbox]].
+/// A section a program does not use is, for the daemon and the console, checked against the
+/// table (unknown keys, types, bounds) but not loaded: no secret file of it is read, so one
+/// file can serve both on the daemon's host. The form service, which runs on a host of its
+/// own, refuses any section but [form_service] and [log], so that its file cannot carry the
+/// database's or the mail servers' secrets.
+Config load_config(const std::string& path, Program program = Program::daemon);
 
 /// Parses and validates TOML text (origin names it in messages). Throws ConfigError.
-Config parse_config(const std::string& text, const std::string& origin);
+Config parse_config(const std::string& text, const std::string& origin,
+                    Program program = Program::daemon);
+
+/// One key whose value differs between two configurations (or is in one only).
+struct ConfigChange {
+    std::string key;         ///< full name: `mailbox[0].poll_interval`
+    const Setting* setting;  ///< its row of the table
+};
+
+/// The keys that differ, key by key, in the order of their full names.
+std::vector<ConfigChange> changed_keys(const Config& running, const Config& fresh);
+
+/// What a reload does with each changed key.
+struct ReloadPlan {
+    std::vector<std::string> applied;  ///< changed keys whose new value is used from now on
+    std::vector<std::string> kept;     ///< changed keys that need a restart: still the old value
+};
+
+/// Compares the running configuration with the one just loaded (same program), and puts the
+/// running value back into `fresh` for each changed key that needs a restart (Reload::restart),
+/// so that `fresh` can replace the running one. A second reload reports such a key again until
+/// the program restarts.
+ReloadPlan plan_reload(const Config& running, Config& fresh);
 
 inline constexpr const char* kDefaultConfigPath = "/etc/casegate/casegate.toml";
 

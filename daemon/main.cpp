@@ -6,6 +6,7 @@
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
+#include "common/config_cli.hpp"
 #include "forms/form_pdf.hpp"
 #include "common/log.hpp"
 #include "intake/parse_worker.hpp"
@@ -22,7 +23,11 @@ namespace {
 constexpr const char* kUsage =
     "usage: casegate COMMAND [ARGS]\n"
     "  run [--config FILE] [--once]      run the daemon (--once: one poll, process, send, exit)\n"
-    "  check-config [--config FILE]      validate the configuration\n"
+    "  check-config [--config FILE] [--program daemon|console|form-service]\n"
+    "                                    validate the configuration as that program reads it\n"
+    "  config-example                    print the example configuration, made from the table\n"
+    "  config-reference [--format markdown|man]\n"
+    "                                    print every key: type, default, bounds, reload, help\n"
     "  migrate [--config FILE]           apply database migrations\n"
     "  parse FILE...                     parse .eml/.pdf/.json submissions, print one JSON line each\n"
     "  form-pdf OUT.pdf                  write the fillable referral form\n"
@@ -58,18 +63,6 @@ bool parse_common(const std::vector<std::string>& args, CommonArgs& out, std::st
         }
     }
     return true;
-}
-
-int cmd_check_config(const CommonArgs& a) {
-    try {
-        const common::Config c = common::load_config(a.config);
-        std::cout << a.config << ": ok (" << c.mailboxes.size() << " mailboxes, "
-                  << c.offices.size() << " offices)\n";
-        return 0;
-    } catch (const common::ConfigError& e) {
-        std::cerr << a.config << ": " << e.what() << "\n";
-        return 1;
-    }
 }
 
 int cmd_migrate(const CommonArgs& a) {
@@ -131,6 +124,8 @@ int main(int argc, char** argv) {
     const std::string cmd = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (cmd == "parse") return cmd_parse(rest);
+    if (common::is_config_command(cmd))
+        return common::config_command_main(cmd, rest, std::cout, std::cerr);
     if (cmd == "form-pdf") {
         if (rest.size() != 1) return usage_error("form-pdf needs one output file");
         try {
@@ -157,7 +152,6 @@ int main(int argc, char** argv) {
     std::string error;
     if (!parse_common(rest, common, error)) return usage_error(error);
     if (cmd == "run") return daemon::run_daemon(common.config, common.once);
-    if (cmd == "check-config") return cmd_check_config(common);
     if (cmd == "migrate") return cmd_migrate(common);
     return usage_error("unknown command '" + cmd + "'");
 }

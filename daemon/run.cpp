@@ -254,6 +254,14 @@ private:
     void reload() {
         try {
             common::Config fresh = common::load_config(path_);
+            // A key that needs a restart keeps its running value (common/settings.cpp says which).
+            const common::ReloadPlan plan = common::plan_reload(cfg_, fresh);
+            for (const auto& key : plan.kept) {
+                common::logger("daemon")->warn(
+                    "reload: key {} changed but needs a restart; keeping the running value", key);
+            }
+            for (const auto& key : plan.applied)
+                common::logger("daemon")->info("reload: key {} changed", key);
             common::init_logging(fresh.log_level);
             cfg_ = std::move(fresh);
             build();

@@ -5,41 +5,15 @@
 #include <fstream>
 
 #include "common/config.hpp"
+#include "tests/common/config_text.hpp"
 
 using casegate::common::ConfigError;
 using casegate::common::parse_config;
-
-namespace {
-
-std::string secret_file() {
-    static const std::string path = [] {
-        const std::string p = std::filesystem::temp_directory_path() / "casegate_config_test_secret";
-        std::ofstream(p) << "hunter2\n";
-        return p;
-    }();
-    return path;
-}
-
-std::string base(const std::string& mailbox_extra = "", const std::string& extra = "") {
-    return "[database]\nconninfo = \"dbname=casegate\"\n"
-           "[smtp]\nurl = \"smtp://127.0.0.1:2525\"\nfrom = \"casegate@x.nhs.uk\"\n"
-           "[[mailbox]]\nname = \"referrals\"\nurl = \"imaps://imap.x.nhs.uk\"\nuser = \"u\"\n"
-           "password_file = \"" + secret_file() + "\"\n" + mailbox_extra +
-           "[[office]]\nname = \"Wessex\"\nadmin_emails = [\"a@x.nhs.uk\"]\n"
-           "[routing]\ndefault_office = \"Wessex\"\n" + extra;
-}
-
-// Checks that parsing fails with a message that starts with the key.
-void expect_error(const std::string& text, const std::string& key) {
-    try {
-        parse_config(text, "test.toml");
-        BOOST_FAIL("no error for " + key);
-    } catch (const ConfigError& e) {
-        BOOST_TEST(std::string(e.what()).rfind(key, 0) == 0, "message '" << e.what() << "' should name " << key);
-    }
-}
-
-}  // namespace
+using casegate::common::Program;
+using casegate::test::base;
+using casegate::test::expect_error;
+using casegate::test::expect_message;
+using casegate::test::secret_file;
 
 BOOST_AUTO_TEST_SUITE(config)
 
@@ -231,6 +205,255 @@ BOOST_AUTO_TEST_CASE(revalidation_disabled_and_loopback) {
     const auto d = parse_config(base("", loop), "test.toml");
     BOOST_TEST(d.revalidation.gmc_url == "http://127.0.0.1:8080/GMCWebServices");
     BOOST_TEST(!d.revalidation.is_file_feed());
+}
+
+// A maildir: mailbox takes no IMAP login, and says so rather than "unknown key".
+BOOST_AUTO_TEST_CASE(maildir_mailbox_refuses_imap_keys) {
+    const std::string drop = "[[mailbox]]\nname = \"drop\"\nurl = \"maildir:/var/drop\"\n";
+    const auto c = parse_config(base() + drop, "test.toml");
+    BOOST_TEST(c.mailboxes[1].is_maildir());
+    expect_message(base() + drop + "user = \"u\"\n",
+                   "mailbox[1].user: is not used by a maildir: mailbox");
+}
+
+// Top-level keys are sections of the table; anything else is named.
+BOOST_AUTO_TEST_CASE(unknown_sections_are_errors) {
+    expect_message("[colour]\nx = 1\n" + base(), "colour: unknown section");
+    expect_message("colour = 1\n" + base(), "colour: unknown key");
+    expect_message(base() + "[[office.staff]]\nname = \"A\"\nemail = \"a@x.nhs.uk\"\n"
+                            "role = \"admin\"\ncolour = 1\n",
+                   "office[0].staff[0].colour: unknown key");
+}
+
+// Staff: name, email and role each checked and named; an address is one member's across all
+// offices, whatever its case.
+BOOST_AUTO_TEST_CASE(office_staff) {
+    const std::string staff =
+        "[[office.staff]]\nname = \"Alex Admin\"\nemail = \"alex.admin@x.nhs.uk\"\n"
+        "role = \"admin\"\n"
+        "[[office.staff]]\nname = \"Dr Casey Manager\"\nemail = \"casey@x.nhs.uk\"\n"
+        "role = \"case_manager\"\n";
+    std::string t = base();
+    t.insert(t.find("[routing]"), staff);
+    const auto c = parse_config(t, "test.toml");
+    BOOST_REQUIRE_EQUAL(c.offices[0].staff.size(), 2u);
+    BOOST_TEST(c.offices[0].staff[0].name == "Alex Admin");
+    BOOST_TEST(c.offices[0].staff[0].email == "alex.admin@x.nhs.uk");
+    BOOST_TEST((c.offices[0].staff[0].role == casegate::common::StaffRole::admin));
+    BOOST_TEST((c.offices[0].staff[1].role == casegate::common::StaffRole::case_manager));
+
+    std::string bad_role = t;
+    bad_role.replace(bad_role.find("\"case_manager\""), 14, "\"manager\"");
+    expect_message(bad_role, "office[0].staff[1].role: must be one of admin, case_manager");
+    std::string no_role = t;
+    no_role.erase(no_role.find("role = \"admin\"\n"), 15);
+    expect_message(no_role, "office[0].staff[0].role: is required");
+    std::string bad_email = t;
+    bad_email.replace(bad_email.find("casey@x.nhs.uk"), 14, "casey at x.nhs.uk");
+    expect_error(bad_email, "office[0].staff[1].email");
+
+    // The same address in another office, in capitals.
+    std::string twice = t;
+    twice.insert(twice.find("[routing]"),
+                 "[[office]]\nname = \"East of England\"\nadmin_emails = [\"e@x.nhs.uk\"]\n"
+                 "[[office.staff]]\nname = \"Alex\"\nemail = \"Alex.Admin@X.nhs.uk\"\n"
+                 "role = \"case_manager\"\n");
+    expect_message(twice,
+                   "office[1].staff[0].email: 'Alex.Admin@X.nhs.uk' is already "
+                   "office[0].staff[0].email (addresses are compared ignoring case)");
+
+    std::string table = base();
+    table.insert(table.find("[routing]"),
+                 "[office.staff]\nname = \"A\"\nemail = \"a@x.nhs.uk\"\nrole = \"admin\"\n");
+    expect_error(table, "office[0].staff");
+}
+
+// [[form_endpoint]]: a pull source beside the mailboxes, with its own name.
+BOOST_AUTO_TEST_CASE(form_endpoint) {
+    const std::string endpoint = "[[form_endpoint]]\nname = \"web\"\n"
+                                 "url = \"https://forms.x.nhs.uk/pull\"\ntoken_file = \"" +
+                                 secret_file() + "\"\n";
+    const auto c = parse_config(base() + endpoint, "test.toml");
+    BOOST_REQUIRE_EQUAL(c.form_endpoints.size(), 1u);
+    BOOST_TEST(c.form_endpoints[0].name == "web");
+    BOOST_TEST(c.form_endpoints[0].token == "hunter2");
+    BOOST_TEST(c.form_endpoints[0].poll_interval == 60);
+
+    std::string same_name = base() + endpoint;
+    same_name.replace(same_name.find("\"web\""), 5, "\"referrals\"");
+    expect_error(same_name, "form_endpoint[0].name");
+    std::string plain = base() + endpoint;
+    plain.replace(plain.find("https://forms"), 13, "http://forms");
+    expect_error(plain, "form_endpoint[0].url");
+    std::string no_token = base() + endpoint;
+    no_token.erase(no_token.find("token_file"));
+    expect_message(no_token, "form_endpoint[0].token_file: is required");
+    expect_error(base() + endpoint + "poll_interval = 1\n", "form_endpoint[0].poll_interval");
+}
+
+// The structs' own defaults are the table's: code that makes a Config without a file (e.g.
+// `casegate parse` uses Limits{}) behaves as a file that leaves the keys out.
+BOOST_AUTO_TEST_CASE(struct_defaults_are_the_table_defaults) {
+    using namespace casegate::common;
+    const Config d = parse_config(base(), "test.toml");
+    const Limits l;
+    BOOST_TEST(d.limits.max_message_bytes == l.max_message_bytes);
+    BOOST_TEST(d.limits.max_header_bytes == l.max_header_bytes);
+    BOOST_TEST(d.limits.max_mime_depth == l.max_mime_depth);
+    BOOST_TEST(d.limits.max_parts == l.max_parts);
+    BOOST_TEST(d.limits.parse_timeout == l.parse_timeout);
+    BOOST_TEST(d.limits.parse_memory_mb == l.parse_memory_mb);
+    BOOST_TEST(d.limits.max_attempts == l.max_attempts);
+    const OutboxConfig o;
+    BOOST_TEST(d.outbox.retry_initial == o.retry_initial);
+    BOOST_TEST(d.outbox.retry_max == o.retry_max);
+    BOOST_TEST(d.outbox.max_attempts == o.max_attempts);
+    const MailboxConfig m;
+    BOOST_TEST(d.mailboxes[0].folder == m.folder);
+    BOOST_TEST(d.mailboxes[0].processed_folder == m.processed_folder);
+    BOOST_TEST(d.mailboxes[0].poll_interval == m.poll_interval);
+    BOOST_TEST(d.smtp.from_name == SmtpConfig{}.from_name);
+    BOOST_TEST(d.log_level == Config{}.log_level);
+    BOOST_TEST(d.include_details_in_alert == Config{}.include_details_in_alert);
+
+    const Config rv = parse_config(base("", reval()), "test.toml");
+    const RevalidationConfig r;  // `enabled` alone differs: an absent section is off
+    BOOST_TEST(rv.revalidation.interval == r.interval);
+    BOOST_TEST(rv.revalidation.internal_user == r.internal_user);
+    BOOST_TEST(rv.revalidation.timeout == r.timeout);
+    BOOST_TEST(rv.revalidation.max_shrink_fraction == r.max_shrink_fraction);
+    BOOST_TEST(rv.revalidation.min_previous_rows == r.min_previous_rows);
+    BOOST_TEST(rv.revalidation.max_error_fraction == r.max_error_fraction);
+    BOOST_TEST(rv.revalidation.retry_initial == r.retry_initial);
+    BOOST_TEST(rv.revalidation.retry_max == r.retry_max);
+    BOOST_TEST(rv.revalidation.requests_per_turn == r.requests_per_turn);
+    BOOST_TEST(rv.revalidation.max_listed == r.max_listed);
+
+    const Config fe =
+        parse_config(base() + "[[form_endpoint]]\nname = \"w\"\nurl = \"https://f.x/\"\n"
+                              "token_file = \"" + secret_file() + "\"\n",
+                     "test.toml");
+    BOOST_TEST(fe.form_endpoints[0].poll_interval == FormEndpointConfig{}.poll_interval);
+
+    const Config co = parse_config(casegate::test::console(), "test.toml", Program::console);
+    BOOST_TEST(co.console.listen == ConsoleConfig{}.listen);
+
+    const Config fs =
+        parse_config(casegate::test::form_service(), "test.toml", Program::form_service);
+    const FormServiceConfig f;
+    BOOST_TEST(fs.form_service.listen == f.listen);
+    BOOST_TEST(fs.form_service.spool_dir == f.spool_dir);
+    BOOST_TEST(fs.form_service.max_body_bytes == f.max_body_bytes);
+    BOOST_TEST(fs.form_service.max_documents == f.max_documents);
+    BOOST_TEST(fs.form_service.max_document_bytes == f.max_document_bytes);
+    BOOST_TEST(fs.form_service.rate_limit_per_address == f.rate_limit_per_address);
+}
+
+// Config::values holds every key read, secrets by their file's name only.
+BOOST_AUTO_TEST_CASE(values_hold_no_secret) {
+    const auto c = parse_config(base(), "test.toml");
+    BOOST_TEST(c.values.at("mailbox[0].poll_interval") == "60");
+    BOOST_TEST(c.values.at("mailbox[0].password_file") == secret_file());
+    BOOST_TEST(c.values.at("office[0].designated_body") == "1-1RUZUSF");
+    for (const auto& [key, value] : c.values) {
+        BOOST_TEST(value.find("hunter2") == std::string::npos, key);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Each program reads the sections it uses.
+BOOST_AUTO_TEST_SUITE(config_programs)
+
+// The form service needs only [form_service]: no [database], [smtp] or [[office]].
+BOOST_AUTO_TEST_CASE(form_service_needs_only_its_section) {
+    const auto c =
+        parse_config(casegate::test::form_service("max_documents = 3\n") +
+                         "[log]\nlevel = \"debug\"\n",
+                     "test.toml", Program::form_service);
+    BOOST_TEST((c.program == Program::form_service));
+    BOOST_TEST(c.form_service.pull_token == "hunter2");
+    BOOST_TEST(c.form_service.max_documents == 3);
+    BOOST_TEST(c.log_level == "debug");
+    BOOST_TEST(c.offices.empty());
+    BOOST_TEST(c.database_conninfo.empty());
+    expect_message("[log]\nlevel = \"info\"\n", "form_service: section is required",
+                   Program::form_service);
+}
+
+// ... and refuses the others, which would bring secrets it must not hold onto its host.
+BOOST_AUTO_TEST_CASE(form_service_refuses_other_sections) {
+    const std::string f = casegate::test::form_service();
+    expect_error(f + "[smtp]\nurl = \"smtps://s.x\"\nfrom = \"a@x.nhs.uk\"\n", "smtp",
+                 Program::form_service);
+    expect_error(f + "[database]\nconninfo = \"dbname=x\"\n", "database", Program::form_service);
+    expect_error(base() + "[form_service]\npull_token_file = \"t\"\n", "database",
+                 Program::form_service);
+}
+
+// The form service's own keys: limits, addresses and paths.
+BOOST_AUTO_TEST_CASE(form_service_values) {
+    using casegate::test::form_service;
+    expect_error(form_service("listen = \"8081\"\n"), "form_service.listen", Program::form_service);
+    expect_error(form_service("listen = \"127.0.0.1:99999\"\n"), "form_service.listen",
+                 Program::form_service);
+    expect_error(form_service("listen = \"::1:8081\"\n"), "form_service.listen",
+                 Program::form_service);
+    const auto v6 = parse_config(form_service("listen = \"[::1]:8081\"\n"), "test.toml",
+                                 Program::form_service);
+    BOOST_TEST(v6.form_service.listen == "[::1]:8081");
+    expect_error(form_service("spool_dir = \"spool\"\n"), "form_service.spool_dir",
+                 Program::form_service);
+    expect_error(form_service("max_documents = 101\n"), "form_service.max_documents",
+                 Program::form_service);
+    expect_message(form_service("max_body_bytes = 100000\nmax_document_bytes = 200000\n"),
+                   "form_service.max_document_bytes: must not be above max_body_bytes",
+                   Program::form_service);
+    expect_error(form_service("rate_limit_per_address = 0\n"),
+                 "form_service.rate_limit_per_address", Program::form_service);
+    std::string missing = form_service();
+    missing.replace(missing.find(secret_file()), secret_file().size(), "/nonexistent/token");
+    expect_error(missing, "form_service.pull_token_file", Program::form_service);
+}
+
+// The console needs [database], [[office]] and [console]; not [smtp] nor [[mailbox]].
+BOOST_AUTO_TEST_CASE(console_needs_its_sections) {
+    using casegate::test::console;
+    const auto c = parse_config(console("listen = \"0.0.0.0:9000\"\n"), "test.toml",
+                                Program::console);
+    BOOST_TEST(c.console.listen == "0.0.0.0:9000");
+    BOOST_TEST(c.console.base_url == "https://casegate.x.nhs.uk/");
+    BOOST_TEST(c.offices.size() == 1u);
+    std::string no_console = console();
+    no_console.erase(no_console.find("[console]"));
+    expect_message(no_console, "console: section is required", Program::console);
+    std::string no_office = console();
+    const auto office_at = no_office.find("[[office]]");
+    no_office.erase(office_at, no_office.find("[console]") - office_at);
+    expect_message(no_office, "office: at least one [[office]] is required", Program::console);
+    std::string plain = console();
+    plain.replace(plain.find("https://casegate"), 16, "http://casegate");
+    expect_error(plain, "console.base_url", Program::console);
+    // The daemon needs no [console] and checks one it finds.
+    expect_error(base() + "[console]\nlisten = \"nowhere\"\n", "console.listen");
+}
+
+// On the daemon's host one file serves both: the console checks the daemon's sections but
+// reads none of their secrets, and the daemon does not read the form service's.
+BOOST_AUTO_TEST_CASE(unused_sections_are_checked_not_loaded) {
+    std::string t = base("", "[console]\nbase_url = \"https://casegate.x.nhs.uk/\"\n");
+    t.replace(t.find(secret_file()), secret_file().size(), "/nonexistent/imap-secret");
+    const auto c = parse_config(t, "test.toml", Program::console);
+    BOOST_TEST(c.mailboxes.empty());
+    BOOST_TEST(c.smtp.url.empty());
+    BOOST_TEST(c.values.count("mailbox[0].password_file") == 0u);
+    expect_error(t + "[limits]\nmax_parts = 0\n", "limits.max_parts", Program::console);
+    std::string typo = t;
+    typo.insert(typo.find("[[mailbox]]"), "colour = 1\n");
+    expect_error(typo, "smtp.colour", Program::console);
+    const auto d = parse_config(base("", "[form_service]\npull_token_file = \"/nonexistent\"\n"),
+                                "test.toml");
+    BOOST_TEST(d.form_service.pull_token.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

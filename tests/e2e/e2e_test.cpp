@@ -332,6 +332,38 @@ BOOST_FIXTURE_TEST_CASE(sighup_keeps_running_config_when_new_one_is_bad, Fresh) 
     stop_with_sigterm(daemon);
 }
 
+// SIGHUP applies what a reload may change and keeps what needs a restart: a new office address
+// is used at once, a new database is not (the schema is migrated at start-up only).
+BOOST_FIXTURE_TEST_CASE(sighup_keeps_keys_that_need_a_restart, Fresh) {
+    TestDb db;
+    TestDb other;
+    TestConfig cfg(db);
+    std::string next = read_file(cfg.path());
+    next.replace(next.find(db.conninfo()), db.conninfo().size(), other.conninfo());
+    const std::string old_admin = "eoe-admin@casegate.test";
+    next.replace(next.find(old_admin), old_admin.size(), "eoe-new@casegate.test");
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()});
+    BOOST_REQUIRE(
+        eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM inbound_items") == 0; },
+                   std::chrono::seconds(20)));
+    std::ofstream(cfg.path()) << next;
+    daemon.signal(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    deliver("referrals", referral(10));
+    BOOST_TEST(eventually([&] { return count_or_unknown(db, "SELECT count(*) FROM cases") == 1; },
+                          std::chrono::seconds(20)));
+    BOOST_TEST(eventually(
+        [&] {
+            for (const auto& m : sent_messages()) {
+                if (has_header(m, "eoe-new@casegate.test")) return true;
+            }
+            return false;
+        },
+        std::chrono::seconds(20)));
+    BOOST_TEST(count_or_unknown(other, "SELECT count(*) FROM inbound_items") == -1);
+    stop_with_sigterm(daemon);
+}
+
 // Under systemd (Type=notify) the daemon says READY=1 once it is connected and migrated, pings
 // the watchdog at half of WatchdogSec, and says STOPPING=1 on SIGTERM.
 BOOST_FIXTURE_TEST_CASE(sd_notify_ready_watchdog_stopping, Fresh) {

@@ -1,0 +1,531 @@
+// The settings table. Adding a key: add its row here, read it in config.cpp (a key in the
+// table that config.cpp never asks for is reported by every test that loads its section), and
+// regenerate the example: `build/daemon/casegate config-example > examples/casegate.toml`.
+#include "common/settings.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace casegate::common {
+
+namespace {
+
+using T = SettingType;
+constexpr Reload restart = Reload::restart;
+constexpr Need required = Need::required;
+constexpr Need depends = Need::depends;
+
+constexpr std::uint8_t kDaemon = static_cast<std::uint8_t>(Program::daemon);
+constexpr std::uint8_t kConsole = static_cast<std::uint8_t>(Program::console);
+constexpr std::uint8_t kForms = static_cast<std::uint8_t>(Program::form_service);
+constexpr std::uint8_t kAll = kDaemon | kConsole | kForms;
+
+constexpr double kDay = 86400;
+constexpr double kWeek = 7 * kDay;
+constexpr double kGiB = 1024.0 * 1024 * 1024;
+
+constexpr std::array kSections{
+    SectionInfo{
+        .name = "database",
+        .used_by = kDaemon | kConsole,
+        .required_by = kDaemon | kConsole,
+        .help = "The PostgreSQL database holding everything casegate received and made.",
+    },
+    SectionInfo{
+        .name = "smtp",
+        .used_by = kDaemon,
+        .required_by = kDaemon,
+        .help = "How casegate sends mail (acknowledgements, replies, office alerts, digests). "
+                "TLS certificates are always verified.",
+    },
+    SectionInfo{
+        .name = "mailbox",
+        .array = true,
+        .used_by = kDaemon,
+        .help = "One [[mailbox]] per monitored mailbox. The same message arriving in two "
+                "mailboxes becomes one case.",
+        .example_more = "# [[mailbox]]\n"
+                        "# name = \"local-drop\"\n"
+                        "# url = \"maildir:/var/lib/casegate/maildir\"\n",
+    },
+    SectionInfo{
+        .name = "form_endpoint",
+        .array = true,
+        .used_by = kDaemon,
+        .example_commented = true,
+        .help = "One [[form_endpoint]] per web form service whose accepted submissions the "
+                "daemon pulls, as it polls a mailbox. Read and checked now; pulled by a later "
+                "version of the daemon.",
+    },
+    SectionInfo{
+        .name = "office",
+        .array = true,
+        .used_by = kDaemon | kConsole,
+        .required_by = kDaemon | kConsole,
+        .help = "Local offices: their admin teams are told of new referrals, and their staff "
+                "use the console. name is one of the 14 local offices of the referral form.",
+    },
+    SectionInfo{
+        .name = "office.staff",
+        .array = true,
+        .used_by = kDaemon | kConsole,
+        .help = "The office's staff, who use the staff console. An address belongs to one "
+                "member of one office.",
+        .example_more = "[[office.staff]]\n"
+                        "name = \"Dr Casey Manager\"\n"
+                        "email = \"casey.manager@example.nhs.uk\"\n"
+                        "role = \"case_manager\"\n",
+    },
+    SectionInfo{
+        .name = "routing",
+        .used_by = kDaemon,
+        .required_by = kDaemon,
+        .help = "Which office a referral goes to, and what its alert says.",
+    },
+    SectionInfo{
+        .name = "limits",
+        .used_by = kDaemon,
+        .help = "Limits on what is received and on the sandboxed parse worker. A message over "
+                "a limit is kept with a reason naming the limit.",
+    },
+    SectionInfo{
+        .name = "outbox",
+        .used_by = kDaemon,
+        .help = "Sending from the outbox: temporary failures are retried with capped "
+                "exponential back-off.",
+    },
+    SectionInfo{
+        .name = "revalidation",
+        .used_by = kDaemon,
+        .example_commented = true,
+        .help = "Revalidation connection checks (docs/revalidation.md): every interval casegate "
+                "reads the TIS extract and asks GMC Connect (GetDoctorsForDB) for the doctors "
+                "connected to each [[office]]'s designated body, checks each snapshot for "
+                "plausibility (a refused one is kept out, the previous one stands, and the "
+                "office is emailed why), classifies every doctor, and emails each office one "
+                "digest of what changed: new discrepancies, resolved ones and failed GMC "
+                "updates, as counts and GMC numbers only. Admins' add/remove requests "
+                "(`casegate reval add|remove`) are sent to GMC Connect by the running daemon. "
+                "Absent section = switched off.",
+    },
+    SectionInfo{
+        .name = "console",
+        .used_by = kConsole,
+        .required_by = kConsole,
+        .example_commented = true,
+        .help = "The staff console, on the daemon's host: it needs [database] and [[office]] "
+                "with its staff, and ignores the daemon's sections (checked, but no secret of "
+                "theirs is read).",
+    },
+    SectionInfo{
+        .name = "form_service",
+        .used_by = kForms,
+        .required_by = kForms,
+        .example_commented = true,
+        .help = "The web form service, on a host of its own: its file has only [form_service] "
+                "and [log]; any other section is refused, so that it never holds the "
+                "database's or the mail servers' secrets.",
+    },
+    SectionInfo{
+        .name = "log",
+        .used_by = kAll,
+        .help = "Logging: journald under systemd, stderr otherwise.",
+    },
+};
+
+// One row per key; kept compact rather than one designator per line.
+// clang-format off
+constexpr std::array kSettings{
+    // [database]
+    Setting{.section = "database", .key = "conninfo", .type = T::string, .reload = restart,
+            .need = required,
+            .help = "libpq connection string "
+                    "(https://www.postgresql.org/docs/15/libpq-connect.html), without the "
+                    "password.",
+            .example = "host=/run/postgresql dbname=casegate user=casegate"},
+    Setting{.section = "database", .key = "password_file", .type = T::secret_file,
+            .reload = restart,
+            .help = "The database password; the file is read again at each reload.",
+            .example = "db-password", .example_commented = true},
+
+    // [smtp]
+    Setting{.section = "smtp", .key = "url", .type = T::url, .choices = "smtps:// smtp://",
+            .need = required,
+            .help = "smtps://host:465 (TLS) or smtp://host:587 (STARTTLS, required); plain "
+                    "SMTP only to a loopback address.",
+            .example = "smtps://smtp.example.nhs.uk:465"},
+    Setting{.section = "smtp", .key = "from", .type = T::email, .need = required,
+            .help = "The sender of every message; mail from it is never taken for a referral.",
+            .example = "casegate@example.nhs.uk"},
+    Setting{.section = "smtp", .key = "from_name", .type = T::string, .default_value = "casegate",
+            .help = "The sender's display name.", .example = "Case management (casegate)"},
+    Setting{.section = "smtp", .key = "user", .type = T::string,
+            .help = "The SMTP login; none = no authentication.",
+            .example = "casegate@example.nhs.uk"},
+    Setting{.section = "smtp", .key = "password_file", .type = T::secret_file,
+            .help = "The SMTP password (or oauth2_token_file, not both).",
+            .example = "smtp-password"},
+    Setting{.section = "smtp", .key = "oauth2_token_file", .type = T::secret_file,
+            .help = "An OAuth 2.0 token for XOAUTH2, instead of a password.",
+            .example = "smtp-token", .example_commented = true},
+
+    // [[mailbox]]
+    Setting{.section = "mailbox", .key = "name", .type = T::string, .need = required,
+            .help = "The source's name, unique among [[mailbox]] and [[form_endpoint]]; kept "
+                    "with every item received.",
+            .example = "referrals"},
+    Setting{.section = "mailbox", .key = "url", .type = T::url,
+            .choices = "imaps:// imap:// maildir:", .need = required,
+            .help = "imaps://host[:port], imap://host (STARTTLS required unless loopback) or "
+                    "maildir:/absolute/path; an IMAP URL has no path: see folder.",
+            .example = "imaps://imap.example.nhs.uk:993"},
+    Setting{.section = "mailbox", .key = "user", .type = T::string, .need = depends,
+            .help = "The IMAP login (required for IMAP, not used for a Maildir).",
+            .example = "referrals@example.nhs.uk"},
+    Setting{.section = "mailbox", .key = "password_file", .type = T::secret_file,
+            .need = depends,
+            .help = "The IMAP password; IMAP needs this or oauth2_token_file.",
+            .example = "imap-referrals"},
+    Setting{.section = "mailbox", .key = "oauth2_token_file", .type = T::secret_file,
+            .help = "An OAuth 2.0 token for XOAUTH2, instead of a password (IMAP).",
+            .example = "imap-referrals-token", .example_commented = true},
+    Setting{.section = "mailbox", .key = "folder", .type = T::string, .default_value = "INBOX",
+            .min = 1, .help = "Where referrals arrive, for IMAP."},
+    Setting{.section = "mailbox", .key = "processed_folder", .type = T::string,
+            .default_value = "Processed", .min = 1,
+            .help = "Where each message goes once it is safely stored, for IMAP; not folder."},
+    Setting{.section = "mailbox", .key = "poll_interval", .type = T::integer,
+            .default_value = "60", .min = 5, .max = kDay, .unit = "seconds",
+            .help = "How often the mailbox is looked at."},
+
+    // [[form_endpoint]]
+    Setting{.section = "form_endpoint", .key = "name", .type = T::string, .need = required,
+            .help = "The source's name, unique among [[mailbox]] and [[form_endpoint]]; kept "
+                    "with every item received.",
+            .example = "web-forms"},
+    Setting{.section = "form_endpoint", .key = "url", .type = T::url,
+            .choices = "https:// http://", .need = required,
+            .help = "The form service's pull URL: https://, or http:// to a loopback host.",
+            .example = "https://forms.example.nhs.uk/pull"},
+    Setting{.section = "form_endpoint", .key = "token_file", .type = T::secret_file,
+            .need = required,
+            .help = "The bearer token shown to the form service: its pull_token_file's secret.",
+            .example = "forms-pull-token"},
+    Setting{.section = "form_endpoint", .key = "poll_interval", .type = T::integer,
+            .default_value = "60", .min = 5, .max = kDay, .unit = "seconds",
+            .help = "How often the form service is asked for new submissions."},
+
+    // [[office]]
+    Setting{.section = "office", .key = "name", .type = T::string, .need = required,
+            .help = "One of the 14 local offices of the referral form.",
+            .example = "East of England"},
+    Setting{.section = "office", .key = "designated_body", .type = T::string,
+            .help = "Its designated body code; if given, it must be the office's own code "
+                    "(the default).",
+            .example = "1-1RSSQ05", .example_commented = true},
+    Setting{.section = "office", .key = "admin_emails", .type = T::email_list, .min = 1,
+            .need = required, .help = "The admin team's addresses, alerted to each new referral.",
+            .example = "eoe.casemanagement@example.nhs.uk"},
+
+    // [[office.staff]]
+    Setting{.section = "office.staff", .key = "name", .type = T::string, .need = required,
+            .help = "The member's name, as the console shows it.", .example = "Alex Admin"},
+    Setting{.section = "office.staff", .key = "email", .type = T::email, .need = required,
+            .help = "Their address: unique across all offices, ignoring case.",
+            .example = "alex.admin@example.nhs.uk"},
+    Setting{.section = "office.staff", .key = "role", .type = T::enumeration,
+            .choices = "admin case_manager", .need = required,
+            .help = "admin sees every case of the office, case_manager the cases assigned to "
+                    "them.",
+            .example = "admin"},
+
+    // [routing]
+    Setting{.section = "routing", .key = "default_office", .type = T::string, .need = required,
+            .help = "An [[office]] name: where a referral goes when its form names no "
+                    "configured office.",
+            .example = "East of England"},
+    Setting{.section = "routing", .key = "include_details_in_alert", .type = T::boolean,
+            .default_value = "false",
+            .help = "Whether the office's new-referral alert includes the free-text details."},
+
+    // [limits]
+    Setting{.section = "limits", .key = "max_message_bytes", .type = T::integer,
+            .default_value = "26214400", .min = 64 * 1024, .max = kGiB, .unit = "bytes",
+            .help = "Larger messages are kept (header only) and set aside."},
+    Setting{.section = "limits", .key = "max_header_bytes", .type = T::integer,
+            .default_value = "262144", .min = 4096, .max = 16 * 1024 * 1024, .unit = "bytes",
+            .help = "The largest message header read."},
+    Setting{.section = "limits", .key = "max_mime_depth", .type = T::integer,
+            .default_value = "20", .min = 1, .max = 100,
+            .help = "The deepest nesting of MIME parts."},
+    Setting{.section = "limits", .key = "max_parts", .type = T::integer, .default_value = "1000",
+            .min = 1, .max = 10000, .help = "The most MIME parts in one message."},
+    Setting{.section = "limits", .key = "parse_timeout", .type = T::integer,
+            .default_value = "30", .min = 1, .max = 600, .unit = "seconds",
+            .help = "Wall-clock time of one parse, in the sandboxed worker."},
+    Setting{.section = "limits", .key = "parse_memory_mb", .type = T::integer,
+            .default_value = "1024", .min = 64, .max = 16384, .unit = "MiB",
+            .help = "The parse worker's address-space limit."},
+    Setting{.section = "limits", .key = "max_attempts", .type = T::integer, .default_value = "3",
+            .min = 1, .max = 100,
+            .help = "Parse crashes or timeouts before an item is quarantined."},
+
+    // [outbox]
+    Setting{.section = "outbox", .key = "retry_initial", .type = T::integer,
+            .default_value = "30", .min = 1, .max = kDay, .unit = "seconds",
+            .help = "Before the first retry of a failed send."},
+    Setting{.section = "outbox", .key = "retry_max", .type = T::integer, .default_value = "3600",
+            .min = 1, .max = kWeek, .unit = "seconds",
+            .help = "The cap of the exponential back-off; not below retry_initial."},
+    Setting{.section = "outbox", .key = "max_attempts", .type = T::integer,
+            .default_value = "50", .min = 1, .max = 1000,
+            .help = "Temporary failures before a message is marked failed."},
+
+    // [revalidation]
+    Setting{.section = "revalidation", .key = "enabled", .type = T::boolean,
+            .default_value = "true",
+            .help = "false switches the check off and keeps the section (then only checked)."},
+    Setting{.section = "revalidation", .key = "interval", .type = T::integer,
+            .default_value = "3600", .min = 60, .max = kDay, .unit = "seconds",
+            .help = "Between full runs: GMC changes show within the hour."},
+    Setting{.section = "revalidation", .key = "tis_url", .type = T::url,
+            .choices = "https:// http:// /", .need = depends,
+            .help = "The TIS extract: an https:// URL (http:// to loopback) or an absolute path "
+                    "to a JSON-lines file; required when enabled.",
+            .example = "https://tis.example.nhs.uk/api/revalidation/connection/extract"},
+    Setting{.section = "revalidation", .key = "tis_token_file", .type = T::secret_file,
+            .help = "A bearer token for tis_url.", .example = "tis-token"},
+    Setting{.section = "revalidation", .key = "url", .type = T::url,
+            .choices = "https:// http://", .need = depends,
+            .help = "The GMC Connect endpoint; required when enabled.",
+            .example = "https://webcache.gmc-uk.org/GMCWebServices/GMCWebServices.asmx"},
+    Setting{.section = "revalidation", .key = "username", .type = T::string, .need = depends,
+            .help = "The GMC Connect account; required when enabled.", .example = "gmc-account"},
+    Setting{.section = "revalidation", .key = "password_file", .type = T::secret_file,
+            .need = depends, .help = "The GMC Connect password; required when enabled.",
+            .example = "gmc-password"},
+    Setting{.section = "revalidation", .key = "namespace", .type = T::string, .min = 1,
+            .help = "The SOAP namespace, from the WSDL GMC issues with the account; none = the "
+                    "built-in one.",
+            .example = "https://webcache.gmc-uk.org/"},
+    Setting{.section = "revalidation", .key = "soap_action", .type = T::string,
+            .help = "SOAPAction = soap_action + operation name; none = the built-in prefix.",
+            .example = "https://webcache.gmc-uk.org/"},
+    Setting{.section = "revalidation", .key = "internal_user", .type = T::string,
+            .default_value = "casegate", .min = 1,
+            .help = "Who asks GetDoctorsForDB; admins' requests carry their own name."},
+    Setting{.section = "revalidation", .key = "ca_file", .type = T::path,
+            .help = "Extra trust anchors (PEM) for both feeds; none = the system store.",
+            .example = "/etc/casegate/gmc-ca.pem", .example_commented = true},
+    Setting{.section = "revalidation", .key = "timeout", .type = T::integer,
+            .default_value = "120", .min = 5, .max = 3600, .unit = "seconds",
+            .help = "Per HTTP request; SIGTERM waits for one."},
+    Setting{.section = "revalidation", .key = "max_shrink_fraction", .type = T::fraction,
+            .default_value = "0.25", .min = 0, .max = 1,
+            .help = "A snapshot that lost more than this fraction of the rows of the one in force "
+                    "is refused."},
+    Setting{.section = "revalidation", .key = "min_previous_rows", .type = T::integer,
+            .default_value = "50", .min = 0, .max = 10000000,
+            .help = "max_shrink_fraction applies when the snapshot in force has at least this "
+                    "many rows."},
+    Setting{.section = "revalidation", .key = "max_error_fraction", .type = T::fraction,
+            .default_value = "0.02", .min = 0, .max = 1,
+            .help = "Refuse a TIS extract with more unreadable lines than this."},
+    Setting{.section = "revalidation", .key = "retry_initial", .type = T::integer,
+            .default_value = "60", .min = 1, .max = kDay, .unit = "seconds",
+            .help = "Before a failed GMC request is sent again."},
+    Setting{.section = "revalidation", .key = "retry_max", .type = T::integer,
+            .default_value = "3600", .min = 1, .max = kWeek, .unit = "seconds",
+            .help = "The cap of the back-off (retried until it succeeds); not below "
+                    "retry_initial."},
+    Setting{.section = "revalidation", .key = "requests_per_turn", .type = T::integer,
+            .default_value = "20", .min = 1, .max = 1000,
+            .help = "GMC requests sent per turn of the daemon's loop."},
+    Setting{.section = "revalidation", .key = "max_listed", .type = T::integer,
+            .default_value = "200", .min = 1, .max = 100000,
+            .help = "GMC numbers listed per section of a digest."},
+
+    // [console]
+    Setting{.section = "console", .key = "listen", .type = T::listen,
+            .default_value = "127.0.0.1:8080", .reload = restart,
+            .help = "Where the console listens (HOST:PORT), normally behind a TLS reverse "
+                    "proxy."},
+    Setting{.section = "console", .key = "base_url", .type = T::url,
+            .choices = "https:// http://", .need = required,
+            .help = "Its address as staff reach it, for links in emails: https:// (http:// to "
+                    "loopback).",
+            .example = "https://casegate.example.nhs.uk/"},
+
+    // [form_service]
+    Setting{.section = "form_service", .key = "listen", .type = T::listen,
+            .default_value = "127.0.0.1:8081", .reload = restart,
+            .help = "Where the form service listens (HOST:PORT), normally behind a TLS reverse "
+                    "proxy."},
+    Setting{.section = "form_service", .key = "spool_dir", .type = T::path,
+            .default_value = "/var/lib/casegate/forms", .reload = restart,
+            .help = "Where accepted submissions wait until the daemon pulls them."},
+    Setting{.section = "form_service", .key = "pull_token_file", .type = T::secret_file,
+            .need = required,
+            .help = "The bearer token the daemon shows to pull, as its [[form_endpoint]] "
+                    "token_file.",
+            .example = "forms-pull-token"},
+    Setting{.section = "form_service", .key = "max_body_bytes", .type = T::integer,
+            .default_value = "26214400", .min = 64 * 1024, .max = kGiB, .unit = "bytes",
+            .help = "The largest request accepted."},
+    Setting{.section = "form_service", .key = "max_documents", .type = T::integer,
+            .default_value = "10", .min = 0, .max = 100,
+            .help = "The most documents attached to one submission."},
+    Setting{.section = "form_service", .key = "max_document_bytes", .type = T::integer,
+            .default_value = "10485760", .min = 1024, .max = kGiB, .unit = "bytes",
+            .help = "The largest document; not above max_body_bytes."},
+    Setting{.section = "form_service", .key = "rate_limit_per_address", .type = T::integer,
+            .default_value = "20", .min = 1, .max = 100000, .unit = "submissions per hour",
+            .help = "Accepted from one client address; more are refused until the hour has "
+                    "passed."},
+
+    // [log]
+    Setting{.section = "log", .key = "level", .type = T::enumeration, .default_value = "info",
+            .choices = "trace debug info warn error",
+            .help = "Names and free text are logged only at debug and trace."},
+};
+// clang-format on
+
+}  // namespace
+
+std::string_view program_name(Program p) {
+    switch (p) {
+        case Program::daemon:
+            return "daemon";
+        case Program::console:
+            return "console";
+        case Program::form_service:
+            return "form-service";
+    }
+    return "?";
+}
+
+std::optional<Program> program_from_name(std::string_view name) {
+    for (const Program p : {Program::daemon, Program::console, Program::form_service}) {
+        if (program_name(p) == name) return p;
+    }
+    return std::nullopt;
+}
+
+std::span<const SectionInfo> config_sections() {
+    return kSections;
+}
+std::span<const Setting> config_settings() {
+    return kSettings;
+}
+
+const SectionInfo* find_section(std::string_view name) {
+    for (const SectionInfo& s : kSections) {
+        if (s.name == name) return &s;
+    }
+    return nullptr;
+}
+
+const Setting* find_setting(std::string_view section, std::string_view key) {
+    for (const Setting& s : kSettings) {
+        if (s.section == section && s.key == key) return &s;
+    }
+    return nullptr;
+}
+
+std::string section_header(const SectionInfo& s) {
+    const std::string name(s.name);
+    return s.array ? "[[" + name + "]]" : "[" + name + "]";
+}
+
+std::string_view type_name(SettingType t) {
+    switch (t) {
+        case T::string:
+            return "string";
+        case T::integer:
+            return "integer";
+        case T::boolean:
+            return "bool";
+        case T::fraction:
+            return "fraction";
+        case T::string_list:
+            return "string list";
+        case T::secret_file:
+            return "secret file";
+        case T::url:
+            return "url";
+        case T::enumeration:
+            return "enum";
+        case T::email:
+            return "email";
+        case T::email_list:
+            return "email list";
+        case T::listen:
+            return "host:port";
+        case T::path:
+            return "path";
+    }
+    return "?";
+}
+
+std::string format_number(double d) {
+    if (std::floor(d) == d && std::fabs(d) < 1e15) {
+        return std::to_string(static_cast<long long>(d));
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", d);
+    return buf;
+}
+
+namespace {
+
+// "a, b or c" from the blank-separated choices.
+std::string choice_list(std::string_view choices, std::string_view last_joiner) {
+    std::vector<std::string_view> items;
+    std::size_t i = 0;
+    while (i < choices.size()) {
+        const std::size_t j = std::min(choices.find(' ', i), choices.size());
+        if (j > i) items.push_back(choices.substr(i, j - i));
+        i = j + 1;
+    }
+    std::string out;
+    for (std::size_t k = 0; k < items.size(); ++k) {
+        if (k > 0) out += k + 1 == items.size() ? last_joiner : std::string_view(", ");
+        out += items[k];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string allowed_values(const Setting& s) {
+    const std::string unit = s.unit.empty() ? "" : " " + std::string(s.unit);
+    switch (s.type) {
+        case T::integer:
+        case T::fraction:
+            return format_number(s.min) + " to " + format_number(s.max) + unit;
+        case T::enumeration:
+            return "one of " + choice_list(s.choices, ", ");
+        case T::url:
+            return "starts with " + choice_list(s.choices, " or ");
+        case T::string_list:
+        case T::email_list:
+            return s.min >= 1 ? "at least " + format_number(s.min) : std::string();
+        case T::string:
+            return s.min >= 1 ? "not empty" : std::string();
+        case T::listen:
+            return "HOST:PORT or [IPv6]:PORT";
+        case T::path:
+            return "an absolute path";
+        case T::secret_file:
+            return "a file, or a systemd credential's name";
+        case T::boolean:
+        case T::email:
+            return "";
+    }
+    return "";
+}
+
+}  // namespace casegate::common
