@@ -27,7 +27,7 @@ struct PollStats {
 };
 
 inline constexpr std::size_t kStoreGroupItems = 64;
-inline constexpr std::size_t kStoreGroupBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kStoreGroupBytes = std::size_t{8} * 1024 * 1024;
 
 /// Told after each group of new items is committed (e.g. to wake the processing).
 using StoredFn = std::function<void()>;

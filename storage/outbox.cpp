@@ -62,6 +62,7 @@ std::vector<std::int64_t> renew_lease(Db& db, const std::vector<std::int64_t>& i
         " RETURNING id, next_attempt_at",
         {array, lease_until, lease_seconds});
     std::vector<std::int64_t> renewed;
+    renewed.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) renewed.push_back(r.int64(i, 0));
     if (!renewed.empty()) lease_until = r.text(0, 1);
     std::sort(renewed.begin(), renewed.end());
