@@ -125,9 +125,9 @@ struct FormServiceConfig {
     std::string listen = "127.0.0.1:8081";  ///< HOST:PORT
     std::string spool_dir = "/var/lib/casegate/forms";
     std::string pull_token;  ///< loaded from pull_token_file
-    std::size_t max_body_bytes = 25 * 1024 * 1024;
+    std::size_t max_body_bytes = std::size_t{25} * 1024 * 1024;
     int max_documents = 10;
-    std::size_t max_document_bytes = 10 * 1024 * 1024;
+    std::size_t max_document_bytes = std::size_t{10} * 1024 * 1024;
     int rate_limit_per_address = 20;  ///< submissions per hour
 };
 
