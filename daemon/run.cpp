@@ -182,12 +182,7 @@ private:
     bool process(ProcessStats& total) {
         try {
             const ProcessStats p = pipeline_->process_due(g_stop);
-            total.cases += p.cases;
-            total.incomplete += p.incomplete;
-            total.set_aside += p.set_aside;
-            total.duplicates += p.duplicates;
-            total.quarantined += p.quarantined;
-            total.retry_later += p.retry_later;
+            total += p;
             return true;
         } catch (const std::exception& e) {
             common::logger("daemon")->error("processing stopped error={}", e.what());
@@ -282,11 +277,7 @@ private:
 
     // What `systemctl status` shows: running, and what has become of the items since start.
     void report_status(const ProcessStats& p) {
-        totals_.cases += p.cases;
-        totals_.incomplete += p.incomplete;
-        totals_.set_aside += p.set_aside;
-        totals_.duplicates += p.duplicates;
-        totals_.quarantined += p.quarantined;
+        totals_ += p;
         const std::string status =
             "STATUS=running; since start: " + std::to_string(totals_.cases) + " cases, " +
             std::to_string(totals_.incomplete) + " incomplete, " + std::to_string(totals_.set_aside) +

@@ -84,6 +84,7 @@ forms::Evaluation evaluation_from_json(const json& j) {
 std::string encode_item(const ParsedItem& item) {
     json meta = {{"status", static_cast<int>(item.status)},
                  {"reason", item.reason},
+                 {"limit", item.limit},
                  {"evaluation", evaluation_to_json(item.evaluation)}};
     json atts = json::array();
     for (const auto& a : item.attachments) atts.push_back({{"filename", a.filename}, {"content_type", a.content_type}});
@@ -111,6 +112,7 @@ bool decode_item(const std::string& bytes, ParsedItem& item) {
         if (status < 0 || status > static_cast<int>(ParseStatus::failed)) throw std::out_of_range("status");
         item.status = static_cast<ParseStatus>(status);
         item.reason = meta.at("reason").get<std::string>();
+        item.limit = meta.at("limit").get<std::string>();
         item.evaluation = evaluation_from_json(meta.at("evaluation"));
         for (const auto& a : meta.at("attachments")) {
             if (!get_len(bytes, pos, n)) throw std::out_of_range("attachment length");

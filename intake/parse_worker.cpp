@@ -22,6 +22,7 @@
 
 #include "intake/item_codec.hpp"
 #include "intake/sandbox.hpp"
+#include "parsers/mime_scan.hpp"
 #include "parsers/pdf_form.hpp"
 #include "parsers/text.hpp"
 
@@ -59,6 +60,7 @@ ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const common:
     if (!parsed.ok) {
         item.status = ParseStatus::unreadable;
         item.reason = parsed.error;
+        item.limit = parsed.limit;
         return item;
     }
     ctx.default_referrer_email = parsed.email.from_address;
@@ -369,8 +371,10 @@ ParsedItem ParsePool::parse(const std::string& raw, ItemKind kind, const std::st
         // Refused before any parser sees it (the same limit the parser enforces).
         ParsedItem item;
         item.status = ParseStatus::unreadable;
-        item.reason = "message size " + std::to_string(raw.size()) +
-                      " exceeds limit max_message_bytes=" + std::to_string(limits_.max_message_bytes);
+        parsers::Refusal r = parsers::limit_error("message size", raw.size(), "max_message_bytes",
+                                                  limits_.max_message_bytes);
+        item.reason = std::move(r.reason);
+        item.limit = std::move(r.limit);
         return item;
     }
     if (pid_ >= 0 && served_ >= kItemsPerWorker) stop(false);

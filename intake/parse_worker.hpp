@@ -22,6 +22,7 @@ enum class ParseStatus {
 struct ParsedItem {
     ParseStatus status = ParseStatus::failed;
     std::string reason;  ///< for unreadable and failed
+    std::string limit;   ///< the limit an unreadable item broke ("max_depth"), "" otherwise
     forms::Evaluation evaluation;
     std::vector<parsers::Attachment> attachments;  ///< decoded, to keep as case documents
 };

@@ -51,12 +51,10 @@ std::optional<bool> opt_bool(const forms::Referral& r, const char* key) {
     return std::nullopt;
 }
 
-// The log line of a quarantined item: the limit its reason names, else `otherwise`; never the
-// reason's text, which can quote the message.
-void log_quarantined(std::int64_t id, std::string_view reason, std::string_view otherwise) {
-    const std::string limit = parsers::limit_named(reason);
-    common::logger("pipeline")
-        ->warn("item quarantined item={} reason={}", id, limit.empty() ? otherwise : limit);
+// The log line of a quarantined item: `why` is the limit it broke or the kind of failure,
+// never the reason's text, which can quote the message.
+void log_quarantined(std::int64_t id, std::string_view why) {
+    common::logger("pipeline")->warn("item quarantined item={} reason={}", id, why);
 }
 
 std::vector<std::string> list(const forms::Referral& r, const char* key) {
@@ -114,7 +112,7 @@ class ItemProcessor {
         if (p_.status == ParseStatus::unreadable) {
             finish("quarantined", "unreadable", p_.reason);
             ++stats_.quarantined;
-            log_quarantined(id_, p_.reason, "unreadable");
+            log_quarantined(id_, p_.limit.empty() ? "unreadable" : p_.limit);
             return;
         }
         if (const auto dup = locked.duplicate_of) {
@@ -287,8 +285,8 @@ class ItemProcessor {
         finish("processed", "complete", "");
         ++stats_.cases;
         common::logger("pipeline")
-            ->info("case created ref={} item={} office={} routed_by={} gmc={}", reference, id_,
-                   office, routed_by, gmc);
+            ->info("case created ref={} item={} office={} routed_by={}", reference, id_, office,
+                   routed_by);
     }
 
     void keep_incomplete() {
@@ -325,19 +323,6 @@ class ItemProcessor {
     ProcessStats& stats_;
 };
 
-namespace {
-
-void add(ProcessStats& to, const ProcessStats& from) {
-    to.cases += from.cases;
-    to.incomplete += from.incomplete;
-    to.set_aside += from.set_aside;
-    to.duplicates += from.duplicates;
-    to.quarantined += from.quarantined;
-    to.retry_later += from.retry_later;
-}
-
-}  // namespace
-
 ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
     ProcessStats stats;
     std::set<std::int64_t> unrecorded;
@@ -364,7 +349,7 @@ bool Pipeline::process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
         if (!tx) return;
         tx->commit();
         tx.reset();
-        add(stats, group);
+        stats += group;
         group = {};
         in_group = 0;
     };
@@ -413,7 +398,7 @@ void Pipeline::process_in_group(storage::Transaction& tx, const storage::Inbound
             ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local).run();
         }
         tx.release_savepoint();  // the item's statements have all been answered here
-        add(group, local);
+        group += local;
         return;
     } catch (const storage::DbError& e) {
         if (e.is_connection()) throw;  // the group is lost; with_retry starts it again
@@ -429,7 +414,7 @@ void Pipeline::process_in_group(storage::Transaction& tx, const storage::Inbound
         ProcessStats local;
         record_failure(id, "processing error: " + error, "processing_error", local);
         tx.release_savepoint();
-        add(group, local);
+        group += local;
     } catch (const storage::DbError& e) {
         if (e.is_connection()) throw;
         // Not even the failure can be written: leave the item waiting, untouched, and do not
@@ -445,7 +430,7 @@ void Pipeline::record_failure(std::int64_t id, const std::string& reason, std::s
                               ProcessStats& stats) {
     if (storage::record_failed_attempt(db_, id, reason, cfg_.limits.max_attempts)) {
         ++stats.quarantined;
-        log_quarantined(id, reason, kind);
+        log_quarantined(id, kind);
     } else {
         ++stats.retry_later;
         common::logger("pipeline")->warn("item failed, retried later id={} reason={}", id, reason);

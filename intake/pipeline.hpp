@@ -26,6 +26,16 @@ struct ProcessStats {
     int duplicates = 0;
     int quarantined = 0;
     int retry_later = 0;
+
+    ProcessStats& operator+=(const ProcessStats& o) {
+        cases += o.cases;
+        incomplete += o.incomplete;
+        set_aside += o.set_aside;
+        duplicates += o.duplicates;
+        quarantined += o.quarantined;
+        retry_later += o.retry_later;
+        return *this;
+    }
 };
 
 /// No parse worker could be started or sandboxed: processing stops (items stay waiting, no

@@ -76,15 +76,21 @@ struct ParsedEmail {
 struct EmailOutcome {
     bool ok = false;
     std::string error;  ///< e.g. "message size 30000000 exceeds limit max_message_bytes=26214400"
+    std::string limit;  ///< the limit broken ("max_message_bytes"), "" otherwise: safe to log
     ParsedEmail email;
+};
+
+/// Why bytes were refused as a whole: the reason, and the limit broken ("" for a structural
+/// problem such as a multipart without a boundary).
+struct Refusal {
+    std::string reason;
+    std::string limit;
+
+    bool empty() const { return reason.empty(); }
 };
 
 /// Parses raw RFC 5322 bytes. Never throws for bad input; returns ok=false with a reason.
 EmailOutcome parse_email(std::string_view raw, const MimeLimits& limits);
-
-/// The name of the limit a reason names ("max_depth" for "MIME depth 501 exceeds limit
-/// max_depth=500"), or "" when it names none. Unlike the reason, safe to log.
-std::string limit_named(std::string_view reason);
 
 /// If the message is an automatic reply (Auto-Submitted other than "no",
 /// X-Auto-Response-Suppress, Precedence bulk/junk/list, List-Id, common vacation subjects

@@ -73,21 +73,23 @@ EmailOutcome parse_email(std::string_view raw, const MimeLimits& limits) {
     EmailOutcome outcome;
     try {
         ParsedEmail& email = outcome.email;
-        if (raw.size() > limits.max_message_bytes) {
-            outcome.error = limit_error("message size", raw.size(), "max_message_bytes",
-                                        limits.max_message_bytes);
+        const auto refused = [&](Refusal r) {
+            outcome.error = std::move(r.reason);
+            outcome.limit = std::move(r.limit);
+            return !outcome.error.empty();
+        };
+        if (raw.size() > limits.max_message_bytes &&
+            refused(limit_error("message size", raw.size(), "max_message_bytes",
+                                limits.max_message_bytes)))
             return outcome;
-        }
         // mimetic pairs LF CR as one line break and then misreads the blocks around such
         // pairs (its newline trimming underflows); with only CRLF it and the pre-scan agree.
         const std::string canonical = crlf_line_ends(raw);
-        outcome.error = check_before_parsing(canonical, limits, &email.defects);
-        if (!outcome.error.empty()) return outcome;
+        if (refused(check_before_parsing(canonical, limits, &email.defects))) return outcome;
         HeaderBlock top = split_header_block(canonical, limits.max_header_bytes);
         fill_top_level_fields(std::move(top.fields), email);
         const mimetic::MimeEntity root(canonical.begin(), canonical.end());
-        outcome.error = walk_mime_tree(root, email.headers, limits, email);
-        outcome.ok = outcome.error.empty();
+        outcome.ok = !refused(walk_mime_tree(root, email.headers, limits, email));
     } catch (const std::exception& e) {
         // mimetic throws std::out_of_range on some malformed input; bad_alloc lands here too.
         outcome.ok = false;

@@ -70,19 +70,24 @@ class Scanner {
     }
 
   private:
+    void refuse(Refusal r) {
+        scan_.error = std::move(r.reason);
+        scan_.limit = std::move(r.limit);
+    }
+
     // Reads one entity's header; returns true when the entity is message/rfc822.
     bool enter_entity(int depth) {
         ++scan_.parts;
         scan_.depth = std::max(scan_.depth, depth);
         if (depth > limits_.max_depth) {
-            scan_.error = limit_error("MIME depth", static_cast<std::size_t>(depth), "max_depth",
-                                      static_cast<std::size_t>(limits_.max_depth));
+            refuse(limit_error("MIME depth", static_cast<std::size_t>(depth), "max_depth",
+                               static_cast<std::size_t>(limits_.max_depth)));
             return false;
         }
         const HeaderBlock block = split_header_block(raw_.substr(pos_), limits_.max_header_bytes);
         if (block.scanned_bytes > limits_.max_header_bytes) {
-            scan_.error = limit_error("header size", block.scanned_bytes, "max_header_bytes",
-                                      limits_.max_header_bytes);
+            refuse(limit_error("header size", block.scanned_bytes, "max_header_bytes",
+                               limits_.max_header_bytes));
             return false;
         }
         pos_ += block.body_offset;
@@ -107,8 +112,8 @@ class Scanner {
         // where a huge line would hit its quadratic header buffer. Inside a multipart no sane
         // part has such a line (SMTP allows 998 bytes), so any of them is refused.
         if (line.size() > limits_.max_header_bytes) {
-            scan_.error = limit_error("line length", line.size(), "max_header_bytes",
-                                      limits_.max_header_bytes);
+            refuse(limit_error("line length", line.size(), "max_header_bytes",
+                               limits_.max_header_bytes));
             return;
         }
         bool closing = false;
@@ -167,34 +172,21 @@ std::size_t count_nesting_declarations(std::string_view raw) {
 
 }  // namespace
 
-std::string limit_error(std::string_view what, std::size_t value, std::string_view limit,
-                        std::size_t limit_value) {
-    return std::string(what) + " " + std::to_string(value) + " exceeds limit " +
-           std::string(limit) + "=" + std::to_string(limit_value);
-}
-
-std::string limit_named(std::string_view reason) {
-    constexpr std::string_view kMarker = " exceeds limit ";
-    const std::size_t at = reason.find(kMarker);
-    if (at == std::string_view::npos) return {};
-    std::string name;
-    for (std::size_t i = at + kMarker.size(); i < reason.size(); ++i) {
-        const char c = reason[i];
-        if (c == '=') return name;
-        if (!((c >= 'a' && c <= 'z') || c == '_')) break;
-        name += c;
-    }
-    return {};
+Refusal limit_error(std::string_view what, std::size_t value, std::string_view limit,
+                    std::size_t limit_value) {
+    return {std::string(what) + " " + std::to_string(value) + " exceeds limit " +
+                std::string(limit) + "=" + std::to_string(limit_value),
+            std::string(limit)};
 }
 
 MimeScan scan_mime_structure(std::string_view raw, const MimeLimits& limits) {
     return Scanner(raw, limits).run();
 }
 
-std::string check_before_parsing(std::string_view raw, const MimeLimits& limits,
-                                 std::vector<std::string>* defects) {
+Refusal check_before_parsing(std::string_view raw, const MimeLimits& limits,
+                             std::vector<std::string>* defects) {
     MimeScan scan = scan_mime_structure(raw, limits);
-    if (!scan.error.empty()) return scan.error;
+    if (!scan.error.empty()) return {std::move(scan.error), std::move(scan.limit)};
     const auto max_parts = static_cast<std::size_t>(std::max(limits.max_parts, 0));
     if (static_cast<std::size_t>(scan.parts) > max_parts)
         return limit_error("part count", static_cast<std::size_t>(scan.parts), "max_parts",

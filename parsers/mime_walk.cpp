@@ -66,7 +66,7 @@ Node make_node(const Pending& p, HeaderList headers) {
 }
 
 // Flattens the tree in document order without recursion.
-std::string flatten(const mimetic::MimeEntity& root, const HeaderList& root_headers,
+Refusal flatten(const mimetic::MimeEntity& root, const HeaderList& root_headers,
                     const MimeLimits& limits, std::vector<Node>& nodes,
                     std::vector<std::string>* defects) {
     std::vector<Pending> stack{{&root, 0, kTopLevel, -1}};
@@ -174,23 +174,25 @@ bool is_encoded_forward(const std::vector<Node>& nodes, std::size_t i) {
 
 // The inner parse ran with reduced depth and part limits; its error is restated in terms
 // of the limits the caller set.
-std::string encoded_forward_error(const std::string& inner, const MimeLimits& limits) {
+Refusal encoded_forward_error(const EmailOutcome& inner, const MimeLimits& limits) {
     const std::string where = " inside a base64-encoded message/rfc822 part";
-    if (inner.find("max_depth=") != std::string::npos)
-        return "MIME depth exceeds limit max_depth=" + std::to_string(limits.max_depth) + where;
-    if (inner.find("max_parts=") != std::string::npos)
-        return "part count exceeds limit max_parts=" + std::to_string(limits.max_parts) + where;
-    return inner.ends_with(where) ? inner : inner + where;
+    if (inner.limit == "max_depth")
+        return {"MIME depth exceeds limit max_depth=" + std::to_string(limits.max_depth) + where,
+                inner.limit};
+    if (inner.limit == "max_parts")
+        return {"part count exceeds limit max_parts=" + std::to_string(limits.max_parts) + where,
+                inner.limit};
+    return {inner.error.ends_with(where) ? inner.error : inner.error + where, inner.limit};
 }
 
 // Decodes such a part and parses it as a message of its own, within the limits still left.
-std::string add_encoded_forward(const std::vector<Node>& nodes, std::size_t i,
+Refusal add_encoded_forward(const std::vector<Node>& nodes, std::size_t i,
                                 const MimeLimits& limits, ParsedEmail& out) {
     MimeLimits left = limits;
     left.max_depth = limits.max_depth - nodes[i].depth - 1;
     left.max_parts = limits.max_parts - static_cast<int>(nodes.size());
     const EmailOutcome inner = parse_email(decode_base64(nodes[i + 1].entity->body()), left);
-    if (!inner.ok) return encoded_forward_error(inner.error, limits);
+    if (!inner.ok) return encoded_forward_error(inner, limits);
     add_defect(&out.defects, "base64-encoded message/rfc822 part decoded");
     const ParsedEmail& msg = inner.email;
     out.forwarded.push_back({msg.from_address, msg.subject, msg.text_body});
@@ -202,12 +204,11 @@ std::string add_encoded_forward(const std::vector<Node>& nodes, std::size_t i,
 
 }  // namespace
 
-std::string walk_mime_tree(const mimetic::MimeEntity& root, const HeaderList& root_headers,
+Refusal walk_mime_tree(const mimetic::MimeEntity& root, const HeaderList& root_headers,
                            const MimeLimits& limits, ParsedEmail& out) {
     std::vector<Node> nodes;
     std::vector<std::string>* defects = &out.defects;
-    if (std::string error = flatten(root, root_headers, limits, nodes, defects); !error.empty())
-        return error;
+    if (Refusal r = flatten(root, root_headers, limits, nodes, defects); !r.empty()) return r;
     std::vector<int> bodies;  // the selected body of the message and of each forward
     const int body = select_body(nodes, kTopLevel);
     bodies.push_back(body);
@@ -219,8 +220,7 @@ std::string walk_mime_tree(const mimetic::MimeEntity& root, const HeaderList& ro
         if (nodes[i].type != "message/rfc822" || nodes[i].leaf) continue;
         if (is_encoded_forward(nodes, i)) {
             encoded[i] = true;
-            if (std::string error = add_encoded_forward(nodes, i, limits, out); !error.empty())
-                return error;
+            if (Refusal r = add_encoded_forward(nodes, i, limits, out); !r.empty()) return r;
             continue;
         }
         bodies.push_back(select_body(nodes, static_cast<int>(i)));

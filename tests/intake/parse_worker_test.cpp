@@ -191,6 +191,7 @@ BOOST_AUTO_TEST_CASE(oversized_input_is_refused_naming_the_limit) {
     const ParsedItem p = pool.parse(std::string(65 * 1024, 'x'), ItemKind::email, "2026-11-21");
     BOOST_TEST((p.status == ParseStatus::unreadable));
     BOOST_TEST(p.reason.find("max_message_bytes") != std::string::npos, p.reason);
+    BOOST_TEST(p.limit == "max_message_bytes");
     BOOST_TEST(pool.workers_started() == 0);
 }
 

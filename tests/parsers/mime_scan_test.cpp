@@ -135,14 +135,18 @@ BOOST_AUTO_TEST_CASE(message_size_limit) {
                                 " exceeds limit max_message_bytes=100");
 }
 
-// The limit a reason names can be logged without the rest of the reason.
-BOOST_AUTO_TEST_CASE(limit_named_in_reasons) {
-    BOOST_TEST(limit_named("MIME depth 21 exceeds limit max_depth=20") == "max_depth");
-    BOOST_TEST(limit_named("message size 9 exceeds limit max_message_bytes=1 (whole file kept)") ==
-               "max_message_bytes");
-    BOOST_TEST(limit_named("multipart without boundary parameter") == "");
-    BOOST_TEST(limit_named("MIME parser failed: exceeds limit of patience") == "");
-    BOOST_TEST(limit_named("x exceeds limit max_depth") == "");
+// The limit a refusal broke is named beside its reason (so it can be logged without the
+// reason); a structural problem names none.
+BOOST_AUTO_TEST_CASE(limit_named_beside_the_reason) {
+    MimeLimits tiny;
+    tiny.max_message_bytes = 100;
+    BOOST_TEST(parse_email(many_parts(3), tiny).limit == "max_message_bytes");
+    BOOST_TEST(parse_email(nested_multipart(25), MimeLimits{}).limit == "max_depth");
+    const std::string no_boundary =
+        "Content-Type: multipart/mixed\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n";
+    const EmailOutcome structural = parse_email(no_boundary, MimeLimits{});
+    BOOST_TEST(structural.error == "multipart without boundary parameter");
+    BOOST_TEST(structural.limit.empty());
 }
 
 // A huge header block, at the top or in a part, is refused before mimetic's quadratic
@@ -186,8 +190,10 @@ BOOST_AUTO_TEST_CASE(declaration_count_is_conservative) {
     std::string raw = "Content-Type: text/plain\r\n\r\n";
     for (int i = 0; i < 1001; ++i) raw += "Content-Type: Multipart/Mixed\r\n";
     std::vector<std::string> defects;
-    const std::string error = check_before_parsing(raw, MimeLimits{}, &defects);
-    BOOST_TEST(error == "multipart/message declaration count 1001 exceeds limit max_parts=1000");
+    const Refusal refusal = check_before_parsing(raw, MimeLimits{}, &defects);
+    BOOST_TEST(refusal.reason ==
+               "multipart/message declaration count 1001 exceeds limit max_parts=1000");
+    BOOST_TEST(refusal.limit == "max_parts");
     BOOST_TEST(check_before_parsing(nested_multipart(5), MimeLimits{}, &defects).empty());
 }
 

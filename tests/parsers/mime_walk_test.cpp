@@ -140,10 +140,12 @@ BOOST_AUTO_TEST_CASE(tree_limits_rechecked) {
     MimeLimits limits;
     limits.max_parts = 2;
     ParsedEmail email;
-    BOOST_TEST(walk_mime_tree(root, {}, limits, email) == "part count 3 exceeds limit max_parts=2");
+    BOOST_TEST(walk_mime_tree(root, {}, limits, email).reason ==
+               "part count 3 exceeds limit max_parts=2");
     limits = MimeLimits{};
     limits.max_depth = 0;
-    BOOST_TEST(walk_mime_tree(root, {}, limits, email) == "MIME depth 1 exceeds limit max_depth=0");
+    BOOST_TEST(walk_mime_tree(root, {}, limits, email).reason ==
+               "MIME depth 1 exceeds limit max_depth=0");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
