@@ -74,30 +74,20 @@ class ImapSource : public Source {
             stats.acknowledged += static_cast<int>(to_move.size());
             to_move.clear();
         };
-        std::vector<storage::NewInboundItem> group;
-        std::size_t group_bytes = 0;
-        const auto commit_group = [&] {
-            if (group.empty()) return;
-            store_group(db, group, stats);
-            maybe_exit_after_store();
-            for (const auto& item : group) to_move.push_back(*item.uid);
-            group.clear();
-            group_bytes = 0;
-            if (on_stored) on_stored();
-        };
+        StoreGroup group(db, "imap", stats, [&](const std::vector<storage::NewInboundItem>& items) {
+            for (const auto& item : items) to_move.push_back(*item.uid);
+        }, on_stored);
         for (const auto& [uid, size] : sizes) {
             if (stop) break;
             common::watchdog_ping();
             if (stored.count(key(uidvalidity, uid))) {
                 to_move.push_back(uid);
             } else {
-                group.push_back(fetch(session, uidvalidity, uid, size, stats));
-                group_bytes += group.back().raw.size();
-                if (group.size() >= kStoreGroupItems || group_bytes >= kStoreGroupBytes) commit_group();
+                group.add(fetch(session, uidvalidity, uid, size, stats));
             }
             if (to_move.size() >= kMoveBatch) flush();
         }
-        commit_group();
+        group.commit();
         flush();
         return stats;
     }
@@ -221,22 +211,6 @@ class ImapSource : public Source {
     }
 
     // One transaction for the group: one commit instead of one per message.
-    void store_group(storage::Db& db, const std::vector<storage::NewInboundItem>& group,
-                     PollStats& stats) {
-        std::vector<storage::StoreOutcome> outcomes;
-        storage::with_retry(db, [&] { outcomes = storage::store_inbound_group(db, group); });
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            if (!outcomes[i].inserted) continue;
-            ++stats.stored;
-            common::logger("imap")->info("item stored id={} mailbox={} uid={} size={}", outcomes[i].id,
-                                 cfg_.name, *group[i].uid, group[i].size);
-            if (group[i].quarantine_reason) {
-                common::logger("imap")->warn("item quarantined item={} reason=max_message_bytes",
-                                             outcomes[i].id);
-            }
-        }
-    }
-
     void move(net::Session& session, const std::vector<std::int64_t>& uids) {
         const std::string dest = quote_mailbox(cfg_.processed_folder);
         const std::string id = uid_set(uids);
@@ -258,10 +232,6 @@ class ImapSource : public Source {
 
 std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l) {
     return std::make_unique<ImapSource>(m, l);
-}
-
-void maybe_exit_after_store() {
-    if (std::getenv("CASEGATE_TEST_EXIT_AFTER_STORE") != nullptr) _exit(137);
 }
 
 }  // namespace casegate::daemon

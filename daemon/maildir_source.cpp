@@ -38,20 +38,10 @@ public:
         for (const auto& n : names) keys.push_back(key_of(n));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
         // New files are committed in groups (sources.hpp), each acknowledged after its commit.
-        std::vector<std::string> group_names;
-        std::vector<storage::NewInboundItem> group;
-        std::size_t group_bytes = 0;
-        const auto commit_group = [&] {
-            if (group.empty()) return;
-            store_group(db, group, stats);
-            maybe_exit_after_store();
-            for (const auto& n : group_names) acknowledge(n);
-            stats.acknowledged += static_cast<int>(group_names.size());
-            group.clear();
-            group_names.clear();
-            group_bytes = 0;
-            if (on_stored) on_stored();
-        };
+        StoreGroup group(db, "maildir", stats, [&](const std::vector<storage::NewInboundItem>& items) {
+            for (const auto& item : items) acknowledge(*item.file_name);
+            stats.acknowledged += static_cast<int>(items.size());
+        }, on_stored);
         for (const auto& n : names) {
             if (stop) break;
             common::watchdog_ping();
@@ -62,12 +52,9 @@ public:
             }
             std::optional<storage::NewInboundItem> item = read(n, stats);
             if (!item) continue;
-            group_bytes += item->raw.size();
-            group.push_back(std::move(*item));
-            group_names.push_back(n);
-            if (group.size() >= kStoreGroupItems || group_bytes >= kStoreGroupBytes) commit_group();
+            group.add(std::move(*item));
         }
-        commit_group();
+        group.commit();
         return stats;
     }
 
@@ -119,22 +106,6 @@ private:
     }
 
     // One transaction for the group: one commit instead of one per file.
-    void store_group(storage::Db& db, const std::vector<storage::NewInboundItem>& group,
-                     PollStats& stats) const {
-        std::vector<storage::StoreOutcome> outcomes;
-        storage::with_retry(db, [&] { outcomes = storage::store_inbound_group(db, group); });
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            if (!outcomes[i].inserted) continue;
-            ++stats.stored;
-            common::logger("maildir")->info("item stored id={} mailbox={} size={}", outcomes[i].id,
-                                    cfg_.name, group[i].size);
-            if (group[i].quarantine_reason) {
-                common::logger("maildir")->warn("item quarantined item={} reason=max_message_bytes",
-                                                outcomes[i].id);
-            }
-        }
-    }
-
     void acknowledge(const std::string& name) const {
         const std::string from = root_ + "/new/" + name;
         const std::string to = root_ + "/cur/" + key_of(name) + ":2,S";

@@ -14,8 +14,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/config.hpp"
+#include "storage/inbound.hpp"
 #include "storage/pg.hpp"
 
 namespace casegate::daemon {
@@ -42,6 +44,31 @@ public:
 };
 
 std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox, const common::Limits& limits);
+
+/// New items of one poll gathered into groups (above): `add` commits a group once it is full,
+/// `commit` commits what is gathered. After each commit the crash hook runs, then
+/// `acknowledge` is given the committed items (to move them at the source), then `stored`.
+class StoreGroup {
+public:
+    using AcknowledgeFn = std::function<void(const std::vector<storage::NewInboundItem>&)>;
+
+    StoreGroup(storage::Db& db, const std::string& log_name, PollStats& stats,
+               AcknowledgeFn acknowledge, const StoredFn& stored)
+        : db_(db), log_name_(log_name), stats_(stats), acknowledge_(std::move(acknowledge)),
+          stored_(stored) {}
+
+    void add(storage::NewInboundItem item);
+    void commit();
+
+private:
+    storage::Db& db_;
+    std::string log_name_;
+    PollStats& stats_;
+    AcknowledgeFn acknowledge_;
+    const StoredFn& stored_;
+    std::vector<storage::NewInboundItem> items_;
+    std::size_t bytes_ = 0;
+};
 
 /// Hook for tests of crash safety: when the environment variable
 /// CASEGATE_TEST_EXIT_AFTER_STORE is set, the process exits right after the first commit of new
