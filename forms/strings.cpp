@@ -17,14 +17,6 @@ std::vector<std::string_view> split_lines(std::string_view s) {
     return lines;
 }
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (const char c : s) {

@@ -17,7 +17,7 @@ inline std::string_view trim(std::string_view s) { return util::trim_text(s); }
 std::vector<std::string_view> split_lines(std::string_view s);
 
 /// ASCII lower-casing; other bytes are left alone.
-std::string ascii_lower(std::string_view s);
+inline std::string ascii_lower(std::string_view s) { return util::ascii_lower(s); }
 
 /// Number of code points in valid UTF-8 (counts lead bytes).
 std::size_t utf8_length(std::string_view s);

@@ -386,12 +386,7 @@ bool is_safe_address(std::string_view address) {
     });
 }
 
-bool same_address(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
+bool same_address(std::string_view a, std::string_view b) { return util::iequals(a, b); }
 
 std::string render(const OutgoingMessage& m) {
     std::string out = headers(m);

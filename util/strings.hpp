@@ -1,6 +1,7 @@
 // Trimming, written once. Never fails; malformed UTF-8 passes through unchanged.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace casegate::util {
@@ -11,5 +12,12 @@ std::string_view trim(std::string_view s);
 /// The same, also dropping U+00A0 (which HTML mail turns &nbsp; into): for text a person
 /// typed.
 std::string_view trim_text(std::string_view s);
+
+/// ASCII lower-casing; other bytes (UTF-8 included) are left alone.
+std::string ascii_lower(std::string_view s);
+
+/// Equal ignoring the case of ASCII letters (as mail systems compare addresses and header
+/// names).
+bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace casegate::util

@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "util/strings.hpp"
+
 namespace casegate::workflow {
 
 namespace {
@@ -24,8 +26,6 @@ constexpr std::array<std::pair<Change, std::string_view>, 14> kChangeWords{{
     {Change::archive, "archive"},
     {Change::reopen, "reopen"},
 }};
-
-char lower(char ch) { return (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch; }
 
 // The statuses a change may start from, and what it needs as its argument ("" for nothing).
 struct ChangeRule {
@@ -85,7 +85,7 @@ std::string statuses_of(const std::vector<CaseStatus>& from) {
 }
 
 bool is_manager_of(const Actor& a, const CaseFacts& c) {
-    return a.role == Role::case_manager && c.case_manager && same_address(*c.case_manager, a.email);
+    return a.role == Role::case_manager && c.case_manager && util::iequals(*c.case_manager, a.email);
 }
 
 }  // namespace
@@ -110,11 +110,6 @@ std::optional<Role> role_from(std::string_view word) {
     if (word == "admin") return Role::admin;
     if (word == "case_manager") return Role::case_manager;
     return std::nullopt;
-}
-
-bool same_address(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::optional<CaseStatus> status_after(Change c, CaseStatus from) {
@@ -183,14 +178,14 @@ Recipients recipients(const Actor& actor, const CaseFacts& after, Change change)
         case Change::assign:
         case Change::meeting:
         case Change::engagement:
-            r.referrer = !same_address(after.referrer_email, actor.email);
+            r.referrer = !util::iequals(after.referrer_email, actor.email);
             break;
         default:
             break;
     }
     // The case manager is told of what others do; for an assignment, the new one is meant.
     r.case_manager =
-        after.case_manager.has_value() && !same_address(*after.case_manager, actor.email);
+        after.case_manager.has_value() && !util::iequals(*after.case_manager, actor.email);
     // The team's shared mailbox is no one person: it hears of every change.
     r.office_admins = true;
     return r;

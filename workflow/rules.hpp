@@ -49,7 +49,8 @@ enum class Role {
 std::string_view to_string(Role r);
 std::optional<Role> role_from(std::string_view word);
 
-/// Who is acting: a member of staff of one office. Emails are compared case-insensitively.
+/// Who is acting: a member of staff of one office. Emails are compared ignoring case
+/// (util::iequals).
 struct Actor {
     std::string email;
     Role role = Role::admin;
@@ -107,8 +108,5 @@ struct Recipients {
 /// only as the referrer of a self-referral. `after` is the case as the change left it (for
 /// assign, with the new case manager).
 Recipients recipients(const Actor& actor, const CaseFacts& after, Change change);
-
-/// Same address, ignoring the case of letters (as every mail system matches for this purpose).
-bool same_address(std::string_view a, std::string_view b);
 
 }  // namespace casegate::workflow

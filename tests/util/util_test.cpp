@@ -41,4 +41,11 @@ BOOST_AUTO_TEST_CASE(trim_and_trim_text) {
     BOOST_TEST(u::trim_text("   ").empty());
 }
 
+// Addresses and header names compare ignoring ASCII case only.
+BOOST_AUTO_TEST_CASE(ascii_case) {
+    BOOST_TEST(u::iequals("A.B@Example.NHS.uk", "a.b@example.nhs.UK"));
+    BOOST_TEST(!u::iequals("a.b@example.nhs.uk", "a.b@example.nhs.uk."));
+    BOOST_TEST(u::ascii_lower("Zoë ABC") == "zoë abc");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
