@@ -102,4 +102,19 @@ BOOST_AUTO_TEST_CASE(empty_extract) {
     BOOST_TEST(f.lines == 0u);
 }
 
+// An extract that never arrived is marked not fetched (worth retrying soon); one that arrived
+// but passed a limit is refused without that mark.
+BOOST_AUTO_TEST_CASE(not_fetched_is_told_apart_from_refused) {
+    net::HttpOptions o;
+    o.connect_timeout_ms = 2000;
+    const auto down = feeds::fetch_tis_feed("http://127.0.0.1:1/tis.jsonl", o);
+    BOOST_TEST(!down.usable());
+    BOOST_TEST(down.not_fetched);
+    feeds::TisFeedLimits tiny;
+    tiny.max_bytes = 10;
+    const auto refused = feeds::parse_tis_feed(feed_file("bad_lines_and_repeats.jsonl"), tiny);
+    BOOST_TEST(!refused.usable());
+    BOOST_TEST(!refused.not_fetched);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
