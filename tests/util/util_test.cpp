@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "util/hmac.hpp"
 #include "util/random.hpp"
 #include "util/strings.hpp"
 
@@ -46,6 +47,17 @@ BOOST_AUTO_TEST_CASE(ascii_case) {
     BOOST_TEST(u::iequals("A.B@Example.NHS.uk", "a.b@example.nhs.UK"));
     BOOST_TEST(!u::iequals("a.b@example.nhs.uk", "a.b@example.nhs.uk."));
     BOOST_TEST(u::ascii_lower("Zoë ABC") == "zoë abc");
+}
+
+// HMAC-SHA-256 as RFC 4231 gives it (test case 2), and a comparison that needs equal bytes.
+BOOST_AUTO_TEST_CASE(hmac_sha256_known_answer) {
+    BOOST_TEST(u::hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+               "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    BOOST_TEST(u::hmac_sha256_hex("Jefd", "what do ya want for nothing?") !=
+               u::hmac_sha256_hex("Jefe", "what do ya want for nothing?"));
+    BOOST_TEST(u::equal_constant_time("abc", "abc"));
+    BOOST_TEST(!u::equal_constant_time("abc", "abd"));
+    BOOST_TEST(!u::equal_constant_time("abc", "abcd"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
