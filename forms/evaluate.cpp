@@ -4,6 +4,8 @@
 // TRUST: the ParsedEmail is untrusted (see parsers/email.hpp). Nothing here throws for bad
 // input: a message with no form becomes not_a_referral with its reason, and field problems
 // become FieldErrors on the referral.
+#include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <string>
 
@@ -50,10 +52,22 @@ std::string_view without_unquoted_history(std::string_view body) {
     const std::vector<std::string_view> lines = split_lines(body);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const std::string line = ascii_lower(trim(lines[i]));
+        // Outlook writes the marker and the header names in the user's language.
+        static constexpr std::array<std::string_view, 6> kOriginal{
+            "original message", "ursprüngliche nachricht", "message d'origine",
+            "mensaje original", "messaggio originale", "oorspronkelijk bericht"};
+        static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kFromSent{{
+            {"from:", "sent:"}, {"von:", "gesendet:"}, {"de :", "envoyé :"}, {"de:", "envoyé:"},
+            {"de:", "enviado:"}, {"da:", "inviato:"}, {"van:", "verzonden:"}}};
         const bool original =
-            line.starts_with("-----") && line.find("original message") != std::string::npos;
+            line.starts_with("-----") &&
+            std::any_of(kOriginal.begin(), kOriginal.end(),
+                        [&](std::string_view m) { return line.find(m) != std::string::npos; });
         const bool from_sent =
-            is_header_line(lines, i, "from:") && is_header_line(lines, i + 1, "sent:");
+            std::any_of(kFromSent.begin(), kFromSent.end(), [&](const auto& names) {
+                return is_header_line(lines, i, names.first) &&
+                       is_header_line(lines, i + 1, names.second);
+            });
         if (original || from_sent)
             return body.substr(0, static_cast<std::size_t>(lines[i].data() - body.data()));
     }
@@ -186,6 +200,15 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const RawFields& pd
     e.subject = email.subject;
     e.in_reply_to = email.in_reply_to;
     e.references = email.references;
+    e.body = std::string(
+        without_unquoted_history(parsers::strip_quotes_and_signature(email.text_body, true)));
+    if (e.body.size() > kMaxBodyKept) e.body.resize(kMaxBodyKept);
+    for (const auto& [name, value] : email.headers) {
+        if (ascii_lower(name) == "authentication-results" &&
+            e.authentication_results.size() < kMaxAuthenticationResults) {
+            e.authentication_results.push_back(value.substr(0, 4096));
+        }
+    }
     for (const parsers::Attachment& a : email.attachments) {
         e.attachments.push_back(AttachmentInfo{a.filename, a.content_type, a.data.size()});
     }

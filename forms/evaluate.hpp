@@ -38,7 +38,15 @@ struct Evaluation {
     std::string subject;
     std::string in_reply_to;
     std::vector<std::string> references;
+    /// The sender's own words: the text body without quoted history and signature, at most
+    /// kMaxBodyKept bytes (cut anywhere; it is kept, not parsed again). A follow-up's text.
+    std::string body;
+    /// The values of the Authentication-Results header fields (RFC 8601), the first few.
+    std::vector<std::string> authentication_results;
 };
+
+inline constexpr std::size_t kMaxBodyKept = 64 * 1024;
+inline constexpr std::size_t kMaxAuthenticationResults = 8;
 
 /// Evaluates a parsed email: auto-reply and bounce first, then the form in the body (quotes and
 /// signature removed), then in forwarded messages when the body has none.

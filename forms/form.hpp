@@ -75,6 +75,20 @@ const std::string* last_given(const RawFields& raw, std::string_view key);
 /// when a key appears twice the last non-empty value wins.
 Referral validate(const RawFields& raw, const ValidateContext& ctx);
 
+/// What answering an incomplete submission made of it (FORM.md "What a submission becomes").
+struct Merged {
+    Referral referral;
+    std::vector<std::string> notes;  ///< one per field the answer added or changed
+    bool changed = false;            ///< the answer added or changed at least one field
+};
+
+/// Merges an answer into the earlier, incomplete submission: a field the answer gives validly
+/// replaces the earlier value (the later value wins), except referrer_email, which an email
+/// answer fills from its sender and so only fills in when the earlier one had none. A field the
+/// answer gives invalidly stays as it was when it was valid before, and is an error otherwise.
+/// Missing is then every required field neither given nor in error.
+Merged merge_answer(const Referral& earlier, const Referral& answer);
+
 /// Finds `Label: value` lines (labels and aliases, case- and punctuation-insensitive) in an
 /// email body; long_text fields run until the next recognised label or the end.
 RawFields extract_body_fields(std::string_view body);
