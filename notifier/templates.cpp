@@ -1,10 +1,16 @@
 // The texts of the automated notifications.
 //
+// Automatic replies (the acknowledgement, the incomplete-form reply) go to whatever address a
+// message came from, which nobody has verified: they carry the reference, what happens next and
+// the fields chosen from the form's lists (route, type, dates, support, office), never a name, a
+// GMC number or any free text from the submission. What they echo is laid out value first,
+// "• Professional (Route)", so that a reply carrying them unquoted can never be read back as
+// form fields. Staff notifications go to configured addresses only.
+//
 // Field values come from referrers and are already validated by forms/, but free text may hold
 // anything: single-line values are flattened to one line so that each `Label: value` line stays
 // one field, and only the long-text fields keep their line breaks. Headers are made safe later by
-// render(). The prose itself never starts a line with a form label, so that a referrer's reply
-// quoting it is not read back as fields, except in the `Label: value` lines that echo the form.
+// render(). The prose itself never starts a line with a form label.
 #include "notifier/templates.hpp"
 
 #include <algorithm>
@@ -82,18 +88,34 @@ std::string value_of(const forms::Referral& r, std::string_view key) {
     return format_value(*f, it->second);
 }
 
-// Every given field as `Label: value` in form order; long text last, as it may run for pages.
-std::string understood(const forms::Referral& r) {
+// The fields chosen from the form's lists (choices, dates) as "  • value (Label)" lines in form
+// order; `office` stands for the local office the referral was routed to when given.
+std::string chosen(const forms::Referral& r, std::string_view office) {
     std::string lines;
-    std::string long_texts;
     for (const forms::FieldDef& f : forms::referral_form()) {
-        const auto it = r.fields.find(std::string(f.key));
-        if (it == r.fields.end()) continue;
-        const std::string line = std::string(f.label) + ": " + format_value(f, it->second) + "\n";
-        (f.type == forms::FieldType::long_text ? long_texts : lines) += line;
+        const bool listed = f.type == forms::FieldType::choice ||
+                            f.type == forms::FieldType::multi_choice ||
+                            f.type == forms::FieldType::date;
+        if (!listed) continue;
+        std::string value;
+        if (f.key == "local_office" && !office.empty()) {
+            value = one_line(office);
+        } else if (const auto it = r.fields.find(std::string(f.key)); it != r.fields.end()) {
+            value = format_value(f, it->second);
+        }
+        if (!value.empty()) lines += "  \u2022 " + value + " (" + std::string(f.label) + ")\n";
     }
-    if (!lines.empty() && !long_texts.empty()) lines += "\n";
-    return lines + long_texts;
+    return lines;
+}
+
+// The labels of the fields given, as one sentence (no values).
+std::string given_labels(const forms::Referral& r) {
+    std::string out;
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        if (r.fields.count(std::string(f.key)) == 0) continue;
+        out += (out.empty() ? "" : ", ") + std::string(f.label);
+    }
+    return out;
 }
 
 // Greedy word wrap of one paragraph of prose, ending with a blank line.
@@ -116,10 +138,8 @@ std::string paragraph(std::string_view text) {
     return out + "\n\n";
 }
 
-std::string greeting(const forms::Referral& r) {
-    const std::string name = value_of(r, "referrer_name");
-    return name.empty() ? "Hello,\n\n" : "Dear " + name + ",\n\n";
-}
+// Automatic replies greet nobody by name: the name is free text from an unverified sender.
+std::string greeting() { return "Hello,\n\n"; }
 
 std::string team_of(std::string_view office_name) {
     const std::string office = one_line(office_name);
@@ -148,12 +168,19 @@ std::string problems(const forms::Referral& r) {
         if (!message.empty()) l += " (" + one_line(message) + ")";
         return l + "\n";
     };
+    // A list field's error quotes what was written; the reply says what is allowed instead.
+    const auto message = [](const forms::FieldDef& f, const std::string& m) {
+        if (f.type != forms::FieldType::choice && f.type != forms::FieldType::multi_choice) return m;
+        std::string options;
+        for (std::string_view o : f.options) options += (options.empty() ? "" : ", ") + std::string(o);
+        return "not one of the options, which are " + options;
+    };
     for (const forms::FieldDef& f : forms::referral_form()) {
         if (std::find(r.missing.begin(), r.missing.end(), f.key) != r.missing.end()) {
             out += line(f.label, "");
         }
         for (const forms::FieldError& e : r.errors) {
-            if (e.field == f.key) out += line(f.label, e.message);
+            if (e.field == f.key) out += line(f.label, message(f, e.message));
         }
     }
     // A key the form does not know is still named rather than silently left out.
@@ -171,20 +198,23 @@ std::string problems(const forms::Referral& r) {
 Text acknowledgement(std::string_view reference, const forms::Referral& r,
                      std::string_view office_name) {
     const std::string ref(reference);
-    std::string body = greeting(r);
+    std::string body = greeting();
     body += paragraph(
         "Thank you for your referral. We have received it and recorded it under "
         "the reference " +
         ref + ".");
-    body += "This is what we understood from your referral:\n\n" + understood(r) + "\n";
+    if (const std::string lines = chosen(r, office_name); !lines.empty()) {
+        body += "We recorded it as:\n\n" + lines + "\n";
+    }
     body += "What happens next\n\n";
     body += paragraph("Your referral has been passed to " + team_of(office_name) +
                       ", which triages new referrals at its weekly meeting. You will hear from "
                       "us when a case manager is assigned, or if the referral is returned to you.");
     body += paragraph(
-        "If you would like to add information or correct anything above, please "
-        "reply to this email and keep " +
-        bracketed(ref) + " in the subject line.");
+        "If you would like to add information or correct anything, please reply to this "
+        "email and keep " +
+        bracketed(ref) + " in the subject line. For your privacy and the doctor's, this email "
+        "does not repeat what you wrote.");
     return {"Referral received " + bracketed(ref), body + sign_off()};
 }
 
@@ -228,7 +258,7 @@ Text office_alert(std::string_view reference, const forms::Referral& r,
 
 Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
     const std::string ref(reference);
-    std::string body = greeting(r);
+    std::string body = greeting();
     body += paragraph(
         "Thank you for your referral. We cannot accept it yet because some "
         "required information is missing or could not be used. We have kept what "
@@ -239,10 +269,65 @@ Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
     body += paragraph("Please reply to this email, keeping " + bracketed(ref) +
                       " in the subject line, and add each item listed above on a line of its own "
                       "in the form \"Label: value\", using the label exactly as it is written "
-                      "above. Or fill in the PDF form attached to this email (any PDF reader "
+                      "above. You need not repeat what you sent before: your answer is added to "
+                      "it. Or fill in the PDF form attached to this email (any PDF reader "
                       "that can fill forms will do) and send it back with your reply.");
-    body += "What we have understood so far:\n\n" + understood(r) + "\n";
+    if (const std::string given = given_labels(r); !given.empty()) {
+        body += paragraph("We have kept what you gave for these items (not repeated here, for "
+                          "your privacy and the doctor's): " + given + ".");
+    }
     return {"Referral incomplete \u2013 please complete " + bracketed(ref), body + sign_off()};
+}
+
+namespace {
+
+std::string staff_sign_off() { return "-- \nSent automatically by casegate.\n"; }
+
+// The sender's words, when the office lets emails carry them.
+std::string text_or_pointer(const CaseMail& m) {
+    if (m.include_text && !m.text.empty()) return "Their message:\n\n" + unix_lines(m.text) + "\n\n";
+    return paragraph("Their message is held in casegate and is not included in this email; "
+                     "open the case to read it.");
+}
+
+std::string documents_line(std::size_t n) {
+    if (n == 0) return {};
+    return paragraph(std::to_string(n) + (n == 1 ? " attachment was" : " attachments were") +
+                     " kept as documents of the case.");
+}
+
+}  // namespace
+
+Text follow_up_notice(const CaseMail& m) {
+    std::string body = paragraph("A follow-up about case " + m.reference + " (" +
+                                 team_of(m.office_name) + ") was received from " + m.from_role +
+                                 ", " + one_line(m.from_address) + ", and added to the case.");
+    body += text_or_pointer(m);
+    body += documents_line(m.documents);
+    return {"Follow-up received " + bracketed(m.reference), body + staff_sign_off()};
+}
+
+Text duplicate_notice(const CaseMail& m) {
+    std::string body = paragraph(
+        "A referral that repeats case " + m.reference +
+        " (the same doctor, referrer and details) was received from " + one_line(m.from_address) +
+        ". No new case was opened: it was recorded on the case as a possible duplicate.");
+    body += documents_line(m.documents);
+    return {"Possible duplicate referral " + bracketed(m.reference), body + staff_sign_off()};
+}
+
+Text held_notice(std::string_view reference, std::string_view office_name, std::int64_t item,
+                 std::string_view why) {
+    const std::string ref(reference);
+    std::string body = paragraph(
+        "A message" + (ref.empty() ? std::string() : " about " + ref) + " for " +
+        team_of(office_name) + " was held for review and not added to any case: " +
+        one_line(why) + ". Nothing was sent to its sender.");
+    body += paragraph("Review it with `casegate review list`; it is inbound item " +
+                      std::to_string(item) + ".");
+    std::string subject = "Message held for review";
+    if (!ref.empty()) subject += " " + bracketed(ref);
+    return {subject, body + staff_sign_off()};
 }
 
 namespace {

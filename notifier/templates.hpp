@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +19,8 @@ struct Text {
     std::string body;     ///< UTF-8, "\n" line ends
 };
 
-/// To the referrer of a complete referral: the reference, what was understood (every given
-/// field by its label, normalised), and what happens next.
+/// To the referrer of a complete referral: the reference, the fields chosen from the form's
+/// lists, and what happens next. No name, GMC number or free text (module comment).
 Text acknowledgement(std::string_view reference, const forms::Referral& r,
                      std::string_view office_name);
 
@@ -29,9 +30,33 @@ Text office_alert(std::string_view reference, const forms::Referral& r,
                   std::string_view office_name, bool include_details);
 
 /// To the sender of an incomplete referral: each missing field by its label, each invalid field
-/// by its label with the reason, what was understood, and how to complete it (reply to this
-/// email with the missing lines as `Label: value`, keeping the reference in the subject).
+/// by its label with the reason (never the value), the labels of what was kept, and how to
+/// complete it (reply with the missing lines as `Label: value`, keeping the reference).
 Text incomplete_reply(std::string_view reference, const forms::Referral& r);
+
+/// What came in about a case, for the staff who are told of it.
+struct CaseMail {
+    std::string reference;
+    std::string office_name;
+    std::string from_address;  ///< who sent it (a referrer's or staff address)
+    std::string from_role;     ///< "the referrer", "the case manager", "a member of staff"
+    std::string text;          ///< their words; shown only when include_text
+    std::size_t documents = 0; ///< attachments kept as documents
+    bool include_text = false;
+};
+
+/// To the case manager (or, with none yet, the office's admin team): a follow-up on a case.
+Text follow_up_notice(const CaseMail& m);
+
+/// To the office's admin team: a referral that repeats an open case (same doctor, referrer and
+/// details) was recorded on it as a possible duplicate instead of opening another case.
+Text duplicate_notice(const CaseMail& m);
+
+/// To the office's admin team: a message held for review (`why`: a few words, e.g. "the sender
+/// is not the referrer or staff of the case"), named by its inbound item id. `reference` is the
+/// case or submission the message claims to be about; may be empty.
+Text held_notice(std::string_view reference, std::string_view office_name, std::int64_t item,
+                 std::string_view why);
 
 // ---- revalidation ---------------------------------------------------------------------------
 //
