@@ -147,6 +147,12 @@ void read_routing(Section& s, Config& c) {
     }
 }
 
+void read_threading(Section& s, ThreadingConfig& t) {
+    t.key = s.secret("key_file");
+    if (!t.key.empty() && t.key.size() < 32) fail(s.key("key_file"), "holds fewer than 32 bytes");
+    t.authserv_id = s.str("authserv_id");
+}
+
 void read_limits(Section& s, Limits& l) {
     l.max_message_bytes = static_cast<std::size_t>(s.integer("max_message_bytes"));
     l.max_header_bytes = static_cast<std::size_t>(s.integer("max_header_bytes"));
@@ -230,6 +236,8 @@ void load(const SectionInfo& info, Section& s, Config& c) {
         c.offices.push_back(read_office(s, c.values));
     } else if (n == "routing") {
         read_routing(s, c);
+    } else if (n == "threading") {
+        read_threading(s, c.threading);
     } else if (n == "limits") {
         read_limits(s, c.limits);
     } else if (n == "outbox") {

@@ -114,6 +114,12 @@ struct RevalidationConfig {
     bool is_file_feed() const { return !tis_url.empty() && tis_url[0] == '/'; }
 };
 
+/// The `[threading]` section: how answers are recognised as answers.
+struct ThreadingConfig {
+    std::string key;          ///< from key_file: signs casegate's Message-IDs; "" = unsigned
+    std::string authserv_id;  ///< the MTA's id in Authentication-Results; "" = not read
+};
+
 /// The staff console's `[console]` section.
 struct ConsoleConfig {
     std::string listen = "127.0.0.1:8080";  ///< HOST:PORT
@@ -141,6 +147,7 @@ struct Config {
     std::vector<OfficeConfig> offices;
     std::string default_office;
     bool include_details_in_alert = false;
+    ThreadingConfig threading;
     Limits limits;
     OutboxConfig outbox;
     RevalidationConfig revalidation;

@@ -86,6 +86,14 @@ constexpr std::array kSections{
         .help = "Which office a referral goes to, and what its alert says.",
     },
     SectionInfo{
+        .name = "threading",
+        .used_by = kDaemon | kConsole,
+        .help = "How answers and follow-ups find their case. casegate signs the Message-IDs of "
+                "its emails about a case with key_file's secret, so a reply's In-Reply-To names "
+                "the case in a way nobody can forge; without it only the [CG-…] subject tag "
+                "from the referrer or the office's staff threads a reply.",
+    },
+    SectionInfo{
         .name = "limits",
         .used_by = kDaemon,
         .help = "Limits on what is received and on the sandboxed parse worker. A message over "
@@ -250,6 +258,18 @@ constexpr std::array kSettings{
     Setting{.section = "routing", .key = "include_details_in_alert", .type = T::boolean,
             .default_value = "false",
             .help = "Whether the office's new-referral alert includes the free-text details."},
+
+    // [threading]
+    Setting{.section = "threading", .key = "key_file", .type = T::secret_file,
+            .help = "A secret of at least 32 bytes (e.g. `head -c 32 /dev/urandom | base64`), "
+                    "the same for every casegate process on one database. Changing it unthreads "
+                    "answers to mail sent before.",
+            .example = "/etc/casegate/thread-key", .example_commented = true},
+    Setting{.section = "threading", .key = "authserv_id", .type = T::string,
+            .help = "The authserv-id your mail server writes in the Authentication-Results "
+                    "headers it adds (RFC 8601). Mail whose DMARC check failed there gets no "
+                    "automatic reply and is held for review. Empty: the header is not read.",
+            .example = "mx.example.nhs.uk", .example_commented = true},
 
     // [limits]
     Setting{.section = "limits", .key = "max_message_bytes", .type = T::integer,

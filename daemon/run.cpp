@@ -170,10 +170,13 @@ private:
             cv.notify_one();
         }
         worker.join();
-        if (p.cases || p.incomplete || p.set_aside || p.duplicates || p.quarantined || p.retry_later) {
+        if (p.cases || p.incomplete || p.threaded || p.held || p.set_aside || p.duplicates ||
+            p.quarantined || p.retry_later) {
             common::logger("daemon")->info(
-                "processed cases={} incomplete={} set_aside={} duplicates={} quarantined={} retry={}",
-                p.cases, p.incomplete, p.set_aside, p.duplicates, p.quarantined, p.retry_later);
+                "processed cases={} incomplete={} threaded={} held={} set_aside={} duplicates={} "
+                "quarantined={} retry={}",
+                p.cases, p.incomplete, p.threaded, p.held, p.set_aside, p.duplicates,
+                p.quarantined, p.retry_later);
             report_status(p);
         }
     }
@@ -280,7 +283,9 @@ private:
         totals_ += p;
         const std::string status =
             "STATUS=running; since start: " + std::to_string(totals_.cases) + " cases, " +
-            std::to_string(totals_.incomplete) + " incomplete, " + std::to_string(totals_.set_aside) +
+            std::to_string(totals_.incomplete) + " incomplete, " +
+            std::to_string(totals_.threaded) + " answers and follow-ups, " +
+            std::to_string(totals_.held) + " held, " + std::to_string(totals_.set_aside) +
             " set aside, " + std::to_string(totals_.duplicates) + " duplicates, " +
             std::to_string(totals_.quarantined) + " quarantined";
         sd_notify(0, status.c_str());

@@ -48,7 +48,8 @@ json evaluation_to_json(const forms::Evaluation& e) {
             {"fields", fields}, {"missing", e.referral.missing}, {"errors", errors},
             {"reason", e.reason}, {"attachments", atts}, {"notes", e.notes},
             {"message_id", e.message_id}, {"from_address", e.from_address},
-            {"subject", e.subject}, {"in_reply_to", e.in_reply_to}, {"references", e.references}};
+            {"subject", e.subject}, {"in_reply_to", e.in_reply_to}, {"references", e.references},
+            {"body", e.body}, {"authentication_results", e.authentication_results}};
 }
 
 forms::Evaluation evaluation_from_json(const json& j) {
@@ -76,6 +77,8 @@ forms::Evaluation evaluation_from_json(const json& j) {
     e.subject = j.at("subject").get<std::string>();
     e.in_reply_to = j.at("in_reply_to").get<std::string>();
     e.references = j.at("references").get<std::vector<std::string>>();
+    e.body = j.at("body").get<std::string>();
+    e.authentication_results = j.at("authentication_results").get<std::vector<std::string>>();
     return e;
 }
 
@@ -146,5 +149,23 @@ std::string errors_json(const forms::Referral& r) {
 }
 std::string strings_json(const std::vector<std::string>& v) {
     return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+forms::Referral referral_from_json(const std::string& fields, const std::string& missing,
+                                   const std::string& errors) {
+    forms::Referral r;
+    const nlohmann::json f = nlohmann::json::parse(fields);
+    const nlohmann::json m = nlohmann::json::parse(missing);
+    const nlohmann::json e = nlohmann::json::parse(errors);
+    for (const auto& [k, v] : f.items()) r.fields[k] = value_from_json(v);
+    r.missing = m.get<std::vector<std::string>>();
+    for (const auto& err : e) {
+        r.errors.push_back({err.at("field").get<std::string>(), err.at("message").get<std::string>()});
+    }
+    return r;
+}
+
+std::vector<std::string> strings_from_json(const std::string& array) {
+    return nlohmann::json::parse(array).get<std::vector<std::string>>();
 }
 }  // namespace casegate::intake

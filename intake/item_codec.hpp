@@ -24,4 +24,10 @@ std::string missing_json(const forms::Referral& r);
 std::string errors_json(const forms::Referral& r);
 /// A list of strings as a JSON array.
 std::string strings_json(const std::vector<std::string>& v);
+/// A submission as stored (its fields, missing and errors JSON) back as a referral. Throws
+/// nlohmann::json::exception on JSON that is not in that shape.
+forms::Referral referral_from_json(const std::string& fields, const std::string& missing,
+                                   const std::string& errors);
+/// A JSON array of strings, as strings_json writes it.
+std::vector<std::string> strings_from_json(const std::string& array);
 }  // namespace casegate::intake

@@ -27,6 +27,9 @@
 #include "storage/cases.hpp"
 #include "storage/inbound.hpp"
 #include "storage/revalidation_admin.hpp"
+#include "storage/threads.hpp"
+#include "util/strings.hpp"
+#include "workflow/threading.hpp"
 
 namespace casegate::intake {
 
@@ -127,9 +130,33 @@ class ItemProcessor {
             set_aside("message from casegate's own address");
             return;
         }
+        // Auto-replies and bounces never become actions and are never answered (no loops).
+        if (e_.verdict == forms::Verdict::auto_reply || e_.verdict == forms::Verdict::bounce) {
+            set_aside(e_.reason);
+            return;
+        }
+        if (source_kind_ != "web") {
+            const std::optional<workflow::ThreadHint> hint = workflow::thread_hint(
+                e_.in_reply_to, e_.references, e_.subject, cfg_.threading.key);
+            std::optional<storage::ThreadTarget> target;
+            if (hint) target = storage::find_thread_target(db_, hint->reference);
+            if (dmarc_failed()) {
+                hold(target ? hint->reference : std::string(), target ? office_of(*target) : "",
+                     "the sender's domain failed DMARC");
+                return;
+            }
+            if (target) {
+                thread_onto(*hint, *target);
+                return;
+            }
+        }
         switch (e_.verdict) {
             case forms::Verdict::complete:
-                create_case();
+                if (const auto open = repeated_case()) {
+                    record_repeat(*open);
+                } else {
+                    create_case();
+                }
                 break;
             case forms::Verdict::incomplete:
                 keep_incomplete();
@@ -165,10 +192,235 @@ class ItemProcessor {
         if (!e_.message_id.empty()) n.references.push_back(e_.message_id);
     }
 
-    void enqueue(const notifier::Notification& n) {
+    // Notifications about a case or submission carry a Message-ID signed for its reference
+    // (workflow/threading.hpp), so that answers find their way back.
+    void enqueue(notifier::Notification n, const std::string& reference = {}) {
         if (n.to.empty()) return;
         const notifier::Identity from{cfg_.smtp.from, cfg_.smtp.from_name};
+        if (!reference.empty() && !cfg_.threading.key.empty()) {
+            const auto at = cfg_.smtp.from.find('@');
+            n.message_id = workflow::signed_message_id(
+                reference, at == std::string::npos ? "" : cfg_.smtp.from.substr(at + 1),
+                cfg_.threading.key);
+        }
         storage::enqueue(db_, notifier::compose(from, n));
+    }
+
+    // True when the organisation's mail server (the configured authserv-id) says the sender's
+    // domain failed DMARC. Headers of any other authserv-id are the sender's own claims.
+    bool dmarc_failed() const {
+        if (cfg_.threading.authserv_id.empty()) return false;
+        for (const std::string& value : e_.authentication_results) {
+            const std::string_view v = util::trim(value);
+            const std::size_t end = v.find_first_of("; \t");
+            if (!util::iequals(v.substr(0, end), cfg_.threading.authserv_id)) continue;
+            if (util::ascii_lower(v).find("dmarc=fail") != std::string::npos) return true;
+        }
+        return false;
+    }
+
+    // The office a submission or case belongs to: the case's; for a submission without one,
+    // the configured office its form names, else the default.
+    std::string office_of(const storage::ThreadTarget& t) const {
+        if (!t.office.empty()) return t.office;
+        try {
+            const forms::Referral r =
+                referral_from_json(t.fields_json, t.missing_json, t.errors_json);
+            if (const std::string named = r.text("local_office"); cfg_.office(named)) return named;
+        } catch (const std::exception&) {
+            // A submission written by this program always parses; the default office it is.
+        }
+        return cfg_.default_office;
+    }
+
+    const common::OfficeConfig& office_config(const std::string& name) const {
+        const common::OfficeConfig* oc = cfg_.office(name);
+        return oc ? *oc : *cfg_.office(cfg_.default_office);
+    }
+
+    // The office's staff and admin team mailboxes: who, besides the referrer and the case
+    // manager, may add to its cases.
+    std::vector<std::string> staff_of(const common::OfficeConfig& oc) const {
+        std::vector<std::string> out = oc.admin_emails;
+        for (const auto& member : oc.staff) out.push_back(member.email);
+        return out;
+    }
+
+    // Held for review: nothing is added to any case and nothing is sent to the sender; the
+    // office's admin team is told that something waits (no sender, no text).
+    void hold(const std::string& reference, const std::string& office, const std::string& why) {
+        finish("held", std::string(forms::to_string(e_.verdict)), why);
+        if (!reference.empty()) storage::set_thread_reference(db_, id_, reference);
+        const std::string name = office.empty() ? cfg_.default_office : office;
+        notifier::Notification n;
+        n.kind = "held_for_review";
+        n.text = notifier::held_notice(reference, name, id_, why);
+        n.to = office_config(name).admin_emails;
+        enqueue(n);
+        ++stats_.held;
+        common::logger("pipeline")->info("item held for review item={} ref={}", id_,
+                                         reference.empty() ? "-" : reference);
+    }
+
+    // A message answering a submission or case (DESIGN.md flow step 5): from the referrer, the
+    // case manager or the office's staff it completes the submission or becomes an action on
+    // the case; from anyone else it is held.
+    void thread_onto(const workflow::ThreadHint& hint, const storage::ThreadTarget& t) {
+        const std::string office = office_of(t);
+        workflow::CaseParties parties;
+        parties.referrer = {t.referrer_email, t.sender_email};
+        if (!t.case_id) {
+            try {
+                parties.referrer.push_back(
+                    referral_from_json(t.fields_json, "[]", "[]").text("referrer_email"));
+            } catch (const std::exception&) {
+                // no form address to add
+            }
+        }
+        parties.case_manager = t.case_manager;
+        parties.staff = staff_of(office_config(office));
+        const workflow::SenderRole role = workflow::sender_role(e_.from_address, parties);
+        if (role == workflow::SenderRole::stranger) {
+            hold(hint.reference, office,
+                 "the sender is not the referrer, the case manager or the office's staff");
+            return;
+        }
+        storage::set_thread_reference(db_, id_, hint.reference);
+        if (t.case_id) {
+            follow_up(hint.reference, t, office, role);
+        } else {
+            answer_submission(hint.reference, t);
+        }
+    }
+
+    static std::string role_words(workflow::SenderRole role) {
+        switch (role) {
+            case workflow::SenderRole::referrer: return "the referrer";
+            case workflow::SenderRole::case_manager: return "the case manager";
+            case workflow::SenderRole::staff: return "a member of the office's staff";
+            case workflow::SenderRole::stranger: break;
+        }
+        return "someone else";
+    }
+
+    // Staff to tell of something new on a case: its case manager, or with none yet the office's
+    // admin team; never the person who sent it.
+    std::vector<std::string> case_staff(const std::string& case_manager, const std::string& office,
+                                        bool admins_too) const {
+        std::vector<std::string> to;
+        if (!case_manager.empty()) to.push_back(case_manager);
+        if (case_manager.empty() || admins_too) {
+            for (const auto& a : office_config(office).admin_emails) to.push_back(a);
+        }
+        std::erase_if(to, [&](const std::string& a) { return util::iequals(a, e_.from_address); });
+        return to;
+    }
+
+    void follow_up(const std::string& reference, const storage::ThreadTarget& t,
+                   const std::string& office, workflow::SenderRole role) {
+        nlohmann::ordered_json details;
+        details["text"] = e_.body;
+        details["from_role"] = role_words(role);
+        details["documents"] = p_.attachments.size();
+        details["thread"] = "reference";
+        storage::add_case_action(
+            db_, *t.case_id, "follow_up", e_.from_address, id_,
+            details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        storage::audit(db_, e_.from_address, "case.follow_up", t.case_id, t.submission_id);
+        store_documents(t.case_id, t.submission_id);
+
+        notifier::CaseMail m{reference, office, e_.from_address, role_words(role), e_.body,
+                             p_.attachments.size(), cfg_.include_details_in_alert};
+        notifier::Notification n;
+        n.kind = "follow_up";
+        n.text = notifier::follow_up_notice(m);
+        n.to = case_staff(t.case_manager, office, false);
+        n.case_id = t.case_id;
+        enqueue(n, reference);
+        finish("processed", "follow_up", "");
+        ++stats_.threaded;
+        common::logger("pipeline")->info("follow-up added ref={} item={}", reference, id_);
+    }
+
+    // The answer to an incomplete-form reply: merged into the submission (the later value
+    // wins, each change noted); once complete it becomes a case under the same reference.
+    void answer_submission(const std::string& reference, const storage::ThreadTarget& t) {
+        const forms::Referral earlier =
+            referral_from_json(t.fields_json, t.missing_json, t.errors_json);
+        forms::Merged merged = forms::merge_answer(earlier, e_.referral);
+        std::vector<std::string> notes = strings_from_json(t.notes_json);
+        notes.push_back("answer received (inbound item " + std::to_string(id_) + ")");
+        notes.insert(notes.end(), merged.notes.begin(), merged.notes.end());
+        store_documents(std::nullopt, t.submission_id);
+        if (merged.referral.complete()) {
+            announce_case(merged.referral, reference, t.submission_id, notes);
+            return;
+        }
+        storage::update_submission(db_, t.submission_id, fields_json(merged.referral),
+                                   missing_json(merged.referral), errors_json(merged.referral),
+                                   strings_json(notes));
+        storage::audit(db_, "casegate", "submission.answered", std::nullopt, t.submission_id);
+        // Only an answer that changed something is answered again, so that a sender's
+        // auto-responder can never start a loop of replies.
+        if (merged.changed) {
+            notifier::Notification reply;
+            reply.kind = "incomplete_reply";
+            reply.text = notifier::incomplete_reply(reference, merged.referral);
+            if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
+            reply.auto_submitted = "auto-replied";
+            reply.submission_id = t.submission_id;
+            reply.attachments.push_back(
+                {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf()});
+            thread_as_reply(reply);
+            enqueue(reply, reference);
+        }
+        finish("processed", "answer", "");
+        ++stats_.threaded;
+        common::logger("pipeline")
+            ->info("submission answered ref={} item={} missing={} errors={} changed={}", reference,
+                   id_, merged.referral.missing.size(), merged.referral.errors.size(),
+                   merged.changed);
+    }
+
+    std::optional<storage::OpenCase> repeated_case() {
+        const forms::Referral& r = e_.referral;
+        return storage::find_repeated_case(db_, r.text("gmc_number"), r.text("referrer_email"),
+                                           r.text("details"));
+    }
+
+    // A complete referral repeating an open case (the same doctor, referrer and details): an
+    // action on that case, not a second case; the staff are told, the sender is not answered.
+    void record_repeat(const storage::OpenCase& c) {
+        nlohmann::ordered_json details;
+        details["from"] = e_.from_address;
+        details["channel"] = forms::to_string(e_.channel);
+        details["documents"] = p_.attachments.size();
+        storage::add_case_action(
+            db_, c.id, "possible_duplicate", "casegate", id_,
+            details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        storage::audit(db_, "casegate", "case.possible_duplicate", c.id, std::nullopt);
+        for (const auto& a : p_.attachments) {
+            storage::DocumentRow d;
+            d.case_id = c.id;
+            d.inbound_item_id = id_;
+            d.filename = a.filename.empty() ? "attachment" : a.filename;
+            d.content_type = a.content_type;
+            d.content = a.data;
+            storage::insert_document(db_, d);
+        }
+        notifier::CaseMail m{c.reference, c.office, e_.from_address, "", "",
+                             p_.attachments.size(), false};
+        notifier::Notification n;
+        n.kind = "possible_duplicate";
+        n.text = notifier::duplicate_notice(m);
+        n.to = case_staff(c.case_manager, c.office, true);
+        n.case_id = c.id;
+        enqueue(n, c.reference);
+        storage::set_thread_reference(db_, id_, c.reference);
+        finish("processed", "possible_duplicate", "");
+        ++stats_.threaded;
+        common::logger("pipeline")
+            ->info("referral recorded as a possible duplicate ref={} item={}", c.reference, id_);
     }
 
     storage::SubmissionRow submission_row(workflow::SubmissionStatus status) const {
@@ -246,20 +498,35 @@ class ItemProcessor {
                                  j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
 
-    void create_case() {
-        const forms::Referral& r = e_.referral;
+    void create_case() { announce_case(e_.referral, "", 0, e_.notes); }
+
+    // Opens a case and tells the referrer and the office. `reference` empty: a new case with the
+    // next reference; otherwise the case of submission `submission` that an answer completed,
+    // under the reference the referrer was given.
+    void announce_case(const forms::Referral& r, const std::string& existing_reference,
+                       std::int64_t submission, const std::vector<std::string>& notes) {
         const std::string gmc = r.text("gmc_number");
         const std::optional<storage::DoctorRouting> rv = revalidation_of(gmc);
         std::string routed_by;
         const std::string office = route(r, rv, routed_by);
-        const storage::OpenedCase opened =
-            storage::open_case(db_, case_row(r, office), submission_row(workflow::SubmissionStatus::complete));
-        const std::string& reference = opened.reference;
-        const std::int64_t case_id = opened.case_id;
-        const std::int64_t sub = opened.submission_id;
+        std::string reference = existing_reference;
+        std::int64_t case_id = 0;
+        std::int64_t sub = submission;
+        if (reference.empty()) {
+            storage::SubmissionRow row = submission_row(workflow::SubmissionStatus::complete);
+            row.notes_json = strings_json(notes);
+            const storage::OpenedCase opened = storage::open_case(db_, case_row(r, office), row);
+            reference = opened.reference;
+            case_id = opened.case_id;
+            sub = opened.submission_id;
+        } else {
+            case_id = storage::complete_submission(db_, submission, reference, case_row(r, office),
+                                                   fields_json(r), strings_json(notes));
+        }
         storage::add_case_action(
             db_, case_id, "created", "casegate", id_,
-            R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"("})");
+            R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"(","answered":)" +
+                (existing_reference.empty() ? "false" : "true") + "}");
         if (rv) record_revalidation(case_id, gmc, *rv, office, routed_by);
         storage::audit(db_, "casegate", "case.created", case_id, sub);
         store_documents(case_id, sub);
@@ -271,18 +538,16 @@ class ItemProcessor {
         ack.auto_submitted = "auto-replied";
         ack.case_id = case_id;
         thread_as_reply(ack);
-        enqueue(ack);
+        enqueue(ack, reference);
 
-        const common::OfficeConfig* oc = cfg_.office(office);
-        if (!oc) oc = cfg_.office(cfg_.default_office);
         notifier::Notification alert;
         alert.kind = "office_alert";
         alert.text = notifier::office_alert(reference, r, office, cfg_.include_details_in_alert);
-        alert.to = oc->admin_emails;
+        alert.to = office_config(office).admin_emails;
         alert.case_id = case_id;
-        enqueue(alert);
+        enqueue(alert, reference);
 
-        finish("processed", "complete", "");
+        finish("processed", existing_reference.empty() ? "complete" : "answer", "");
         ++stats_.cases;
         common::logger("pipeline")
             ->info("case created ref={} item={} office={} routed_by={}", reference, id_, office,
@@ -305,7 +570,7 @@ class ItemProcessor {
         reply.attachments.push_back(
             {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf()});
         thread_as_reply(reply);
-        enqueue(reply);
+        enqueue(reply, reference);
         finish("processed", "incomplete", "");
         ++stats_.incomplete;
         common::logger("pipeline")

@@ -26,8 +26,12 @@ struct ProcessStats {
     int duplicates = 0;
     int quarantined = 0;
     int retry_later = 0;
+    int threaded = 0;  ///< answers, follow-ups and repeats added to their submission or case
+    int held = 0;      ///< held for review
 
     ProcessStats& operator+=(const ProcessStats& o) {
+        threaded += o.threaded;
+        held += o.held;
         cases += o.cases;
         incomplete += o.incomplete;
         set_aside += o.set_aside;

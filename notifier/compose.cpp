@@ -20,7 +20,7 @@ storage::OutboxMessage compose(const Identity& from, const Notification& n) {
     m.from = {from.name, from.email};
     for (const auto& r : n.to) m.to.push_back({"", r});
     m.subject = n.text.subject;
-    m.message_id = new_message_id(from.email);
+    m.message_id = n.message_id.empty() ? new_message_id(from.email) : n.message_id;
     m.in_reply_to = n.in_reply_to;
     m.references = n.references;
     m.auto_submitted = n.auto_submitted;

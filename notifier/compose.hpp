@@ -24,6 +24,9 @@ struct Notification {
     std::string in_reply_to;
     std::vector<std::string> references;
     std::optional<std::int64_t> case_id, submission_id;
+    /// The Message-ID to give it (without <>), e.g. one signed for its case; "" for a new
+    /// unsigned one.
+    std::string message_id;
     std::vector<MailAttachment> attachments;
 };
 

@@ -98,7 +98,14 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
         << "[[office]]\nname = \"East Midlands\"\nadmin_emails = [\"em-admin@casegate.test\"]\n\n"
         << "[routing]\ndefault_office = \"East of England\"\n\n"
         << "[outbox]\nretry_initial = " << opt.retry_initial << "\nretry_max = 5\n\n"
-        << "[log]\nlevel = \"debug\"\n\n"
+        << "[log]\nlevel = \"debug\"\n\n";
+    if (!opt.thread_key.empty()) {
+        std::ofstream(dir_ + "/thread-key") << opt.thread_key << "\n";
+        out << "[threading]\nkey_file = \"" << dir_ << "/thread-key\"\n";
+        if (!opt.authserv_id.empty()) out << "authserv_id = \"" << opt.authserv_id << "\"\n";
+        out << "\n";
+    }
+    out
         << opt.extra << "\n";
 }
 

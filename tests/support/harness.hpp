@@ -40,6 +40,9 @@ class TestDb {
     std::unique_ptr<storage::Db> db_;
 };
 
+/// The secret the test configurations sign Message-IDs with.
+inline constexpr const char* kTestThreadKey = "test-thread-key-0123456789abcdef0123456789";
+
 struct ConfigOptions {
     std::vector<std::string> imap_users = {"referrals"};
     std::vector<std::string> maildirs;  ///< absolute paths
@@ -47,6 +50,9 @@ struct ConfigOptions {
     int poll_interval = 5;
     std::string extra;  ///< appended TOML
     std::string smtp_url;  ///< "" = the SMTP receiver of scripts/dev-services
+    /// [threading]: key_file's secret ("" = no [threading] section) and authserv_id.
+    std::string thread_key = kTestThreadKey;
+    std::string authserv_id;
 };
 
 /// A private directory with a casegate.toml for one test.
