@@ -181,6 +181,31 @@ std::string_view to_string(Channel c) {
     return "none";
 }
 
+namespace {
+
+// The Message-ID among the returned headers of a bounce (RFC 3462 text/rfc822-headers, or the
+// returned message itself), without <>.
+std::string returned_message_id(const parsers::ParsedEmail& email) {
+    for (const parsers::Attachment& a : email.attachments) {
+        if (a.content_type != "text/rfc822-headers" && a.content_type != "message/rfc822-headers" &&
+            a.content_type != "message/rfc822") {
+            continue;
+        }
+        for (std::string_view line : split_lines(std::string_view(a.data).substr(0, 64 * 1024))) {
+            if (trim(line).empty()) break;  // the end of the returned header
+            if (ascii_lower(line.substr(0, 11)) != "message-id:") continue;
+            const std::string_view v = trim(line.substr(11));
+            const std::size_t open = v.find('<');
+            const std::size_t close = v.find('>', open);
+            if (open == std::string_view::npos || close == std::string_view::npos) continue;
+            return std::string(v.substr(open + 1, close - open - 1));
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
 bool is_referral_attempt(const RawFields& fields) {
     for (const auto& [key, value] : fields) {
         if (key != "referrer_email" && key != "referrer_phone" && find_field(key)) return true;
@@ -216,6 +241,7 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const RawFields& pd
     if (std::string r = parsers::bounce_reason(email); !r.empty()) {
         e.verdict = Verdict::bounce;
         e.reason = std::move(r);
+        e.bounced_message_id = returned_message_id(email);
         return e;
     }
     if (std::string r = parsers::auto_reply_reason(email); !r.empty()) {

@@ -43,6 +43,9 @@ struct Evaluation {
     std::string body;
     /// The values of the Authentication-Results header fields (RFC 8601), the first few.
     std::vector<std::string> authentication_results;
+    /// For a bounce: the Message-ID (without <>) of the message that could not be delivered,
+    /// from the returned headers; "" when the bounce does not say.
+    std::string bounced_message_id;
 };
 
 inline constexpr std::size_t kMaxBodyKept = 64 * 1024;

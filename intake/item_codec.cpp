@@ -49,7 +49,8 @@ json evaluation_to_json(const forms::Evaluation& e) {
             {"reason", e.reason}, {"attachments", atts}, {"notes", e.notes},
             {"message_id", e.message_id}, {"from_address", e.from_address},
             {"subject", e.subject}, {"in_reply_to", e.in_reply_to}, {"references", e.references},
-            {"body", e.body}, {"authentication_results", e.authentication_results}};
+            {"body", e.body}, {"authentication_results", e.authentication_results},
+            {"bounced_message_id", e.bounced_message_id}};
 }
 
 forms::Evaluation evaluation_from_json(const json& j) {
@@ -79,6 +80,7 @@ forms::Evaluation evaluation_from_json(const json& j) {
     e.references = j.at("references").get<std::vector<std::string>>();
     e.body = j.at("body").get<std::string>();
     e.authentication_results = j.at("authentication_results").get<std::vector<std::string>>();
+    e.bounced_message_id = j.at("bounced_message_id").get<std::string>();
     return e;
 }
 

@@ -132,6 +132,10 @@ class ItemProcessor {
         }
         // Auto-replies and bounces never become actions and are never answered (no loops).
         if (e_.verdict == forms::Verdict::auto_reply || e_.verdict == forms::Verdict::bounce) {
+            // A bounce of one of our notifications: that delivery failed after all.
+            if (!e_.bounced_message_id.empty()) {
+                storage::mark_bounced(db_, e_.bounced_message_id, e_.reason);
+            }
             set_aside(e_.reason);
             return;
         }

@@ -88,4 +88,10 @@ void mark_failed(Db& db, std::int64_t id, const std::string& error) {
             {id, error});
 }
 
+void mark_bounced(Db& db, const std::string& message_id, const std::string& reason) {
+    db.defer(
+        "UPDATE outbox SET state = 'failed', last_error = 'bounced: ' || $2 WHERE message_id = $1",
+        {message_id, reason});
+}
+
 }  // namespace casegate::storage

@@ -53,4 +53,8 @@ void mark_retry(Db& db, std::int64_t id, const std::string& error, int delay_sec
 /// A permanent failure: kept with the reason, never sent.
 void mark_failed(Db& db, std::int64_t id, const std::string& error);
 
+/// A bounce came back for the message with this Message-ID: if it is one of ours, its delivery
+/// failed after all (state failed, the bounce's reason as the error). Deferred.
+void mark_bounced(Db& db, const std::string& message_id, const std::string& reason);
+
 }  // namespace casegate::storage

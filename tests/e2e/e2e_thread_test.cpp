@@ -278,3 +278,36 @@ BOOST_FIXTURE_TEST_CASE(out_of_office_reply_to_a_notification_does_nothing, Fres
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(e2e)
+
+// A bounce of one of our notifications marks that outbox row's delivery failed, and is never
+// an action nor answered.
+BOOST_FIXTURE_TEST_CASE(bounce_of_a_notification_marks_it_failed, Fresh) {
+    TestDb db;
+    TestConfig cfg(db);
+    deliver("referrals", message(kSupervisor, "ref-9@trust.example.nhs.uk", "Referral", kCompleteBody));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    const Sent ack = sent_with("Referral received")[0];
+    const std::size_t before = sent().size();
+    const std::string dsn =
+        "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.trust.example.nhs.uk\r\n"
+        "To: casegate@casegate.test\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        "Message-ID: <dsn-9@mx.trust.example.nhs.uk>\r\nDate: Thu, 19 Nov 2026 09:05:00 +0000\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;"
+        " boundary=\"b9\"\r\n\r\n--b9\r\nContent-Type: text/plain\r\n\r\nUser unknown\r\n"
+        "--b9\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+        "Final-Recipient: rfc822; " + kSupervisor + "\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "--b9\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <" + ack.message_id +
+        ">\r\nSubject: " + ack.subject + "\r\n\r\n--b9--\r\n";
+    deliver("referrals", dsn);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE kind = 'acknowledgement'"
+                        " AND state = 'failed' AND last_error LIKE 'bounced: %'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM outbox WHERE kind = 'office_alert'"
+                        " AND state = 'sent'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM case_actions WHERE kind = 'follow_up'") == 0);
+    BOOST_TEST(sent().size() == before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -97,10 +97,29 @@ BOOST_AUTO_TEST_CASE(bounce) {
     m.from_address = "mailer-daemon@mx.example.org";
     m.return_path.clear();
     m.is_delivery_report = true;
+    BOOST_TEST(f::evaluate_email(m, kCtx).bounced_message_id.empty());
+    m.attachments.push_back({"", "text/rfc822-headers",
+                             "From: casegate@x.example\nMessage-ID:  <cg.1.ab@x.example>\n\n"
+                             "Message-ID: <not-this@x.example>\n"});
     const f::Evaluation e = f::evaluate_email(m, kCtx);
     BOOST_TEST(f::to_string(e.verdict) == "bounce");
     BOOST_TEST(f::to_string(e.channel) == "none");
     BOOST_TEST(!e.reason.empty());
+    BOOST_TEST(e.bounced_message_id == "cg.1.ab@x.example");  // from the returned headers
+}
+
+// A reply's own words: quoted history cut, whether quoted with '>' or under a German Outlook
+// header; the Authentication-Results headers are kept as given.
+BOOST_AUTO_TEST_CASE(body_and_authentication_results) {
+    p::ParsedEmail m = email("A further incident.\n\nVon: casegate <c@x.example>\n"
+                             "Gesendet: Donnerstag\nBetreff: Referral received\n\nOld text\n",
+                             "AW: Referral received [CG-2026-000001]");
+    m.headers.emplace_back("Authentication-Results", "mx.example.org; dmarc=pass");
+    const f::Evaluation e = f::evaluate_email(m, kCtx);
+    BOOST_TEST(e.body.find("A further incident.") == 0u);
+    BOOST_TEST(e.body.find("Old text") == std::string::npos);
+    BOOST_REQUIRE(e.authentication_results.size() == 1u);
+    BOOST_TEST(e.authentication_results[0] == "mx.example.org; dmarc=pass");
 }
 
 // A signature's "Email:" and "Phone:" lines alone do not make an email a referral.
