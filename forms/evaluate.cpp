@@ -183,6 +183,24 @@ std::string_view to_string(Channel c) {
 
 namespace {
 
+// "local+TAG@domain" → TAG, for every such address in a header value (tags of letters, digits,
+// '.', '-' and '_' only, at most 100 bytes), up to kMaxRecipientTags in all.
+void add_recipient_tags(std::string_view value, std::vector<std::string>& tags) {
+    constexpr std::size_t kMaxRecipientTags = 8;
+    const auto tag_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '-' || c == '_';
+    };
+    for (std::size_t plus = value.find('+'); plus != std::string_view::npos && tags.size() < kMaxRecipientTags;
+         plus = value.find('+', plus + 1)) {
+        std::size_t end = plus + 1;
+        while (end < value.size() && end - plus <= 100 && tag_char(value[end])) ++end;
+        if (end < value.size() && value[end] == '@' && end > plus + 1) {
+            tags.emplace_back(value.substr(plus + 1, end - plus - 1));
+        }
+    }
+}
+
 // The Message-ID among the returned headers of a bounce (RFC 3462 text/rfc822-headers, or the
 // returned message itself), without <>.
 std::string returned_message_id(const parsers::ParsedEmail& email) {
@@ -229,9 +247,13 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const RawFields& pd
         without_unquoted_history(parsers::strip_quotes_and_signature(email.text_body, true)));
     if (e.body.size() > kMaxBodyKept) e.body.resize(kMaxBodyKept);
     for (const auto& [name, value] : email.headers) {
-        if (ascii_lower(name) == "authentication-results" &&
+        const std::string lower = ascii_lower(name);
+        if (lower == "authentication-results" &&
             e.authentication_results.size() < kMaxAuthenticationResults) {
             e.authentication_results.push_back(value.substr(0, 4096));
+        }
+        if (lower == "to" || lower == "cc" || lower == "delivered-to" || lower == "x-original-to") {
+            add_recipient_tags(value, e.recipient_tags);
         }
     }
     for (const parsers::Attachment& a : email.attachments) {

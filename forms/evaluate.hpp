@@ -46,6 +46,9 @@ struct Evaluation {
     /// For a bounce: the Message-ID (without <>) of the message that could not be delivered,
     /// from the returned headers; "" when the bounce does not say.
     std::string bounced_message_id;
+    /// The "+tag" parts of the recipient addresses (To, Cc, Delivered-To, X-Original-To), the
+    /// first few: where a staff member's reply carries its token.
+    std::vector<std::string> recipient_tags;
 };
 
 inline constexpr std::size_t kMaxBodyKept = 64 * 1024;

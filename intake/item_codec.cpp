@@ -50,7 +50,7 @@ json evaluation_to_json(const forms::Evaluation& e) {
             {"message_id", e.message_id}, {"from_address", e.from_address},
             {"subject", e.subject}, {"in_reply_to", e.in_reply_to}, {"references", e.references},
             {"body", e.body}, {"authentication_results", e.authentication_results},
-            {"bounced_message_id", e.bounced_message_id}};
+            {"bounced_message_id", e.bounced_message_id}, {"recipient_tags", e.recipient_tags}};
 }
 
 forms::Evaluation evaluation_from_json(const json& j) {
@@ -81,6 +81,7 @@ forms::Evaluation evaluation_from_json(const json& j) {
     e.body = j.at("body").get<std::string>();
     e.authentication_results = j.at("authentication_results").get<std::vector<std::string>>();
     e.bounced_message_id = j.at("bounced_message_id").get<std::string>();
+    e.recipient_tags = j.at("recipient_tags").get<std::vector<std::string>>();
     return e;
 }
 

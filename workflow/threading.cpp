@@ -1,6 +1,7 @@
 #include "workflow/threading.hpp"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 #include "util/hmac.hpp"
@@ -104,6 +105,102 @@ SenderRole sender_role(std::string_view from, const CaseParties& parties) {
     if (among(parties.staff)) return SenderRole::staff;
     if (among(parties.referrer)) return SenderRole::referrer;
     return SenderRole::stranger;
+}
+
+std::int64_t epoch_day(std::int64_t unix_seconds) {
+    return unix_seconds >= 0 ? unix_seconds / 86400 : -((-unix_seconds + 86399) / 86400);
+}
+
+namespace {
+
+std::string tag_mac(std::string_view reference, std::string_view recipient, std::int64_t expiry,
+                    std::string_view key) {
+    std::string data = "reply:";
+    data += reference;
+    data += ':';
+    data += util::ascii_lower(recipient);
+    data += ':' + std::to_string(expiry);
+    return util::hmac_sha256_hex(key, data).substr(0, kMacDigits);
+}
+
+}  // namespace
+
+std::string reply_tag(std::string_view reference, std::string_view recipient,
+                      std::int64_t expiry_day, std::string_view key) {
+    if (key.empty()) throw std::invalid_argument("no key to sign a reply address with");
+    return std::string(reference) + "." + std::to_string(expiry_day) + "." +
+           tag_mac(reference, recipient, expiry_day, key);
+}
+
+std::string tagged_address(std::string_view address, std::string_view tag) {
+    const std::size_t at = address.rfind('@');
+    if (at == std::string_view::npos) return std::string(address);
+    return std::string(address.substr(0, at)) + "+" + std::string(tag) +
+           std::string(address.substr(at));
+}
+
+TokenCheck check_reply_tag(std::string_view tag, std::string_view sender, std::int64_t today,
+                           std::string_view key, std::string& reference) {
+    const std::size_t mac_dot = tag.rfind('.');
+    if (mac_dot == std::string_view::npos || mac_dot == 0) return TokenCheck::not_a_token;
+    const std::size_t day_dot = tag.rfind('.', mac_dot - 1);
+    if (day_dot == std::string_view::npos) return TokenCheck::not_a_token;
+    const std::string_view ref = tag.substr(0, day_dot);
+    const std::string_view day = tag.substr(day_dot + 1, mac_dot - day_dot - 1);
+    const std::string_view mac = tag.substr(mac_dot + 1);
+    if (!is_reference(ref) || !digits(day) || day.size() > 9 || mac.size() != kMacDigits) {
+        return TokenCheck::not_a_token;
+    }
+    if (key.empty()) return TokenCheck::forged;
+    const std::int64_t expiry = std::stoll(std::string(day));
+    if (!util::equal_constant_time(util::ascii_lower(mac), tag_mac(ref, sender, expiry, key))) {
+        return TokenCheck::forged;  // another recipient's token, or made up
+    }
+    if (today > expiry) return TokenCheck::expired;
+    reference = std::string(ref);
+    return TokenCheck::valid;
+}
+
+std::optional<EmailCommand> parse_email_command(std::string_view text, std::string& error) {
+    std::string_view rest = text;
+    std::string_view line;
+    while (!rest.empty()) {
+        const std::size_t eol = rest.find('\n');
+        line = util::trim(rest.substr(0, eol));
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+        if (!line.empty()) break;
+    }
+    if (line.empty()) {
+        error = "the first line holds no command";
+        return std::nullopt;
+    }
+    const std::size_t space = line.find_first_of(" \t");
+    const std::string word = util::ascii_lower(line.substr(0, space));
+    const std::string_view arg =
+        space == std::string_view::npos ? std::string_view() : util::trim(line.substr(space));
+    static constexpr std::array<std::string_view, 6> kWords{"accept", "return", "assign",
+                                                            "review", "close",  "note"};
+    if (std::find(kWords.begin(), kWords.end(), word) == kWords.end()) {
+        error = "'" + std::string(line.substr(0, std::min<std::size_t>(space, 40))) +
+                "' is not a command; the first line must be one of: accept, return REASON, "
+                "assign EMAIL, review, close OUTCOME, note TEXT";
+        return std::nullopt;
+    }
+    EmailCommand c{word, std::string(arg)};
+    if (word == "note" && !util::trim(rest).empty()) {
+        c.detail += (c.detail.empty() ? "" : "\n") + std::string(util::trim(rest));
+    }
+    const bool needs = word == "return" || word == "assign" || word == "close" || word == "note";
+    if (needs && c.detail.empty()) {
+        error = word + " needs " +
+                (word == "assign" ? "the case manager's email"
+                 : word == "return" ? "the reason"
+                 : word == "close"  ? "the outcome"
+                                    : "the text");
+        return std::nullopt;
+    }
+    if (!needs && !c.detail.empty()) c.detail.clear();
+    return c;
 }
 
 }  // namespace casegate::workflow

@@ -8,6 +8,7 @@
 // add to the case anyway.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,5 +56,39 @@ struct CaseParties {
 /// Who the sender is to the case, compared ignoring ASCII case.
 enum class SenderRole { referrer, case_manager, staff, stranger };
 SenderRole sender_role(std::string_view from, const CaseParties& parties);
+
+// ---- staff acting by replying -------------------------------------------------------------
+//
+// A notification to a member of staff about a case carries a reply address with a token:
+// casegate's own address with "+REFERENCE.EXPIRY.MAC" after the local part, MAC signing the
+// reference, the recipient and the expiry day. Replying with a command on the first line acts
+// on the case as that member of staff; the token proves the sender received the notification.
+
+/// Days since 1970-01-01 (UTC) of a time in seconds since the epoch.
+std::int64_t epoch_day(std::int64_t unix_seconds);
+
+/// The tag of a staff notification's reply address: "REFERENCE.EXPIRY.MAC".
+std::string reply_tag(std::string_view reference, std::string_view recipient,
+                      std::int64_t expiry_day, std::string_view key);
+
+/// `address` ("local@domain") with the tag: "local+TAG@domain".
+std::string tagged_address(std::string_view address, std::string_view tag);
+
+enum class TokenCheck { valid, not_a_token, forged, expired };
+
+/// Checks a tag found in a recipient address for `sender` on `today` (an epoch day). On valid,
+/// `reference` is set.
+TokenCheck check_reply_tag(std::string_view tag, std::string_view sender, std::int64_t today,
+                           std::string_view key, std::string& reference);
+
+/// A command on the first line of a staff member's reply: `accept`, `return REASON`,
+/// `assign EMAIL`, `review`, `close OUTCOME`, `note TEXT` (a note takes the rest of the text).
+struct EmailCommand {
+    std::string word;    ///< as the workflow names the change ("accept", "return", …)
+    std::string detail;  ///< the reason, email, outcome or note; "" when none
+};
+
+/// The command in `text`, or nullopt with `error` saying what was wrong.
+std::optional<EmailCommand> parse_email_command(std::string_view text, std::string& error);
 
 }  // namespace casegate::workflow

@@ -115,11 +115,15 @@ BOOST_AUTO_TEST_CASE(body_and_authentication_results) {
                              "Gesendet: Donnerstag\nBetreff: Referral received\n\nOld text\n",
                              "AW: Referral received [CG-2026-000001]");
     m.headers.emplace_back("Authentication-Results", "mx.example.org; dmarc=pass");
+    m.headers.emplace_back("To", "\"Case, Gate\" <casegate+CG-2026-000001.20500.ab12@x.example>,"
+                                 " other@x.example, a+b c@x.example");
     const f::Evaluation e = f::evaluate_email(m, kCtx);
     BOOST_TEST(e.body.find("A further incident.") == 0u);
     BOOST_TEST(e.body.find("Old text") == std::string::npos);
     BOOST_REQUIRE(e.authentication_results.size() == 1u);
     BOOST_TEST(e.authentication_results[0] == "mx.example.org; dmarc=pass");
+    BOOST_REQUIRE(e.recipient_tags.size() == 1u);
+    BOOST_TEST(e.recipient_tags[0] == "CG-2026-000001.20500.ab12");
 }
 
 // A signature's "Email:" and "Phone:" lines alone do not make an email a referral.

@@ -72,3 +72,51 @@ BOOST_AUTO_TEST_CASE(who_may_add_to_a_case) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(reply_tokens)
+
+// A reply tag is valid for its recipient until its expiry day, and for nobody else; a changed
+// reference, day or signature is forged.
+BOOST_AUTO_TEST_CASE(reply_tag_checks) {
+    const std::string tag = wf::reply_tag("CG-2026-000001", "Casey@Office.example", 20500, "k");
+    BOOST_TEST(wf::tagged_address("casegate@casegate.test", tag) ==
+               "casegate+" + tag + "@casegate.test");
+    std::string ref;
+    BOOST_TEST((wf::check_reply_tag(tag, "casey@office.example", 20500, "k", ref) ==
+                wf::TokenCheck::valid));
+    BOOST_TEST(ref == "CG-2026-000001");
+    BOOST_TEST((wf::check_reply_tag(tag, "casey@office.example", 20501, "k", ref) ==
+                wf::TokenCheck::expired));
+    BOOST_TEST((wf::check_reply_tag(tag, "alex@office.example", 20500, "k", ref) ==
+                wf::TokenCheck::forged));
+    BOOST_TEST((wf::check_reply_tag(tag, "casey@office.example", 20500, "k2", ref) ==
+                wf::TokenCheck::forged));
+    std::string later = tag;
+    later.replace(later.find("20500"), 5, "29999");
+    BOOST_TEST((wf::check_reply_tag(later, "casey@office.example", 20500, "k", ref) ==
+                wf::TokenCheck::forged));
+    BOOST_TEST((wf::check_reply_tag("newsletter", "casey@office.example", 20500, "k", ref) ==
+                wf::TokenCheck::not_a_token));
+    BOOST_TEST(wf::epoch_day(86400 * 3 + 5) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(email_commands) {
+    std::string error;
+    auto c = wf::parse_email_command("\n  Accept \nthanks", error);
+    BOOST_REQUIRE(c);
+    BOOST_TEST(c->word == "accept");
+    BOOST_TEST(c->detail.empty());
+    c = wf::parse_email_command("return Not for this office\n", error);
+    BOOST_REQUIRE(c);
+    BOOST_TEST(c->detail == "Not for this office");
+    c = wf::parse_email_command("note Spoke to the TPD.\nMeeting next week.", error);
+    BOOST_REQUIRE(c);
+    BOOST_TEST(c->detail == "Spoke to the TPD.\nMeeting next week.");
+    BOOST_TEST(!wf::parse_email_command("close", error));
+    BOOST_TEST(error == "close needs the outcome");
+    BOOST_TEST(!wf::parse_email_command("Thanks, will do", error));
+    BOOST_TEST(error.find("is not a command") != std::string::npos);
+    BOOST_TEST(!wf::parse_email_command("\n\n", error));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
