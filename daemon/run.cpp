@@ -20,6 +20,7 @@
 #include "common/watchdog.hpp"
 #include "net/curl.hpp"
 #include "notifier/outbox_worker.hpp"
+#include "storage/coordination.hpp"
 #include "storage/migrations.hpp"
 
 namespace casegate::daemon {
@@ -55,6 +56,10 @@ void install_signals() {
 }
 
 using Clock = std::chrono::steady_clock;
+
+// The full revalidation check's row in `schedules`, and how soon a failed run is tried again.
+constexpr const char* kRevalSchedule = "revalidation";
+constexpr int kRevalRetrySeconds = 300;
 
 class Daemon {
 public:
@@ -124,7 +129,15 @@ private:
             if (!all && now < next) continue;
             next = now + std::chrono::seconds(cfg_.mailboxes[i].poll_interval);
             try {
-                const PollStats s = sources_[i]->poll(*db_, g_stop, on_stored);
+                const std::optional<PollStats> polled =
+                    poll_exclusively(*sources_[i], *db_, g_stop, on_stored);
+                if (!polled) {
+                    common::logger("daemon")->debug(
+                        "poll skipped mailbox={}: another process is polling it",
+                        sources_[i]->name());
+                    continue;
+                }
+                const PollStats& s = *polled;
                 if (s.stored || s.acknowledged) {
                     common::logger("daemon")->info("polled mailbox={} stored={} acknowledged={} oversized={}",
                                            sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
@@ -208,9 +221,9 @@ private:
         }
     }
 
-    // Admins' GMC requests every turn; the full check on its interval (and in --once). A
-    // request that finished is shown at once: the bodies it changed are fetched again and
-    // everyone is classified again.
+    // Admins' GMC requests every turn; the full check on its interval (and in --once), once per
+    // interval across every process sharing the database. A request that finished is shown at
+    // once: the bodies it changed are fetched again and everyone is classified again.
     void revalidate(bool all) {
         const common::RevalidationConfig& r = cfg_.revalidation;
         if (!r.enabled || g_stop) return;
@@ -224,10 +237,16 @@ private:
         } catch (const std::exception& e) {
             common::logger("daemon")->error("gmc requests stopped error={}", e.what());
         }
-        const auto now = Clock::now();
+        // The full check's schedule is in the database, shared by every process: the one that
+        // claims a due run does it, and the others leave it.
         RevalRunScope scope;
-        if (all || now >= next_reval_) {
-            next_reval_ = now + std::chrono::seconds(r.interval);
+        bool scheduled = false;
+        try {
+            scheduled = storage::claim_schedule(*db_, kRevalSchedule, r.interval, all);
+        } catch (const std::exception& e) {
+            common::logger("daemon")->error("revalidation schedule unavailable error={}", e.what());
+        }
+        if (scheduled) {
             scope.bodies = reval::office_bodies(cfg_);
         } else if (sent.finished() > 0) {
             scope.tis = false;
@@ -242,10 +261,17 @@ private:
                 "inserted={} updated={} removed={} history={} digests={}",
                 st.applied, st.refused, st.unavailable, st.alerts, st.doctors, st.changes.inserted,
                 st.changes.updated, st.changes.removed, st.changes.history, st.digests);
+            if (scheduled) storage::schedule_succeeded(*db_, kRevalSchedule);
         } catch (const std::exception& e) {
             common::logger("daemon")->error("revalidation run failed error={}", e.what());
+            if (!scheduled) return;
             // Try again soon rather than in an hour; a database outage is usually short.
-            next_reval_ = std::min(next_reval_, now + std::chrono::seconds(300));
+            try {
+                storage::schedule_failed(*db_, kRevalSchedule, e.what(), kRevalRetrySeconds);
+            } catch (const std::exception& again) {
+                common::logger("daemon")->error("revalidation schedule not updated error={}",
+                                                again.what());
+            }
         }
     }
 
@@ -298,7 +324,6 @@ private:
     std::unique_ptr<storage::Db> pipeline_db_;  ///< processing, on its own thread
     std::vector<std::unique_ptr<Source>> sources_;
     std::map<std::size_t, Clock::time_point> next_poll_;
-    Clock::time_point next_reval_{};  ///< the epoch: the first turn runs the check
     std::unique_ptr<net::Session> smtp_;
     std::unique_ptr<Pipeline> pipeline_;
 };

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "common/log.hpp"
+#include "storage/coordination.hpp"
 
 namespace casegate::daemon {
 
@@ -35,6 +36,29 @@ void StoreGroup::commit() {
     items_.clear();
     bytes_ = 0;
     if (stored_) stored_();
+}
+
+std::optional<PollStats> poll_exclusively(Source& source, storage::Db& db,
+                                          const std::atomic<bool>& stop, const StoredFn& stored) {
+    if (!storage::try_lock_mailbox(db, source.name())) return std::nullopt;
+    // Released however the poll ends. A lost connection has released it already; should the
+    // unlock itself fail, the session is closed, which releases it as surely (a lock left held
+    // would keep every other process from this mailbox).
+    struct Unlock {
+        storage::Db& db;
+        const std::string& name;
+        Unlock(storage::Db& d, const std::string& n) : db(d), name(n) {}
+        Unlock(const Unlock&) = delete;
+        Unlock& operator=(const Unlock&) = delete;
+        ~Unlock() {
+            try {
+                storage::unlock_mailbox(db, name);
+            } catch (...) {
+                db.disconnect();
+            }
+        }
+    } const unlock(db, source.name());
+    return source.poll(db, stop, stored);
 }
 
 void maybe_exit_after_store() {

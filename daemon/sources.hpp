@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ public:
 };
 
 std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox, const common::Limits& limits);
+
+/// Polls `source` while holding its mailbox's lock in PostgreSQL (storage/coordination.hpp),
+/// so that of several casegate processes sharing the database one at a time polls a mailbox:
+/// no two fetch and move the same messages. Returns nothing, without polling, when another
+/// process holds the lock (it is polling that mailbox now).
+std::optional<PollStats> poll_exclusively(Source& source, storage::Db& db,
+                                          const std::atomic<bool>& stop, const StoredFn& stored);
 
 /// New items of one poll gathered into groups (above): `add` commits a group once it is full,
 /// `commit` commits what is gathered. After each commit the crash hook runs, then

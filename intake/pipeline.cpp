@@ -111,7 +111,8 @@ class ItemProcessor {
     void run() {
         const storage::LockedItem locked =
             storage::lock_for_processing(db_, id_, sha_, e_.message_id, e_.from_address);
-        if (locked.state != "received") return;
+        // Finished meanwhile, or its claim lapsed and another process has it now.
+        if (locked.state != "received" || !locked.claimed) return;
         if (p_.status == ParseStatus::unreadable) {
             finish("quarantined", "unreadable", p_.reason);
             ++stats_.quarantined;
@@ -592,28 +593,69 @@ class ItemProcessor {
     ProcessStats& stats_;
 };
 
+int Pipeline::claim_seconds() const {
+    return std::max(kMinClaimSeconds, 4 * cfg_.limits.parse_timeout);
+}
+
 ProcessStats Pipeline::process_due(const std::atomic<bool>& stop) {
     ProcessStats stats;
-    std::set<std::int64_t> unrecorded;
+    std::set<std::int64_t> skip;
     bool more = true;
     while (more && !stop) {
-        // A lost connection loses at most the open group: its items are still due and are
-        // loaded, parsed and processed again.
-        storage::with_retry(db_, [&] { more = process_batch(stop, stats, unrecorded); });
+        // A lost connection loses at most the open group: its items are still due (the claims
+        // of the closed session are free at once) and are claimed, parsed and processed again.
+        storage::with_retry(db_, [&] { more = process_batch(stop, stats, skip); });
     }
     return stats;
 }
 
 bool Pipeline::process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
-                             std::set<std::int64_t>& unrecorded) {
-    std::vector<storage::InboundRow> due = storage::due_inbound(db_, kGroupItems, kBatchBytes);
-    std::erase_if(due, [&](const storage::InboundRow& r) { return unrecorded.count(r.id) > 0; });
+                             std::set<std::int64_t>& skip) {
+    // The claim commits on its own, before the group's transaction, so other processes leave
+    // these items alone from now on.
+    const std::vector<storage::InboundRow> due =
+        storage::claim_due_inbound(db_, kGroupItems, kBatchBytes, claim_seconds(), skip);
     if (due.empty()) return false;
+    common::logger("pipeline")
+        ->debug("items claimed count={} session={}", due.size(), db_.backend_pid());
+    std::vector<std::int64_t> ids;
+    ids.reserve(due.size());
+    for (const storage::InboundRow& row : due) ids.push_back(row.id);
 
     std::optional<storage::Transaction> tx;
+    try {
+        run_batch(stop, stats, skip, due, tx);
+    } catch (const storage::DbError& e) {
+        tx.reset();
+        // A closed session's claims are free already; otherwise give them up for others.
+        if (!e.is_connection()) {
+            try {
+                storage::release_claims(db_, ids);
+            } catch (const storage::DbError&) {  // they lapse with the lease
+            }
+        }
+        throw;
+    } catch (...) {
+        tx.reset();
+        try {
+            storage::release_claims(db_, ids);
+        } catch (const storage::DbError&) {  // they lapse with the lease
+        }
+        throw;
+    }
+    // Finished items are no longer claimed; what is left (stopped, skipped) is due again.
+    storage::release_claims(db_, ids);
+    return true;
+}
+
+void Pipeline::run_batch(const std::atomic<bool>& stop, ProcessStats& stats,
+                         std::set<std::int64_t>& skip, const std::vector<storage::InboundRow>& due,
+                         std::optional<storage::Transaction>& tx) {
     ProcessStats group;  // counted once committed
     int in_group = 0;
     auto deadline = std::chrono::steady_clock::now();
+    const auto half_lease = std::chrono::seconds(claim_seconds() / 2);
+    auto renew_at = std::chrono::steady_clock::now() + half_lease;
     const auto commit = [&] {
         if (!tx) return;
         tx->commit();
@@ -642,20 +684,31 @@ bool Pipeline::process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
             commit();
             throw ParserUnavailable(parsed.reason);
         }
+        if (std::chrono::steady_clock::now() >= renew_at) {
+            // A long batch (slow parses) keeps its claim: the group so far is committed and
+            // the lease of the items still to come renewed, outside any transaction, so that
+            // other processes see it. An item whose claim lapsed meanwhile is found so when
+            // it is locked, and left to the process that has it now.
+            commit();
+            std::vector<std::int64_t> rest;
+            rest.reserve(due.size() - i);
+            for (std::size_t j = i; j < due.size(); ++j) rest.push_back(due[j].id);
+            storage::renew_claims(db_, rest, claim_seconds());
+            renew_at = std::chrono::steady_clock::now() + half_lease;
+        }
         if (!tx) {
             tx.emplace(db_);
             deadline = std::chrono::steady_clock::now() + kGroupTime;
         }
-        process_in_group(*tx, row, parsed, group, unrecorded);
+        process_in_group(*tx, row, parsed, group, skip);
         if (++in_group >= kGroupItems || std::chrono::steady_clock::now() >= deadline) commit();
     }
     commit();
-    return true;
 }
 
 void Pipeline::process_in_group(storage::Transaction& tx, const storage::InboundRow& item,
                                 const ParsedItem& parsed, ProcessStats& group,
-                                std::set<std::int64_t>& unrecorded) {
+                                std::set<std::int64_t>& skip) {
     const std::int64_t id = item.id;
     std::string error;
     tx.savepoint();
@@ -671,6 +724,17 @@ void Pipeline::process_in_group(storage::Transaction& tx, const storage::Inbound
         return;
     } catch (const storage::DbError& e) {
         if (e.is_connection()) throw;  // the group is lost; with_retry starts it again
+        if (e.is_lock_conflict()) {
+            // Another session is processing a copy of this message (or the server broke a
+            // deadlock): nothing is wrong with the item. It is undone, not charged, and left
+            // for a later turn, when that session's outcome is committed and visible.
+            tx.rollback_to_savepoint();
+            tx.release_savepoint();
+            skip.insert(id);
+            common::logger("pipeline")
+                ->debug("item deferred id={} sqlstate={}", id, e.sqlstate());
+            return;
+        }
         error = e.what();
     } catch (const std::exception& e) {
         error = e.what();
@@ -690,19 +754,26 @@ void Pipeline::process_in_group(storage::Transaction& tx, const storage::Inbound
         // take it again in this turn.
         tx.rollback_to_savepoint();
         tx.release_savepoint();
-        unrecorded.insert(id);
+        skip.insert(id);
         common::logger("pipeline")->error("item failure not recorded id={} error={}", id, e.what());
     }
 }
 
 void Pipeline::record_failure(std::int64_t id, const std::string& reason, std::string_view kind,
                               ProcessStats& stats) {
-    if (storage::record_failed_attempt(db_, id, reason, cfg_.limits.max_attempts)) {
-        ++stats.quarantined;
-        log_quarantined(id, kind);
-    } else {
-        ++stats.retry_later;
-        common::logger("pipeline")->warn("item failed, retried later id={} reason={}", id, reason);
+    switch (storage::record_failed_attempt(db_, id, reason, cfg_.limits.max_attempts)) {
+        case storage::FailedAttempt::quarantined:
+            ++stats.quarantined;
+            log_quarantined(id, kind);
+            break;
+        case storage::FailedAttempt::retry_later:
+            ++stats.retry_later;
+            common::logger("pipeline")->warn("item failed, retried later id={} reason={}", id, reason);
+            break;
+        case storage::FailedAttempt::not_claimed:
+            // Its claim lapsed and another process has it: the attempt is that one's to count.
+            common::logger("pipeline")->debug("item failed after its claim lapsed id={}", id);
+            break;
     }
 }
 

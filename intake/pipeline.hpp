@@ -7,10 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/config.hpp"
 #include "intake/parse_worker.hpp"
@@ -56,6 +58,12 @@ class ParserUnavailable : public std::runtime_error {
 /// fails is rolled back to its savepoint alone and its failed attempt recorded in its place,
 /// committed with the others; a crash or lost connection before a group's commit leaves all of
 /// its items waiting, to be processed again.
+///
+/// Several processes may share one database: each batch of due items is claimed for this
+/// session (committed before the group's transaction) so that no other process parses the same
+/// items, its lease renewed between groups while the batch lasts, and what is left unfinished
+/// given up at its end. A copy of a message another session is processing right then is left
+/// for a later turn, without counting an attempt.
 class Pipeline {
 public:
     /// `worker_exe`: the casegate binary that parses in the sandbox (ParsePool).
@@ -72,14 +80,24 @@ public:
     /// Items per group (and per batch loaded), and the longest a group stays open.
     static constexpr int kGroupItems = 100;
     static constexpr std::chrono::milliseconds kGroupTime{250};
+    /// The shortest lease of a claim on a batch. It is at least four parse timeouts, so that a
+    /// group (renewed between groups, once half the lease has passed; at most one parse waited
+    /// for inside it) never outlasts it.
+    static constexpr int kMinClaimSeconds = 60;
+    int claim_seconds() const;
 
 private:
     /// One batch of due items, in as many groups as the limits make. False when none was due.
+    /// `skip`: items not to take again in this turn (a failure that could not be recorded, a
+    /// copy being processed elsewhere).
     bool process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
-                       std::set<std::int64_t>& unrecorded);
+                       std::set<std::int64_t>& skip);
+    void run_batch(const std::atomic<bool>& stop, ProcessStats& stats,
+                   std::set<std::int64_t>& skip, const std::vector<storage::InboundRow>& due,
+                   std::optional<storage::Transaction>& tx);
     void process_in_group(storage::Transaction& tx, const storage::InboundRow& item,
                           const ParsedItem& parsed, ProcessStats& group,
-                          std::set<std::int64_t>& unrecorded);
+                          std::set<std::int64_t>& skip);
     /// A failed attempt: retried after a back-off, quarantined with the reason at max_attempts.
     void record_failure(std::int64_t id, const std::string& reason, std::string_view kind,
                         ProcessStats& stats);

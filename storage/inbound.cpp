@@ -1,5 +1,7 @@
 #include "storage/inbound.hpp"
 
+#include <algorithm>
+
 #include "storage/digest.hpp"
 
 namespace casegate::storage {
@@ -72,28 +74,80 @@ std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock) {
     return inbound_row(r, 0);
 }
 
-std::vector<InboundRow> due_inbound(Db& db, int limit, std::int64_t max_bytes) {
+namespace {
+// "{1,2,3}": a bigint[] parameter.
+std::string id_array(const std::vector<std::int64_t>& ids) {
+    std::string array = "{";
+    for (const std::int64_t id : ids) {
+        if (array.size() > 1) array += ',';
+        array += std::to_string(id);
+    }
+    return array + '}';
+}
+}  // namespace
+
+std::vector<InboundRow> claim_due_inbound(Db& db, int limit, std::int64_t max_bytes,
+                                          int lease_seconds, const std::set<std::int64_t>& skip) {
+    // The rows are locked (SKIP LOCKED: those another session is claiming right now are left
+    // to it) before the byte budget is counted over them; a locked row beyond the budget is
+    // let go when the statement commits. A claim whose session is gone is free at once.
     const Result r = db.exec(
-        std::string("SELECT ") + kInboundColumns +
-            " FROM inbound_items JOIN ("
-            "  SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM inbound_items"
-            "  WHERE state = 'received' AND next_attempt_at <= now() ORDER BY id LIMIT $1) due"
-            " USING (id) WHERE due.before < $2 ORDER BY id",
-        {limit, max_bytes});
+        std::string("UPDATE inbound_items SET claimed_by = pg_backend_pid(),"
+                    " claimed_until = now() + make_interval(secs => $3)"
+                    " WHERE id IN (SELECT id FROM ("
+                    "  SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM ("
+                    "   SELECT id, size FROM inbound_items"
+                    "   WHERE state = 'received' AND next_attempt_at <= now()"
+                    "   AND id <> ALL($4::bigint[])"
+                    "   AND (claimed_by IS NULL OR claimed_until <= now()"
+                    "        OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
+                    "                       WHERE a.pid = inbound_items.claimed_by))"
+                    "   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) free) due"
+                    "  WHERE due.before < $2)"
+                    " RETURNING ") +
+            kInboundColumns,
+        {limit, max_bytes, lease_seconds,
+         id_array(std::vector<std::int64_t>(skip.begin(), skip.end()))});
     std::vector<InboundRow> rows;
     rows.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) rows.push_back(inbound_row(r, i));
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return rows;
 }
 
-bool record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts) {
+std::vector<std::int64_t> renew_claims(Db& db, const std::vector<std::int64_t>& ids,
+                                       int lease_seconds) {
+    if (ids.empty()) return {};
+    const Result r = db.exec(
+        "UPDATE inbound_items SET claimed_until = now() + make_interval(secs => $2)"
+        " WHERE id = ANY($1::bigint[]) AND state = 'received' AND claimed_by = pg_backend_pid()"
+        " RETURNING id",
+        {id_array(ids), lease_seconds});
+    std::vector<std::int64_t> renewed;
+    renewed.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) renewed.push_back(r.int64(i, 0));
+    std::sort(renewed.begin(), renewed.end());
+    return renewed;
+}
+
+void release_claims(Db& db, const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) return;
+    db.exec(
+        "UPDATE inbound_items SET claimed_by = NULL, claimed_until = NULL"
+        " WHERE id = ANY($1::bigint[]) AND claimed_by = pg_backend_pid()",
+        {id_array(ids)});
+}
+
+FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts) {
     const Result r = db.exec(
         "UPDATE inbound_items SET attempts = attempts + 1, reason = $2,"
         " state = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE state END,"
-        " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts)))"
-        " WHERE id = $1 AND state = 'received' RETURNING state",
+        " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts))),"
+        " claimed_by = NULL, claimed_until = NULL"
+        " WHERE id = $1 AND state = 'received' AND claimed_by = pg_backend_pid() RETURNING state",
         {id, reason, max_attempts});
-    return r.rows() == 1 && r.text(0, 0) == "quarantined";
+    if (r.rows() == 0) return FailedAttempt::not_claimed;
+    return r.text(0, 0) == "quarantined" ? FailedAttempt::quarantined : FailedAttempt::retry_later;
 }
 
 void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std::string& verdict,
@@ -102,7 +156,7 @@ void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std
     db.defer(
         "UPDATE inbound_items SET state = $2, verdict = nullif($3, ''), reason = nullif($4, ''),"
         " message_id = nullif($5, ''), from_address = nullif($6, ''), duplicate_of = $7,"
-        " processed_at = now() WHERE id = $1",
+        " processed_at = now(), claimed_by = NULL, claimed_until = NULL WHERE id = $1",
         {id, state, verdict, reason, message_id, from_address, duplicate_of});
 }
 
@@ -114,8 +168,11 @@ constexpr const char* kEarlierCopy =
     " AND (sha256 = $2 OR ($3 <> '' AND message_id = $3 AND from_address = $4))"
     " ORDER BY id LIMIT 1";
 
-// Serialises concurrent processing of copies of one message (sent with the next statement).
-void lock_message_id(Db& db, const std::string& message_id) {
+// Serialises concurrent processing of copies of one message (sent with the next statement),
+// waiting for the locks: on the bytes, then on the Message-ID (casegate_lock_copies' order).
+void lock_copies(Db& db, const std::string& sha, const std::string& message_id) {
+    db.defer("SELECT pg_advisory_xact_lock(hashtextextended(encode($1, 'hex'), 1))",
+             {Param::bytes(sha)});
     if (!message_id.empty()) {
         db.defer("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {message_id});
     }
@@ -125,7 +182,7 @@ void lock_message_id(Db& db, const std::string& message_id) {
 std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::string& sha,
                                            const std::string& message_id,
                                            const std::string& from_address) {
-    lock_message_id(db, message_id);
+    lock_copies(db, sha, message_id);
     const Result r = db.exec(kEarlierCopy, {id, Param::bytes(sha), message_id, from_address});
     if (r.rows() == 0) return std::nullopt;
     return r.int64(0, 0);
@@ -133,14 +190,18 @@ std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::s
 
 LockedItem lock_for_processing(Db& db, std::int64_t id, const std::string& sha,
                                const std::string& message_id, const std::string& from_address) {
-    lock_message_id(db, message_id);
+    // The locks are taken by a statement of their own, so that the next one's snapshot sees
+    // whatever the session that held them committed.
+    db.defer("SELECT casegate_lock_copies($1, $2)", {Param::bytes(sha), message_id});
     const Result r = db.exec(std::string("SELECT i.state, (") + kEarlierCopy +
-                                 ") FROM inbound_items i WHERE i.id = $1 FOR UPDATE OF i",
+                                 "), coalesce(i.claimed_by = pg_backend_pid(), false)"
+                                 " FROM inbound_items i WHERE i.id = $1 FOR UPDATE OF i",
                              {id, Param::bytes(sha), message_id, from_address});
     LockedItem out;
     if (r.rows() == 0) return out;
     out.state = r.text(0, 0);
     if (!r.is_null(0, 1)) out.duplicate_of = r.int64(0, 1);
+    out.claimed = r.boolean(0, 2);
     return out;
 }
 

@@ -57,17 +57,34 @@ struct InboundRow {
 /// Loads an item; FOR UPDATE when lock is true (inside a transaction).
 std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock);
 
-/// The items due for processing, oldest first, with their bytes: at most `limit`, and no more
-/// after the first once `max_bytes` of raw messages are loaded (so a batch of large messages
-/// does not fill memory). One round trip for the batch instead of one per item.
-std::vector<InboundRow> due_inbound(Db& db, int limit, std::int64_t max_bytes);
+/// Claims the items due for processing for this session, oldest first, with their bytes: at
+/// most `limit`, and no more after the first once `max_bytes` of raw messages are loaded (so a
+/// batch of large messages does not fill memory). One statement, committed on its own (call it
+/// outside a transaction), so that no other process parses the same items. An item is free to
+/// claim when unclaimed, when its lease (`lease_seconds`) has run out, or when the session that
+/// claimed it no longer exists (its process died and its connection closed). Items in `skip`
+/// are left alone.
+std::vector<InboundRow> claim_due_inbound(Db& db, int limit, std::int64_t max_bytes,
+                                          int lease_seconds,
+                                          const std::set<std::int64_t>& skip = {});
+
+/// Extends this session's claim on those of `ids` it still holds by `lease_seconds` from now;
+/// returns the ids renewed.
+std::vector<std::int64_t> renew_claims(Db& db, const std::vector<std::int64_t>& ids,
+                                       int lease_seconds);
+
+/// Gives up this session's claim on those of `ids` it still holds (unfinished items: due again
+/// at once, for any process).
+void release_claims(Db& db, const std::vector<std::int64_t>& ids);
 
 /// Records that processing failed for a reason that may pass (a parser crash or timeout):
 /// retried after a back-off, quarantined with the reason once attempts reach max_attempts.
-/// Returns true when the item was quarantined.
-bool record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts);
+/// Counts only for the session that claimed the item (the claim is given up): not_claimed when
+/// this session does not hold it (nothing is recorded).
+enum class FailedAttempt { retry_later, quarantined, not_claimed };
+FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts);
 
-/// Final state of an item after processing.
+/// Final state of an item after processing; its claim ends.
 void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std::string& verdict,
                     const std::string& reason, const std::string& message_id,
                     const std::string& from_address,
@@ -84,12 +101,16 @@ std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::s
 namespace casegate::storage {
 struct LockedItem {
     std::string state;                      ///< "" if the item is gone
+    bool claimed = false;                   ///< this session holds the item's claim
     std::optional<std::int64_t> duplicate_of;  ///< as find_duplicate()
 };
 
-/// Locks the item's row for the rest of the transaction, returning its state, and looks up
-/// the earlier copy as find_duplicate() does, in one round trip. Copies of one message are
-/// serialised by an advisory lock on its Message-ID, taken first.
+/// Locks the item's row for the rest of the transaction, returning its state and whether this
+/// session holds its claim, and looks up the earlier copy as find_duplicate() does, in one
+/// round trip. Copies of one message are serialised by advisory locks on its SHA-256 and its
+/// Message-ID (casegate_lock_copies), taken first without waiting: when another session holds
+/// either, this throws a DbError with is_lock_conflict() (the transaction, or the savepoint,
+/// must be rolled back) and the item is left for a later turn.
 LockedItem lock_for_processing(Db& db, std::int64_t id, const std::string& sha256,
                                const std::string& message_id, const std::string& from_address);
 }  // namespace casegate::storage

@@ -78,6 +78,7 @@ Db::Db(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 Db::~Db() = default;
 
 bool Db::connected() const { return conn_ && PQstatus(conn_->pg) == CONNECTION_OK; }
+int Db::backend_pid() const { return connected() ? PQbackendPID(conn_->pg) : 0; }
 void Db::disconnect() {
     conn_.reset();
     deferred_.clear();

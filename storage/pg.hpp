@@ -24,6 +24,12 @@ public:
     Kind kind() const;
     bool is_connection() const { return kind() == Kind::connection; }
     bool is_unique_violation() const { return kind() == Kind::unique_violation; }
+    /// Another session holds what this statement needed: a lock not available without waiting
+    /// (55P03), a deadlock the server broke (40P01) or a serialization failure (40001). The
+    /// work is sound and can be tried again once rolled back.
+    bool is_lock_conflict() const {
+        return sqlstate_ == "55P03" || sqlstate_ == "40P01" || sqlstate_ == "40001";
+    }
 
 private:
     std::string sqlstate_;
@@ -91,6 +97,8 @@ public:
 
     /// Connects if not connected. Throws DbError(kind connection) on failure.
     void connect();
+    /// The server process of this connection (pg_backend_pid()), 0 when not connected.
+    int backend_pid() const;
     bool connected() const;
     void disconnect();
 

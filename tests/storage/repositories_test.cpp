@@ -1,5 +1,6 @@
 // Migrations, inbound items, references and the outbox against the real PostgreSQL.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <regex>
 
 #include "storage/cases.hpp"
@@ -55,15 +56,21 @@ BOOST_FIXTURE_TEST_CASE(oversized_item_is_stored_quarantined, Migrated) {
     i.quarantine_reason = "message size 99 exceeds limit max_message_bytes=10";
     storage::store_inbound(t.db(), i);
     BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE state = 'quarantined' AND truncated") == 1);
-    BOOST_TEST(storage::due_inbound(t.db(), 10, 1 << 20).empty());
+    BOOST_TEST(storage::claim_due_inbound(t.db(), 10, 1 << 20, 60).empty());
 }
 
 // Failed attempts back off and end in quarantine after the configured count.
 BOOST_FIXTURE_TEST_CASE(failed_attempts_end_in_quarantine, Migrated) {
     const auto id = storage::store_inbound(t.db(), item("1/10", "x")).id;
-    BOOST_TEST(!storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2));
-    BOOST_TEST(storage::due_inbound(t.db(), 10, 1 << 20).empty());  // backing off
-    BOOST_TEST(storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2));
+    BOOST_REQUIRE_EQUAL(storage::claim_due_inbound(t.db(), 10, 1 << 20, 60).size(), 1u);
+    BOOST_TEST((storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2) ==
+               storage::FailedAttempt::retry_later));
+    BOOST_TEST(storage::claim_due_inbound(t.db(), 10, 1 << 20, 60).empty());  // backing off
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE claimed_by IS NULL") == 1);
+    t.db().exec("UPDATE inbound_items SET next_attempt_at = now() WHERE id = $1", {id});
+    BOOST_REQUIRE_EQUAL(storage::claim_due_inbound(t.db(), 10, 1 << 20, 60).size(), 1u);
+    BOOST_TEST((storage::record_failed_attempt(t.db(), id, "parser crashed (signal 11)", 2) ==
+               storage::FailedAttempt::quarantined));
     auto r = t.db().exec("SELECT state, reason, attempts FROM inbound_items WHERE id = $1", {id});
     BOOST_TEST(r.text(0, 0) == "quarantined");
     BOOST_TEST(r.text(0, 1) == "parser crashed (signal 11)");
@@ -80,14 +87,145 @@ BOOST_FIXTURE_TEST_CASE(due_items_are_loaded_in_bounded_batches, Migrated) {
                           .id);
     }
     storage::finish_inbound(t.db(), ids[0], "processed", "complete", "", "", "");
-    auto due = storage::due_inbound(t.db(), 10, 150);
+    const auto claim = [&](int limit, std::int64_t bytes) {
+        auto due = storage::claim_due_inbound(t.db(), limit, bytes, 60);
+        std::vector<std::int64_t> got;
+        for (const auto& r : due) got.push_back(r.id);
+        storage::release_claims(t.db(), got);
+        return due;
+    };
+    auto due = claim(10, 150);
     BOOST_REQUIRE_EQUAL(due.size(), 2u);
     BOOST_TEST(due[0].id == ids[1]);
     BOOST_TEST(due[0].raw == std::string(100, 'b'));
     BOOST_TEST(due[1].id == ids[2]);
-    BOOST_TEST(storage::due_inbound(t.db(), 2, 1 << 20).size() == 2u);
-    BOOST_TEST(storage::due_inbound(t.db(), 10, 1).size() == 1u);  // one item over budget still comes
-    BOOST_TEST(storage::due_inbound(t.db(), 10, 1 << 20).size() == 3u);
+    BOOST_TEST(claim(2, 1 << 20).size() == 2u);
+    BOOST_TEST(claim(10, 1).size() == 1u);  // one item over budget still comes
+    BOOST_TEST(claim(10, 1 << 20).size() == 3u);
+    // Items to skip are left out, and the batch goes on after them.
+    due = storage::claim_due_inbound(t.db(), 1, 1 << 20, 60, {ids[1]});
+    BOOST_REQUIRE_EQUAL(due.size(), 1u);
+    BOOST_TEST(due[0].id == ids[2]);
+}
+
+// A claimed item is left alone by every other session until the claim ends: finished, given
+// up, its lease run out, or its session gone (a process killed: its connection closes).
+BOOST_FIXTURE_TEST_CASE(a_claim_keeps_an_item_to_one_session, Migrated) {
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 4; ++i) {
+        ids.push_back(storage::store_inbound(t.db(), item("2/" + std::to_string(i), "m" + std::to_string(i))).id);
+    }
+    storage::Db other(t.conninfo());
+    const auto mine = storage::claim_due_inbound(t.db(), 2, 1 << 20, 60);
+    BOOST_REQUIRE_EQUAL(mine.size(), 2u);
+    const auto theirs = storage::claim_due_inbound(other, 10, 1 << 20, 60);
+    BOOST_REQUIRE_EQUAL(theirs.size(), 2u);
+    BOOST_TEST(theirs[0].id == ids[2]);
+    BOOST_TEST(storage::claim_due_inbound(other, 10, 1 << 20, 60).empty());
+
+    // Only the claimant's failed attempt counts.
+    BOOST_TEST((storage::record_failed_attempt(other, ids[0], "crash", 1) ==
+               storage::FailedAttempt::not_claimed));
+    BOOST_TEST(t.count("SELECT attempts FROM inbound_items WHERE id = " + std::to_string(ids[0])) == 0);
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE state = 'received'") == 4);
+
+    // Renewed only by the claimant.
+    BOOST_TEST(storage::renew_claims(other, {ids[0], ids[2]}, 600) == std::vector<std::int64_t>{ids[2]});
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE claimed_until > now() + interval '500 s'") == 1);
+
+    // A lapsed lease is free.
+    t.db().exec("UPDATE inbound_items SET claimed_until = now() - interval '1 s' WHERE id = $1", {ids[1]});
+    auto again = storage::claim_due_inbound(other, 10, 1 << 20, 60);
+    BOOST_REQUIRE_EQUAL(again.size(), 1u);
+    BOOST_TEST(again[0].id == ids[1]);
+
+    // The claims of a closed session are free at once, whatever their lease.
+    other.disconnect();
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE claimed_until > now()") == 4);
+    BOOST_TEST(e2e::eventually([&] { return t.count("SELECT count(*) FROM pg_stat_activity WHERE pid IN"
+                                               " (SELECT claimed_by FROM inbound_items WHERE id <> " +
+                                               std::to_string(ids[0]) + ")") == 0; },
+                          std::chrono::seconds(5)));
+    const auto taken = storage::claim_due_inbound(t.db(), 10, 1 << 20, 60);
+    BOOST_REQUIRE_EQUAL(taken.size(), 3u);
+    BOOST_TEST(taken[0].id == ids[1]);
+
+    // Finishing ends the claim; giving up makes an item due again for anyone.
+    storage::finish_inbound(t.db(), ids[0], "processed", "complete", "", "", "");
+    storage::release_claims(t.db(), {ids[1], ids[2], ids[3]});
+    BOOST_TEST(t.count("SELECT count(*) FROM inbound_items WHERE claimed_by IS NOT NULL") == 0);
+    storage::Db third(t.conninfo());
+    BOOST_TEST(storage::claim_due_inbound(third, 10, 1 << 20, 60).size() == 3u);
+}
+
+// Copies of one message without a Message-ID are serialised on their bytes: while one
+// session processes a copy, another's copy is refused at once (a lock conflict, no waiting,
+// so no deadlock between two groups), and afterwards it is found to be the duplicate.
+BOOST_FIXTURE_TEST_CASE(copies_without_message_id_are_serialised, Migrated) {
+    const auto first = storage::store_inbound(t.db(), item("3/1", "same bytes, no id")).id;
+    const auto second = storage::store_inbound(t.db(), item("3/2", "same bytes, no id")).id;
+    const auto unrelated = storage::store_inbound(t.db(), item("3/3", "other bytes")).id;
+    storage::Db other(t.conninfo());
+    BOOST_REQUIRE_EQUAL(storage::claim_due_inbound(t.db(), 1, 1 << 20, 60).size(), 1u);
+    BOOST_REQUIRE_EQUAL(storage::claim_due_inbound(other, 2, 1 << 20, 60).size(), 2u);
+    const std::string sha = storage::load_inbound(t.db(), first, false)->sha256;
+
+    storage::Transaction tx(t.db());
+    const auto locked = storage::lock_for_processing(t.db(), first, sha, "", "");
+    BOOST_TEST(locked.state == "received");
+    BOOST_TEST(locked.claimed);
+    BOOST_TEST(!locked.duplicate_of.has_value());
+    {
+        storage::Transaction busy(other);
+        busy.savepoint();
+        bool conflict = false;
+        try {
+            storage::lock_for_processing(other, second, sha, "", "");
+        } catch (const storage::DbError& e) {
+            conflict = e.is_lock_conflict();
+        }
+        BOOST_TEST(conflict);
+        busy.rollback_to_savepoint();
+        busy.release_savepoint();
+        // The same transaction goes on with an unrelated item.
+        const auto sha3 = storage::load_inbound(other, unrelated, false)->sha256;
+        const auto free = storage::lock_for_processing(other, unrelated, sha3, "", "");
+        BOOST_TEST(free.claimed);
+        BOOST_TEST(!free.duplicate_of.has_value());
+        busy.commit();
+    }
+    // Someone else's claim is seen as such.
+    const auto sha3 = storage::load_inbound(t.db(), unrelated, false)->sha256;
+    BOOST_TEST(!storage::lock_for_processing(t.db(), unrelated, sha3, "", "").claimed);
+    storage::finish_inbound(t.db(), first, "processed", "complete", "", "", "");
+    tx.commit();
+
+    storage::Transaction later(other);
+    const auto copy = storage::lock_for_processing(other, second, sha, "", "");
+    BOOST_TEST(copy.claimed);
+    BOOST_TEST(copy.duplicate_of.value_or(0) == first);
+    later.commit();
+}
+
+// A copy with a Message-ID is serialised on the Message-ID too, even with other bytes.
+BOOST_FIXTURE_TEST_CASE(copies_with_message_id_are_serialised, Migrated) {
+    const auto first = storage::store_inbound(t.db(), item("4/1", "bytes one")).id;
+    const auto second = storage::store_inbound(t.db(), item("4/2", "bytes two")).id;
+    storage::Db other(t.conninfo());
+    BOOST_REQUIRE_EQUAL(storage::claim_due_inbound(t.db(), 1, 1 << 20, 60).size(), 1u);
+    BOOST_REQUIRE_EQUAL(storage::claim_due_inbound(other, 1, 1 << 20, 60).size(), 1u);
+    storage::Transaction tx(t.db());
+    storage::lock_for_processing(t.db(), first, storage::load_inbound(t.db(), first, false)->sha256,
+                                 "m@x", "a@x");
+    storage::Transaction busy(other);
+    bool conflict = false;
+    try {
+        storage::lock_for_processing(other, second, storage::load_inbound(other, second, false)->sha256,
+                                     "m@x", "a@x");
+    } catch (const storage::DbError& e) {
+        conflict = e.is_lock_conflict();
+    }
+    BOOST_TEST(conflict);
 }
 
 // References are CG-YYYY-NNNNNN and consecutive within a year.
