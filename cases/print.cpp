@@ -23,7 +23,7 @@ std::string or_dash(const std::optional<std::string>& s) {
     return s && !s->empty() ? *s : std::string("-");
 }
 
-json parsed(const std::string& text, json fallback) {
+json parsed(const std::string& text, const json& fallback) {
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     return j.is_discarded() ? fallback : j;
 }

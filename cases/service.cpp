@@ -424,9 +424,10 @@ std::optional<std::string> content_type_of(std::string_view bytes) {
 Outcome apply(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
               std::string_view reference, Change change, std::string_view detail) {
     if (change == Change::attach) {
-        Outcome out = unknown_staff(actor_email, reference);
+        Outcome out;
+        out.reference = std::string(reference);
         out.rule = "attach takes a document";
-        out.refusal = "give the document to attach";
+        out.refusal = "give the document to attach (cases::attach)";
         return out;
     }
     return change_case(db, cfg, actor_email, reference, change, detail, nullptr);

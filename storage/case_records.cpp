@@ -104,6 +104,7 @@ std::vector<StoredAction> case_actions_of(Db& db, std::int64_t case_id) {
                              " FROM case_actions WHERE case_id = $1 ORDER BY at, id",
                              {case_id});
     std::vector<StoredAction> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
     return out;
@@ -116,6 +117,7 @@ std::vector<StoredDocument> documents_of(Db& db, std::optional<std::int64_t> cas
         " WHERE case_id = $1 OR ($1::bigint IS NULL AND submission_id = $2) ORDER BY id",
         {case_id, submission_id});
     std::vector<StoredDocument> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.int64(i, 3)});
     return out;
@@ -128,6 +130,7 @@ std::vector<AuditEntry> audit_of(Db& db, std::optional<std::int64_t> case_id,
         " WHERE case_id = $1 OR (case_id IS NULL AND submission_id = $2) ORDER BY at, id",
         {case_id, submission_id});
     std::vector<AuditEntry> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
     return out;
