@@ -179,11 +179,13 @@ void show_text(const CaseView& v, std::ostream& out) {
         }
         rows.push_back({"  " + a.at, a.actor, a.kind, what});
     }
+    if (rows.empty()) out << "  none\n";
     table(rows, out);
     out << "\nDocuments\n";
     rows.clear();
     for (const storage::StoredDocument& d : v.documents)
         rows.push_back({"  " + d.filename, d.content_type, std::to_string(d.size) + " bytes"});
+    if (rows.empty()) out << "  none\n";
     table(rows, out);
 }
 
