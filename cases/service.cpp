@@ -79,17 +79,25 @@ void add_recipient(std::vector<std::string>& to, const std::string& address,
     if (!known) to.push_back(address);
 }
 
-// Whether an incomplete submission (no case yet) is the actor's to see: the admins of the
-// office it names, else of the default office.
+// The office an incomplete submission (no case yet) belongs to: the configured office it
+// names, else the default office.
+std::string office_of(const common::Config& cfg, const storage::StoredSubmission& sub) {
+    const nlohmann::json fields =
+        nlohmann::json::parse(sub.fields_json, nullptr, /*allow_exceptions=*/false);
+    if (fields.is_object()) {
+        const auto it = fields.find("local_office");
+        if (it != fields.end() && it->is_string() && cfg.office(it->get<std::string>()))
+            return it->get<std::string>();
+    }
+    return cfg.default_office;
+}
+
+// Whether an incomplete submission is the actor's to see: the admins of its office, and those
+// of the default office (where every submission without a usable office goes).
 bool can_see_submission(const common::Config& cfg, const Staff& s,
                         const storage::StoredSubmission& sub) {
     if (s.role != workflow::Role::admin) return false;
-    if (s.office == cfg.default_office) return true;
-    const nlohmann::json fields =
-        nlohmann::json::parse(sub.fields_json, nullptr, /*allow_exceptions=*/false);
-    if (!fields.is_object()) return false;
-    const auto it = fields.find("local_office");
-    return it != fields.end() && it->is_string() && it->get<std::string>() == s.office;
+    return s.office == cfg.default_office || s.office == office_of(cfg, sub);
 }
 
 // One change to one locked case, inside the caller's transaction.
@@ -116,7 +124,7 @@ class Changer {
 
         storage::CaseUpdate update;
         update.status = workflow::status_after(change_, c.status);
-        ojson details;
+        ojson details = ojson::object();
         if (update.status) {
             details["status_before"] = workflow::to_string(c.status);
             details["status_after"] = workflow::to_string(*update.status);
@@ -475,7 +483,7 @@ CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor
                 v.found = true;
                 v.reference = s->reference;
                 v.status = "incomplete";
-                v.local_office = cfg.default_office;
+                v.local_office = office_of(cfg, *s);
                 v.created_at = s->created_at;
                 v.fields_json = s->fields_json;
                 v.missing_json = s->missing_json;

@@ -99,6 +99,12 @@ BOOST_FIXTURE_TEST_CASE(show_json_shape, Fixture) {
     BOOST_TEST(cli({"show", inc}, kCal).rc == cases::kCasesRefused);
     BOOST_TEST(cli({"show", inc}, kEmma).rc == cases::kCasesRefused);
     BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE action = 'submission.viewed'") == 1);
+    // One naming another office: its admins too.
+    const std::string em = incomplete(R"({"local_office":"East Midlands"})");
+    const Run emma = cli({"show", em, "--json"}, kEmma);
+    BOOST_TEST_REQUIRE(emma.rc == 0);
+    BOOST_TEST(json::parse(emma.out)["local_office"] == "East Midlands");
+    BOOST_TEST(cli({"show", em}, kAda).rc == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(list_outputs_and_audit, Fixture) {

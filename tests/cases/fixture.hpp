@@ -109,12 +109,12 @@ struct Fixture {
         return opened.reference;
     }
 
-    std::string incomplete() {
+    std::string incomplete(const std::string& fields_json = R"({"trainee_name":"Ina Incomplete"})") {
         storage::Transaction tx(db());
         storage::SubmissionRow s;
         s.reference = storage::next_reference(db());
         s.channel = "email-body";
-        s.fields_json = R"({"trainee_name":"Ina Incomplete"})";
+        s.fields_json = fields_json;
         s.missing_json = R"(["gmc_number"])";
         storage::insert_submission(db(), s);
         tx.commit();
