@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "intake/parse_worker.hpp"
 #include "common/files.hpp"
+#include "cases/cli.hpp"
 #include "reval/admin.hpp"
 #include "reval/classify_cli.hpp"
 #include "daemon/run.hpp"
@@ -37,7 +38,19 @@ constexpr const char* kUsage =
     "  reval add|remove GMC --office OFFICE --reason CODE --as OPERATOR [--note TEXT]\n"
     "             [--confirm-db] [--config FILE]   queue a connection change for GMC Connect\n"
     "  reval hide|unhide|flag|unflag GMC --office OFFICE --reason TEXT --as OPERATOR\n"
-    "             [--until YYYY-MM-DD (hide)] [--config FILE]   not sent to GMC\n";
+    "             [--until YYYY-MM-DD (hide)] [--config FILE]   not sent to GMC\n"
+    "  cases list [--status S] [--office O] [--route R] [--type T] [--employer E]\n"
+    "             [--case-manager EMAIL] [--from D] [--to D] [--search TEXT] [--archived]\n"
+    "             [--json|--csv] --as EMAIL [--config FILE]   the cases you may see\n"
+    "  cases show|audit REF [--json] --as EMAIL   a case, or who viewed and changed it\n"
+    "  cases accept|review|archive|reopen REF --as EMAIL\n"
+    "  cases return REF --reason TEXT --as EMAIL\n"
+    "  cases assign REF STAFF_EMAIL --as EMAIL\n"
+    "  cases triage REF (--support VALUE...|--school-level) --as EMAIL\n"
+    "  cases meeting REF YYYY-MM-DD | engagement REF yes|no --as EMAIL\n"
+    "  cases plan|outcome|note REF TEXT --as EMAIL\n"
+    "  cases close REF --outcome TEXT --as EMAIL\n"
+    "  cases attach REF FILE --as EMAIL   (each cases command takes --config FILE)\n";
 
 int usage_error(const std::string& what) {
     std::cerr << "casegate: " << what << "\n" << kUsage;
@@ -148,6 +161,7 @@ int main(int argc, char** argv) {
         return reval::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
                                            std::cout, std::cerr);
     }
+    if (cmd == "cases") return cases::cases_main(rest, std::cout, std::cerr);
     CommonArgs common;
     std::string error;
     if (!parse_common(rest, common, error)) return usage_error(error);

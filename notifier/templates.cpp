@@ -419,4 +419,97 @@ Text reval_feed_refused(std::string_view office_name, std::string_view designate
     return {subject, body + "-- \nSent automatically by casegate.\n"};
 }
 
+namespace {
+
+std::string dear(std::string_view name) {
+    const std::string n = one_line(name);
+    return n.empty() ? "Hello,\n\n" : "Dear " + n + ",\n\n";
+}
+
+std::string staff_sign_off() { return "-- \nSent automatically by casegate.\n"; }
+
+}  // namespace
+
+Text referral_accepted(std::string_view reference, std::string_view referrer_name,
+                       std::string_view office_name) {
+    const std::string ref(reference);
+    std::string body = dear(referrer_name);
+    body += paragraph("Your referral " + ref + " has been accepted by " + team_of(office_name) +
+                      ". A case manager will be assigned and we will tell you who it is.");
+    body += paragraph("If you need to add information, please reply to this email and keep " +
+                      bracketed(ref) + " in the subject line.");
+    return {"Referral accepted " + bracketed(ref), body + sign_off()};
+}
+
+Text referral_returned(std::string_view reference, std::string_view referrer_name,
+                       std::string_view office_name, std::string_view reason) {
+    const std::string ref(reference);
+    std::string body = dear(referrer_name);
+    body += paragraph("Your referral " + ref + " has been returned to you by " +
+                      team_of(office_name) + ", for this reason:");
+    body += unix_lines(reason) + "\n\n";
+    body += paragraph("If you would like to discuss it or send it again with more information, "
+                      "please reply to this email and keep " + bracketed(ref) +
+                      " in the subject line.");
+    return {"Referral returned " + bracketed(ref), body + sign_off()};
+}
+
+Text case_manager_named(std::string_view reference, std::string_view referrer_name,
+                        std::string_view case_manager_name) {
+    const std::string ref(reference);
+    std::string body = dear(referrer_name);
+    body += paragraph("A case manager has been assigned to your referral " + ref + ":");
+    body += "  " + one_line(case_manager_name) + "\n\n";
+    body += paragraph("They may contact you about it.");
+    return {"Case manager assigned " + bracketed(ref), body + sign_off()};
+}
+
+Text meeting_arranged(std::string_view reference, std::string_view referrer_name) {
+    const std::string ref(reference);
+    std::string body = dear(referrer_name);
+    body += paragraph("This is to let you know that, following your referral " + ref +
+                      ", the doctor has been invited to a meeting with the case team.");
+    return {"Update on your referral " + bracketed(ref), body + sign_off()};
+}
+
+Text engagement_recorded(std::string_view reference, std::string_view referrer_name) {
+    const std::string ref(reference);
+    std::string body = dear(referrer_name);
+    body += paragraph("This is to let you know that the case team has recorded an update on "
+                      "the doctor's engagement with the support following your referral " +
+                      ref + ".");
+    return {"Update on your referral " + bracketed(ref), body + sign_off()};
+}
+
+Text case_changed(const CaseChange& c, bool include_details) {
+    const std::string ref = c.reference;
+    std::string body = paragraph("A case of " + team_of(c.office_name) + " has changed.");
+    body += "Reference: " + ref + "\n";
+    body += "Change: " + one_line(c.what) + "\n";
+    body += "By: " + one_line(c.by) + "\n";
+    body += "Status: " + one_line(c.status) + "\n";
+    if (!c.case_manager.empty()) body += "Case manager: " + one_line(c.case_manager) + "\n";
+    body += "\n";
+    if (!c.detail.empty()) {
+        if (include_details) {
+            body += "Detail:\n" + unix_lines(c.detail) + "\n\n";
+        } else {
+            body += paragraph("The detail of this change is held in casegate and is not "
+                              "included in this email; open the case to read it.");
+        }
+    }
+    return {"Case " + one_line(c.what) + " " + bracketed(ref), body + staff_sign_off()};
+}
+
+Text case_assigned(std::string_view reference, std::string_view office_name,
+                   std::string_view assigned_by) {
+    const std::string ref(reference);
+    std::string body = paragraph("You have been assigned as the case manager of case " + ref +
+                                 " of " + team_of(office_name) + " by " +
+                                 one_line(assigned_by) + ".");
+    body += paragraph("Open the case in casegate (casegate cases show " + ref +
+                      ") to read the referral.");
+    return {"Case assigned to you " + bracketed(ref), body + staff_sign_off()};
+}
+
 }  // namespace casegate::notifier

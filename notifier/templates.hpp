@@ -93,4 +93,47 @@ Text reval_digest(const RevalDigest& d, std::size_t max_listed = 200);
 Text reval_feed_refused(std::string_view office_name, std::string_view designated_body,
                         std::string_view reason, std::string_view date);
 
+// ---- the case workflow ----------------------------------------------------------------------
+//
+// Sent when staff change a case (cases/). The referrer is told what happened to their referral
+// and never clinical or personal detail of the outcome, the notes or the plan; the doctor is
+// never written to as such (only as the referrer of a self-referral).
+
+/// To the referrer: the referral was accepted by the office.
+Text referral_accepted(std::string_view reference, std::string_view referrer_name,
+                       std::string_view office_name);
+
+/// To the referrer: the referral was returned, with the reason the office gave.
+Text referral_returned(std::string_view reference, std::string_view referrer_name,
+                       std::string_view office_name, std::string_view reason);
+
+/// To the referrer: who the case manager will be (their name only).
+Text case_manager_named(std::string_view reference, std::string_view referrer_name,
+                        std::string_view case_manager_name);
+
+/// To the referrer: the doctor was invited to a meeting (no date, no detail).
+Text meeting_arranged(std::string_view reference, std::string_view referrer_name);
+
+/// To the referrer: the doctor's engagement with support was recorded (not whether they did).
+Text engagement_recorded(std::string_view reference, std::string_view referrer_name);
+
+/// A change to a case, as told to the office's staff.
+struct CaseChange {
+    std::string reference;
+    std::string office_name;
+    std::string what;        ///< "accepted", "case manager assigned", "note added", …
+    std::string by;          ///< who made it: their name
+    std::string status;      ///< the case's status after the change
+    std::string detail;      ///< the change's free text (reason, note, outcome…), may be ""
+    std::string case_manager;  ///< the case manager's name, "" when none
+};
+
+/// To the case manager and the office's admin team: what changed, by whom, and the status.
+/// The free text is included only when include_details is true (as for the office alert).
+Text case_changed(const CaseChange& c, bool include_details);
+
+/// To the member of staff just named case manager of the case.
+Text case_assigned(std::string_view reference, std::string_view office_name,
+                   std::string_view assigned_by);
+
 }  // namespace casegate::notifier

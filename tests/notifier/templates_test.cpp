@@ -357,4 +357,40 @@ BOOST_AUTO_TEST_CASE(reval_feed_refused_names_feed_and_reason) {
     BOOST_TEST(contains(t.body, "Reason: row count fell from 80 to 2\n"));  // one line
 }
 
+// The case workflow's texts: the reference in every subject; the referrer hears what happened
+// (the return reason included) and nothing else; the staff's email leaves the free text out
+// unless asked.
+BOOST_AUTO_TEST_CASE(case_workflow_texts) {
+    const std::vector<n::Text> texts = {
+        n::referral_accepted(kRef, "Sam Supervisor", "East of England"),
+        n::referral_returned(kRef, "Sam Supervisor", "East of England", "Wrong route"),
+        n::case_manager_named(kRef, "Sam Supervisor", "Cal Manager"),
+        n::meeting_arranged(kRef, "Sam Supervisor"),
+        n::engagement_recorded(kRef, "Sam Supervisor"),
+        n::case_assigned(kRef, "East of England", "Ada Admin"),
+    };
+    for (const n::Text& t : texts) {
+        BOOST_TEST(t.subject.find("[" + kRef + "]") != std::string::npos);
+        BOOST_TEST(t.body.find(kRef) != std::string::npos);
+    }
+    BOOST_TEST(texts[0].body.rfind("Dear Sam Supervisor,\n\n", 0) == 0U);
+    BOOST_TEST(texts[1].body.find("\nWrong route\n") != std::string::npos);
+    BOOST_TEST(texts[2].body.find("Cal Manager") != std::string::npos);
+    BOOST_TEST(n::referral_accepted(kRef, "", "East of England").body.rfind("Hello,", 0) == 0U);
+
+    n::CaseChange c;
+    c.reference = kRef;
+    c.office_name = "East of England";
+    c.what = "note added";
+    c.by = "Cal Manager";
+    c.status = "under_review";
+    c.detail = "A private note";
+    const n::Text hidden = n::case_changed(c, false);
+    BOOST_TEST(hidden.subject == "Case note added [" + kRef + "]");
+    BOOST_TEST(hidden.body.find("A private note") == std::string::npos);
+    BOOST_TEST(hidden.body.find("By: Cal Manager\n") != std::string::npos);
+    BOOST_TEST(hidden.body.find("Status: under_review\n") != std::string::npos);
+    BOOST_TEST(n::case_changed(c, true).body.find("A private note") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,150 @@
+#include "storage/case_records.hpp"
+
+#include <stdexcept>
+
+#include "storage/cases.hpp"
+
+namespace casegate::storage {
+
+namespace {
+
+// A time as printed everywhere staff read it: "2026-03-05T10:11:12+00".
+#define CASEGATE_TIME(col) "to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SSOF')"
+
+constexpr const char* kCaseColumns =
+    "SELECT c.id, c.reference, c.status, c.local_office, c.case_manager, c.trainee_name,"
+    " c.gmc_number, c.referrer_name, c.referrer_email, c.concern_route, c.concern_type,"
+    " c.employer, c.outcome, " CASEGATE_TIME("c.created_at") ", " CASEGATE_TIME("c.closed_at")
+    ", s.id, coalesce(s.fields::text, '{}')"
+    " FROM cases c LEFT JOIN LATERAL (SELECT id, fields FROM submissions"
+    "  WHERE case_id = c.id ORDER BY id LIMIT 1) s ON true";
+
+std::optional<std::string> opt(const Result& r, int row, int col) {
+    if (r.is_null(row, col)) return std::nullopt;
+    return r.text(row, col);
+}
+
+StoredCase case_at(const Result& r, int i) {
+    StoredCase c;
+    c.id = r.int64(i, 0);
+    c.reference = r.text(i, 1);
+    const auto status = workflow::case_status_from(r.text(i, 2));
+    if (!status) throw std::runtime_error("case " + c.reference + " has an unknown status");
+    c.status = *status;
+    c.local_office = r.text(i, 3);
+    c.case_manager = opt(r, i, 4);
+    c.trainee_name = r.text(i, 5);
+    c.gmc_number = r.text(i, 6);
+    c.referrer_name = r.text(i, 7);
+    c.referrer_email = r.text(i, 8);
+    c.concern_route = r.text(i, 9);
+    c.concern_type = r.text(i, 10);
+    c.employer = opt(r, i, 11);
+    c.outcome = opt(r, i, 12);
+    c.created_at = r.text(i, 13);
+    c.closed_at = opt(r, i, 14);
+    if (!r.is_null(i, 15)) c.submission_id = r.int64(i, 15);
+    c.fields_json = r.text(i, 16);
+    return c;
+}
+
+}  // namespace
+
+std::optional<StoredCase> find_case(Db& db, const std::string& reference, bool lock) {
+    const std::string sql = std::string(kCaseColumns) + " WHERE c.reference = $1" +
+                            (lock ? " FOR UPDATE OF c" : "");
+    const Result r = db.exec(sql, {reference});
+    if (r.rows() == 0) return std::nullopt;
+    return case_at(r, 0);
+}
+
+void update_case(Db& db, std::int64_t case_id, const CaseUpdate& u) {
+    std::optional<std::string> status;
+    if (u.status) status = std::string(workflow::to_string(*u.status));
+    db.exec(
+        "UPDATE cases SET status = coalesce($2, status),"
+        " archived = coalesce($2, status) = 'archived',"
+        " case_manager = coalesce($3, case_manager), outcome = coalesce($4, outcome),"
+        " closed_at = CASE WHEN $5 THEN now() WHEN $6 THEN NULL ELSE closed_at END,"
+        " updated_at = now() WHERE id = $1",
+        {case_id, status, u.case_manager, u.outcome, u.set_closed_at, u.clear_closed_at});
+}
+
+std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f) {
+    const auto text = [](const std::string& s) { return s.empty() ? Param() : Param(s); };
+    const Result r = db.exec(
+        std::string(kCaseColumns) +
+            " WHERE ($1::text IS NULL OR c.local_office = $1)"
+            " AND ($2::text IS NULL OR lower(c.case_manager) = lower($2))"
+            " AND ($3::text[] IS NULL OR c.status = ANY($3::text[]))"
+            " AND ($4::text IS NULL OR lower(c.concern_route) = lower($4))"
+            " AND ($5::text IS NULL OR lower(c.concern_type) = lower($5))"
+            " AND ($6::text IS NULL OR strpos(lower(coalesce(c.employer, '')), lower($6)) > 0)"
+            " AND ($7::text IS NULL OR strpos(lower(c.reference), lower($7)) > 0"
+            "  OR strpos(lower(c.trainee_name), lower($7)) > 0"
+            "  OR strpos(c.gmc_number, $7) > 0"
+            "  OR strpos(lower(c.referrer_name), lower($7)) > 0"
+            "  OR strpos(lower(c.referrer_email), lower($7)) > 0)"
+            " AND ($8::date IS NULL OR c.created_at::date >= $8::date)"
+            " AND ($9::date IS NULL OR c.created_at::date <= $9::date)"
+            " AND ($10 OR NOT c.archived)"
+            " ORDER BY c.created_at DESC, c.id DESC",
+        {text(f.office), f.case_manager,
+         f.statuses.empty() ? Param() : Param(pg_text_array(f.statuses)), text(f.route),
+         text(f.type), text(f.employer), text(f.search), text(f.created_from),
+         text(f.created_to), f.include_archived});
+    std::vector<StoredCase> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(case_at(r, i));
+    return out;
+}
+
+std::vector<StoredAction> case_actions_of(Db& db, std::int64_t case_id) {
+    const Result r = db.exec("SELECT kind, actor, " CASEGATE_TIME("at") ", details::text"
+                             " FROM case_actions WHERE case_id = $1 ORDER BY at, id",
+                             {case_id});
+    std::vector<StoredAction> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+    return out;
+}
+
+std::vector<StoredDocument> documents_of(Db& db, std::optional<std::int64_t> case_id,
+                                         std::optional<std::int64_t> submission_id) {
+    const Result r = db.exec(
+        "SELECT filename, content_type, " CASEGATE_TIME("created_at") ", size FROM documents"
+        " WHERE case_id = $1 OR ($1::bigint IS NULL AND submission_id = $2) ORDER BY id",
+        {case_id, submission_id});
+    std::vector<StoredDocument> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.int64(i, 3)});
+    return out;
+}
+
+std::vector<AuditEntry> audit_of(Db& db, std::optional<std::int64_t> case_id,
+                                 std::optional<std::int64_t> submission_id) {
+    const Result r = db.exec(
+        "SELECT " CASEGATE_TIME("at") ", actor, action, details::text FROM audit_log"
+        " WHERE case_id = $1 OR (case_id IS NULL AND submission_id = $2) ORDER BY at, id",
+        {case_id, submission_id});
+    std::vector<AuditEntry> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+    return out;
+}
+
+std::optional<StoredSubmission> find_incomplete_submission(Db& db, const std::string& reference) {
+    const Result r = db.exec(
+        "SELECT id, reference, channel, " CASEGATE_TIME("created_at") ", fields::text,"
+        " missing::text, errors::text FROM submissions"
+        " WHERE reference = $1 AND case_id IS NULL AND status = 'incomplete'",
+        {reference});
+    if (r.rows() == 0) return std::nullopt;
+    return StoredSubmission{r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3),
+                            r.text(0, 4),  r.text(0, 5), r.text(0, 6)};
+}
+
+}  // namespace casegate::storage
