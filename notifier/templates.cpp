@@ -421,12 +421,9 @@ Text reval_feed_refused(std::string_view office_name, std::string_view designate
 
 namespace {
 
-std::string dear(std::string_view name) {
-    const std::string n = one_line(name);
-    return n.empty() ? "Hello,\n\n" : "Dear " + n + ",\n\n";
-}
-
-std::string staff_sign_off() { return "-- \nSent automatically by casegate.\n"; }
+// The referrer's name is free text from an unverified sender and its address unverified too,
+// so the referrer is not greeted by name (module comment).
+std::string dear(std::string_view /*name*/) { return greeting(); }
 
 }  // namespace
 
