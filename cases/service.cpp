@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "cases/outgoing.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
@@ -278,7 +279,7 @@ class Changer {
         n.text = std::move(text);
         n.to = to;
         n.case_id = c.id;
-        storage::enqueue(db_, notifier::compose({cfg_.smtp.from, cfg_.smtp.from_name}, n));
+        send(db_, cfg_, n, c.reference);
         out.told.push_back({std::move(kind), std::move(who), std::move(to)});
     }
 
@@ -369,6 +370,18 @@ Outcome unknown_staff(std::string_view email, std::string_view reference) {
     out.refusal = "'" + std::string(email) + "' " + std::string(kUnknownStaff);
     return out;
 }
+
+}  // namespace
+
+Outcome apply_in_transaction(storage::Db& db, const common::Config& cfg,
+                             std::string_view actor_email, std::string_view reference,
+                             Change change, std::string_view detail) {
+    const std::optional<Staff> staff = find_staff(cfg, actor_email);
+    if (!staff) return unknown_staff(actor_email, reference);
+    return Changer(db, cfg, *staff, change, detail, nullptr).run(std::string(util::trim(reference)));
+}
+
+namespace {
 
 Outcome change_case(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
                     std::string_view reference, Change change, std::string_view detail,

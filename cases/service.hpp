@@ -72,6 +72,12 @@ struct Outcome {
 Outcome apply(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
               std::string_view reference, workflow::Change change, std::string_view detail);
 
+/// The same inside the caller's transaction (a staff member's emailed command, processed in
+/// the intake's transaction). `change` must not be attach.
+Outcome apply_in_transaction(storage::Db& db, const common::Config& cfg,
+                             std::string_view actor_email, std::string_view reference,
+                             workflow::Change change, std::string_view detail);
+
 /// Attaches a document to the case (Change::attach), its content type found from its bytes;
 /// a document that is empty, too large or of no known type is refused.
 Outcome attach(storage::Db& db, const common::Config& cfg, std::string_view actor_email,

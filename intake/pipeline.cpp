@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <future>
 #include <optional>
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "cases/outgoing.hpp"
+#include "cases/service.hpp"
 #include "common/clock.hpp"
 #include "intake/item_codec.hpp"
 #include "common/log.hpp"
@@ -140,6 +143,7 @@ class ItemProcessor {
             set_aside(e_.reason);
             return;
         }
+        if (source_kind_ != "web" && !dmarc_failed() && staff_command()) return;
         if (source_kind_ != "web") {
             const std::optional<workflow::ThreadHint> hint = workflow::thread_hint(
                 e_.in_reply_to, e_.references, e_.subject, cfg_.threading.key);
@@ -199,16 +203,79 @@ class ItemProcessor {
 
     // Notifications about a case or submission carry a Message-ID signed for its reference
     // (workflow/threading.hpp), so that answers find their way back.
-    void enqueue(notifier::Notification n, const std::string& reference = {}) {
-        if (n.to.empty()) return;
-        const notifier::Identity from{cfg_.smtp.from, cfg_.smtp.from_name};
-        if (!reference.empty() && !cfg_.threading.key.empty()) {
-            const auto at = cfg_.smtp.from.find('@');
-            n.message_id = workflow::signed_message_id(
-                reference, at == std::string::npos ? "" : cfg_.smtp.from.substr(at + 1),
-                cfg_.threading.key);
+    void enqueue(const notifier::Notification& n, const std::string& reference = {}) {
+        cases::send(db_, cfg_, n, reference);
+    }
+
+    // A reply to a staff notification, whose recipient address carries that member's token:
+    // the command on its first line is carried out as them (the same rules as the command
+    // line) and they are told the outcome. A token that does not belong to the sender changes
+    // nothing and is held; an expired one is refused to the member of staff. Returns false
+    // when the message carries no token.
+    bool staff_command() {
+        if (cfg_.threading.key.empty()) return false;
+        const std::int64_t today = workflow::epoch_day(static_cast<std::int64_t>(std::time(nullptr)));
+        for (const std::string& tag : e_.recipient_tags) {
+            std::string reference;
+            const workflow::TokenCheck check =
+                workflow::check_reply_tag(tag, e_.from_address, today, cfg_.threading.key, reference);
+            if (check == workflow::TokenCheck::not_a_token) continue;
+            if (check == workflow::TokenCheck::forged) {
+                hold("", "", "a reply token that does not belong to its sender");
+                return true;
+            }
+            const std::optional<cases::Staff> staff = cases::find_staff(cfg_, e_.from_address);
+            if (!staff) {
+                hold("", "", "a reply token from someone who is not a member of staff");
+                return true;
+            }
+            std::string tagged_ref = tag.substr(0, tag.find('.'));
+            if (check == workflow::TokenCheck::expired) {
+                command_reply(tagged_ref, *staff, false,
+                              "the reply address has expired (after " +
+                                  std::to_string(cases::kReplyTokenDays) +
+                                  " days); reply to a newer email about the case, or use "
+                                  "casegate cases");
+                finish("processed", "staff_command", "expired reply token");
+                return true;
+            }
+            std::string error;
+            const std::optional<workflow::EmailCommand> command =
+                workflow::parse_email_command(e_.body, error);
+            std::optional<workflow::Change> change;
+            if (command) change = workflow::change_from(command->word);
+            if (!command || !change) {
+                command_reply(reference, *staff, false, error);
+                finish("processed", "staff_command", "no command");
+                return true;
+            }
+            const cases::Outcome out = cases::apply_in_transaction(
+                db_, cfg_, staff->email, reference, *change, command->detail);
+            std::string what = out.done ? out.summary : out.refusal;
+            for (const cases::Told& t : out.told) {
+                std::string to;
+                for (const std::string& a : t.to) to += (to.empty() ? "" : ", ") + a;
+                what += "\ntold " + t.who + " (" + to + ")";
+            }
+            command_reply(reference, *staff, out.done, what);
+            finish("processed", "staff_command", out.done ? "" : out.rule);
+            ++stats_.threaded;
+            common::logger("pipeline")
+                ->info("staff command ref={} item={} command={} done={}", reference, id_,
+                       command->word, out.done);
+            return true;
         }
-        storage::enqueue(db_, notifier::compose(from, n));
+        return false;
+    }
+
+    void command_reply(const std::string& reference, const cases::Staff& staff, bool done,
+                       const std::string& what) {
+        notifier::Notification n;
+        n.kind = "command_result";
+        n.text = notifier::command_result(reference, done, what);
+        n.to = {staff.email};
+        thread_as_reply(n);
+        enqueue(n, reference);
     }
 
     // True when the organisation's mail server (the configured authserv-id) says the sender's
@@ -548,7 +615,12 @@ class ItemProcessor {
         notifier::Notification alert;
         alert.kind = "office_alert";
         alert.text = notifier::office_alert(reference, r, office, cfg_.include_details_in_alert);
+        // The team's mailbox, and each admin of the office their own copy, which they can
+        // answer with a command (cases/outgoing.hpp).
         alert.to = office_config(office).admin_emails;
+        for (const auto& member : office_config(office).staff) {
+            if (member.role == common::StaffRole::admin) alert.to.push_back(member.email);
+        }
         alert.case_id = case_id;
         enqueue(alert, reference);
 

@@ -22,6 +22,7 @@ storage::OutboxMessage compose(const Identity& from, const Notification& n) {
     m.subject = n.text.subject;
     m.message_id = n.message_id.empty() ? new_message_id(from.email) : n.message_id;
     m.in_reply_to = n.in_reply_to;
+    m.reply_to = n.reply_to;
     m.references = n.references;
     m.auto_submitted = n.auto_submitted;
     m.date = std::time(nullptr);

@@ -27,6 +27,7 @@ struct Notification {
     /// The Message-ID to give it (without <>), e.g. one signed for its case; "" for a new
     /// unsigned one.
     std::string message_id;
+    std::string reply_to;  ///< addr-spec; "" for none
     std::vector<MailAttachment> attachments;
 };
 

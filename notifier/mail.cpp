@@ -247,6 +247,10 @@ std::string headers(const OutgoingMessage& m) {
     std::string out = address_header("From", {m.from});
     if (!m.to.empty()) out += address_header("To", m.to);
     if (!m.cc.empty()) out += address_header("Cc", m.cc);
+    if (!m.reply_to.empty()) {
+        require_safe({"", m.reply_to}, "Reply-To");
+        out += address_header("Reply-To", {{"", m.reply_to}});
+    }
     out += fold_header("Subject",
                        encode_text(m.subject, kFoldColumn - std::string_view("Subject: ").size()));
     out += "Date: " + rfc5322_date(m.date) + std::string(kCrlf);

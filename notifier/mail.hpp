@@ -28,6 +28,7 @@ struct OutgoingMessage {
     Address from;
     std::vector<Address> to;
     std::vector<Address> cc;
+    std::string reply_to;  ///< addr-spec; optional (a staff notification's tokened address)
     std::string subject;
     std::string message_id;  ///< without angle brackets
     std::string in_reply_to;  ///< without angle brackets; optional

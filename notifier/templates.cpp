@@ -316,6 +316,21 @@ Text duplicate_notice(const CaseMail& m) {
     return {"Possible duplicate referral " + bracketed(m.reference), body + staff_sign_off()};
 }
 
+Text command_result(std::string_view reference, bool done, std::string_view what) {
+    const std::string ref(reference);
+    std::string body;
+    if (done) {
+        body = paragraph("Your command was carried out:") + unix_lines(what) + "\n\n";
+    } else {
+        body = paragraph("Your command was not carried out and nothing was changed:") +
+               unix_lines(what) + "\n\n";
+    }
+    body += paragraph("To act on " + ref + " again, reply to this email with one command on the "
+                      "first line: accept, return REASON, assign EMAIL, review, close OUTCOME or "
+                      "note TEXT.");
+    return {std::string(done ? "Done: " : "Not done: ") + bracketed(ref), body + staff_sign_off()};
+}
+
 Text held_notice(std::string_view reference, std::string_view office_name, std::int64_t item,
                  std::string_view why) {
     const std::string ref(reference);

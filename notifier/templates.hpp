@@ -52,6 +52,10 @@ Text follow_up_notice(const CaseMail& m);
 /// details) was recorded on it as a possible duplicate instead of opening another case.
 Text duplicate_notice(const CaseMail& m);
 
+/// To a member of staff who replied with a command: what was done and who was told, or the
+/// exact reason nothing was changed.
+Text command_result(std::string_view reference, bool done, std::string_view what);
+
 /// To the office's admin team: a message held for review (`why`: a few words, e.g. "the sender
 /// is not the referrer or staff of the case"), named by its inbound item id. `reference` is the
 /// case or submission the message claims to be about; may be empty.
