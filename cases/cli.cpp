@@ -40,7 +40,7 @@ struct Args {
     std::string sub;
     std::string config = common::kDefaultConfigPath;
     std::string as;
-    std::vector<std::string> words;  ///< positional: REF, then the change's argument
+    std::vector<std::string> words;             ///< positional: REF, then the change's argument
     std::map<std::string, std::string> values;  ///< --option VALUE
     std::vector<std::string> statuses, support;
     bool json = false, csv = false, archived = false, school_level = false;
@@ -237,9 +237,9 @@ int run_list(storage::Db& db, const common::Config& cfg, const Args& a, std::ost
         print::csv_record(print::list_keys(), out);
         for (const storage::StoredCase& c : rows) print::csv_record(print::case_cells(c), out);
     } else {
-        std::vector<std::vector<std::string>> table{
-            {"REFERENCE", "STATUS", "CREATED", "ROUTE", "TYPE", "DOCTOR", "GMC", "EMPLOYER",
-             "CASE MANAGER"}};
+        std::vector<std::vector<std::string>> table{{"REFERENCE", "STATUS", "CREATED", "ROUTE",
+                                                     "TYPE", "DOCTOR", "GMC", "EMPLOYER",
+                                                     "CASE MANAGER"}};
         for (const storage::StoredCase& c : rows) {
             table.push_back({c.reference, std::string(workflow::to_string(c.status)),
                              c.created_at.substr(0, 10), c.concern_route, c.concern_type,
@@ -258,8 +258,8 @@ int run_change(storage::Db& db, const common::Config& cfg, const Args& a, Change
     if (c == Change::attach) {
         const std::optional<std::string> bytes = common::read_file(detail);
         if (!bytes) {
-            err << "casegate cases attach: " << detail << ": cannot read: "
-                << std::strerror(errno) << "\n";
+            err << "casegate cases attach: " << detail << ": cannot read: " << std::strerror(errno)
+                << "\n";
             return kCasesFailed;
         }
         const std::size_t slash = detail.find_last_of('/');
@@ -282,9 +282,9 @@ int run_change(storage::Db& db, const common::Config& cfg, const Args& a, Change
 
 int cases_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (args.empty() || !is_subcommand(args[0])) {
-        return usage("", args.empty() ? "a subcommand is required"
-                                      : "unknown subcommand '" + args[0] + "'",
-                     err);
+        return usage(
+            "", args.empty() ? "a subcommand is required" : "unknown subcommand '" + args[0] + "'",
+            err);
     }
     Args a;
     a.sub = args[0];

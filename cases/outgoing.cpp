@@ -39,8 +39,8 @@ int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
         notifier::Notification mine = n;
         mine.to = {to};
         mine.message_id = workflow::signed_message_id(reference, domain, key);
-        mine.reply_to = workflow::tagged_address(
-            cfg.smtp.from, workflow::reply_tag(reference, to, expiry, key));
+        mine.reply_to = workflow::tagged_address(cfg.smtp.from,
+                                                 workflow::reply_tag(reference, to, expiry, key));
         storage::enqueue(db, notifier::compose(from, mine));
         ++rows;
     }

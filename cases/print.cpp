@@ -41,7 +41,8 @@ std::string value_text(const json& v) {
 }
 
 std::string one_line(std::string s) {
-    std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    std::replace_if(
+        s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
     return s;
 }
 
@@ -81,23 +82,31 @@ void csv_record(const std::vector<std::string>& cells, std::ostream& out) {
     out << "\r\n";
 }
 
-std::string line(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string line(const ojson& j) {
+    return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
+}
 
 const std::vector<std::string>& list_keys() {
     static const std::vector<std::string> keys = {
-        "reference",     "status",      "local_office", "created_at",   "concern_route",
-        "concern_type",  "trainee_name", "gmc_number",  "employer",     "case_manager",
-        "referrer_name", "referrer_email"};
+        "reference",     "status",       "local_office",  "created_at",
+        "concern_route", "concern_type", "trainee_name",  "gmc_number",
+        "employer",      "case_manager", "referrer_name", "referrer_email"};
     return keys;
 }
 
 std::vector<std::string> case_cells(const storage::StoredCase& c) {
-    return {c.reference,     std::string(workflow::to_string(c.status)),
-            c.local_office,  c.created_at,
-            c.concern_route, c.concern_type,
-            c.trainee_name,  c.gmc_number,
-            c.employer.value_or(""), c.case_manager.value_or(""),
-            c.referrer_name, c.referrer_email};
+    return {c.reference,
+            std::string(workflow::to_string(c.status)),
+            c.local_office,
+            c.created_at,
+            c.concern_route,
+            c.concern_type,
+            c.trainee_name,
+            c.gmc_number,
+            c.employer.value_or(""),
+            c.case_manager.value_or(""),
+            c.referrer_name,
+            c.referrer_email};
 }
 
 ojson case_json(const storage::StoredCase& c) {
@@ -171,8 +180,8 @@ void show_text(const CaseView& v, std::ostream& out) {
     for (const storage::StoredAction& a : v.actions) {
         const json d = parsed(a.details_json, json::object());
         std::string what;
-        for (const char* key : {"status_after", "case_manager", "date", "engagement", "filename",
-                                "text"}) {
+        for (const char* key :
+             {"status_after", "case_manager", "date", "engagement", "filename", "text"}) {
             if (d.is_object() && d.contains(key)) {
                 what += (what.empty() ? "" : "; ") + one_line(value_text(d[key]));
             }
@@ -204,8 +213,8 @@ void audit_text(const AuditView& v, std::ostream& out) {
     std::vector<std::vector<std::string>> rows{{"AT", "ACTOR", "ACTION", "OUTCOME"}};
     for (const storage::AuditEntry& e : v.entries) {
         const json d = parsed(e.details_json, json::object());
-        std::string outcome = d.is_object() && d.contains("outcome") ? value_text(d["outcome"])
-                                                                     : std::string("-");
+        std::string outcome =
+            d.is_object() && d.contains("outcome") ? value_text(d["outcome"]) : std::string("-");
         if (d.is_object() && d.contains("status_after"))
             outcome += " -> " + value_text(d["status_after"]);
         rows.push_back({e.at, e.actor, e.action, outcome});

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "common/log.hpp"
 #include "cases/outgoing.hpp"
+#include "common/log.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
@@ -24,8 +24,8 @@ namespace casegate::cases {
 
 namespace {
 
-using workflow::Change;
 using workflow::CaseStatus;
+using workflow::Change;
 using ojson = nlohmann::ordered_json;
 
 constexpr std::string_view kNoSuchCase = "no such case";
@@ -37,20 +37,34 @@ std::string dump(const ojson& j) {
 // What the staff's notification calls a change.
 std::string what_of(Change c) {
     switch (c) {
-        case Change::accept: return "accepted";
-        case Change::return_: return "returned";
-        case Change::assign: return "case manager assigned";
-        case Change::review: return "under review";
-        case Change::triage: return "triaged";
-        case Change::meeting: return "meeting arranged";
-        case Change::engagement: return "engagement recorded";
-        case Change::plan: return "plan recorded";
-        case Change::outcome: return "outcome recorded";
-        case Change::note: return "note added";
-        case Change::attach: return "document attached";
-        case Change::close: return "closed";
-        case Change::archive: return "archived";
-        case Change::reopen: return "reopened";
+        case Change::accept:
+            return "accepted";
+        case Change::return_:
+            return "returned";
+        case Change::assign:
+            return "case manager assigned";
+        case Change::review:
+            return "under review";
+        case Change::triage:
+            return "triaged";
+        case Change::meeting:
+            return "meeting arranged";
+        case Change::engagement:
+            return "engagement recorded";
+        case Change::plan:
+            return "plan recorded";
+        case Change::outcome:
+            return "outcome recorded";
+        case Change::note:
+            return "note added";
+        case Change::attach:
+            return "document attached";
+        case Change::close:
+            return "closed";
+        case Change::archive:
+            return "archived";
+        case Change::reopen:
+            return "reopened";
     }
     return "changed";
 }
@@ -74,9 +88,8 @@ std::string name_of(const common::Config& cfg, std::string_view email) {
 void add_recipient(std::vector<std::string>& to, const std::string& address,
                    std::string_view actor) {
     if (address.empty() || util::iequals(address, actor)) return;
-    const bool known = std::any_of(to.begin(), to.end(), [&](const std::string& a) {
-        return util::iequals(a, address);
-    });
+    const bool known = std::any_of(to.begin(), to.end(),
+                                   [&](const std::string& a) { return util::iequals(a, address); });
     if (!known) to.push_back(address);
 }
 
@@ -106,7 +119,11 @@ class Changer {
   public:
     Changer(storage::Db& db, const common::Config& cfg, const Staff& staff, Change change,
             std::string_view detail, const Document* document)
-        : db_(db), cfg_(cfg), staff_(staff), change_(change), detail_(util::trim(detail)),
+        : db_(db),
+          cfg_(cfg),
+          staff_(staff),
+          change_(change),
+          detail_(util::trim(detail)),
           document_(document) {}
 
     Outcome run(const std::string& reference) {
@@ -163,6 +180,7 @@ class Changer {
                 break;
         }
         if (update.status || update.case_manager || update.outcome || update.clear_closed_at) {
+            storage::mark_case_service(db_);  // told here, not again as a database change
             storage::update_case(db_, c.id, update);
         }
         if (change_ == Change::attach) {
@@ -200,6 +218,42 @@ class Changer {
                            std::string(workflow::to_string(*update.status)) + ")";
         }
         if (change_ == Change::assign) out.summary += ": " + assignee_->name;
+        return out;
+    }
+
+    // A change written straight into the database (storage::CaseEvent), `c` being the case as
+    // it left it: recorded on the case and told as the workflow says, the database user
+    // standing for the actor (who, not being staff, is never left out of the recipients).
+    Outcome told_from_database(const storage::StoredCase& c, workflow::CaseStatus before,
+                               const std::string& db_user) {
+        Outcome out;
+        out.reference = c.reference;
+        out.before = before;
+        out.after = c.status;
+        if (change_ == Change::assign && c.case_manager) {
+            assignee_ = find_staff(cfg_, *c.case_manager);
+            if (!assignee_) {
+                assignee_ = Staff{*c.case_manager, *c.case_manager, workflow::Role::case_manager,
+                                  c.local_office};
+            }
+        }
+        ojson details;
+        details["db_user"] = db_user;
+        details["change"] = workflow::to_string(change_);
+        details["status_before"] = workflow::to_string(before);
+        details["status_after"] = workflow::to_string(c.status);
+        if (c.case_manager) details["case_manager"] = *c.case_manager;
+        storage::add_case_action(db_, c.id, "database_change", "database:" + db_user, std::nullopt,
+                                 dump(details));
+        notify(c, out);
+        ojson told = ojson::array();
+        for (const Told& t : out.told) told.push_back({{"kind", t.kind}, {"to", t.to}});
+        details["notified"] = told;
+        storage::audit(db_, "database:" + db_user,
+                       "case." + std::string(workflow::to_string(change_)), c.id, c.submission_id,
+                       dump(details));
+        out.done = true;
+        out.summary = c.reference + " " + what_of(change_) + " in the database";
         return out;
     }
 
@@ -266,8 +320,8 @@ class Changer {
         audit["outcome"] = "refused";
         audit["rule"] = rule;
         audit["refusal"] = reason;
-        storage::audit(db_, staff_.email, "case." + std::string(workflow::to_string(change_)),
-                       c.id, c.submission_id, dump(audit));
+        storage::audit(db_, staff_.email, "case." + std::string(workflow::to_string(change_)), c.id,
+                       c.submission_id, dump(audit));
         return refused(out, std::move(rule), std::move(reason));
     }
 
@@ -285,8 +339,7 @@ class Changer {
 
     // Who is told (workflow::recipients), each with the text meant for them.
     void notify(const storage::StoredCase& c, Outcome& out) {
-        const workflow::Recipients r =
-            workflow::recipients(staff_.actor(), facts_of(c), change_);
+        const workflow::Recipients r = workflow::recipients(staff_.actor(), facts_of(c), change_);
         const std::string& ref = c.reference;
         const std::string& office = c.local_office;
         if (r.referrer && notifier::is_safe_address(c.referrer_email)) {
@@ -378,7 +431,8 @@ Outcome apply_in_transaction(storage::Db& db, const common::Config& cfg,
                              Change change, std::string_view detail) {
     const std::optional<Staff> staff = find_staff(cfg, actor_email);
     if (!staff) return unknown_staff(actor_email, reference);
-    return Changer(db, cfg, *staff, change, detail, nullptr).run(std::string(util::trim(reference)));
+    return Changer(db, cfg, *staff, change, detail, nullptr)
+        .run(std::string(util::trim(reference)));
 }
 
 namespace {
@@ -403,7 +457,21 @@ Outcome change_case(storage::Db& db, const common::Config& cfg, std::string_view
     return out;
 }
 
-std::string_view kind_of_view(bool refused) { return refused ? "view_refused" : "viewed"; }
+// The workflow change a database change of status amounts to, if any.
+std::optional<Change> change_of_status(const std::string& from, const std::string& to) {
+    if (to == "accepted") return Change::accept;
+    if (to == "returned") return Change::return_;
+    if (to == "under_review") {
+        return from == "closed" || from == "archived" ? Change::reopen : Change::review;
+    }
+    if (to == "closed") return Change::close;
+    if (to == "archived") return Change::archive;
+    return std::nullopt;
+}
+
+std::string_view kind_of_view(bool refused) {
+    return refused ? "view_refused" : "viewed";
+}
 
 }  // namespace
 
@@ -489,9 +557,8 @@ CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor
             }
         } else if (const auto s = storage::find_incomplete_submission(db, ref)) {
             const bool visible = can_see_submission(cfg, *staff, *s);
-            storage::audit(db, staff->email,
-                           "submission." + std::string(kind_of_view(!visible)), std::nullopt,
-                           s->id);
+            storage::audit(db, staff->email, "submission." + std::string(kind_of_view(!visible)),
+                           std::nullopt, s->id);
             if (visible) {
                 v.found = true;
                 v.reference = s->reference;
@@ -545,8 +612,9 @@ AuditView audit_trail(storage::Db& db, const common::Config& cfg, std::string_vi
 std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg,
                                       std::string_view actor_email, storage::CaseFilter filter) {
     const std::optional<Staff> staff = find_staff(cfg, actor_email);
-    if (!staff) throw std::invalid_argument("'" + std::string(actor_email) + "' " +
-                                            std::string(kUnknownStaff));
+    if (!staff)
+        throw std::invalid_argument("'" + std::string(actor_email) + "' " +
+                                    std::string(kUnknownStaff));
     // Another office's cases are never listed, whatever the filter asks.
     if (!filter.office.empty() && filter.office != staff->office) return {};
     filter.office = staff->office;
@@ -564,6 +632,42 @@ std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg
         tx.commit();
     });
     return out;
+}
+
+int tell_database_changes(storage::Db& db, const common::Config& cfg, int limit) {
+    int told = 0;
+    storage::with_retry(db, [&] {
+        told = 0;
+        storage::Transaction tx(db);
+        for (const storage::CaseEvent& e : storage::claim_case_events(db, limit)) {
+            storage::case_event_done(db, e.id);
+            const std::optional<storage::StoredCase> c = storage::find_case(db, e.reference, true);
+            const auto before = workflow::case_status_from(e.old_status);
+            if (!c || !before) continue;
+            const Staff someone{"someone working in the database (" + e.db_user + ")", "",
+                                workflow::Role::admin, c->local_office};
+            std::vector<Change> changes;
+            if (e.old_status != e.new_status) {
+                if (const auto ch = change_of_status(e.old_status, e.new_status))
+                    changes.push_back(*ch);
+            }
+            if (e.old_case_manager != e.new_case_manager && !e.new_case_manager.empty()) {
+                changes.push_back(Change::assign);
+            }
+            for (const Change ch : changes) {
+                const std::string detail =
+                    ch == Change::return_ || ch == Change::close
+                        ? "(not recorded: the change was made directly in the database)"
+                        : std::string();
+                Changer(db, cfg, someone, ch, detail, nullptr)
+                    .told_from_database(*c, *before, e.db_user);
+            }
+            ++told;
+        }
+        tx.commit();
+    });
+    if (told > 0) common::logger("cases")->info("database changes told events={}", told);
+    return told;
 }
 
 }  // namespace casegate::cases

@@ -47,9 +47,9 @@ std::optional<std::string> content_type_of(std::string_view bytes);
 
 /// One notification written to the outbox.
 struct Told {
-    std::string kind;                 ///< outbox kind, e.g. "referral_accepted"
-    std::string who;                  ///< "referrer", "case manager", "office admins"
-    std::vector<std::string> to;      ///< its recipients
+    std::string kind;             ///< outbox kind, e.g. "referral_accepted"
+    std::string who;              ///< "referrer", "case manager", "office admins"
+    std::vector<std::string> to;  ///< its recipients
 };
 
 /// What a change did, or why it was not made.
@@ -117,6 +117,13 @@ AuditView audit_trail(storage::Db& db, const common::Config& cfg, std::string_vi
 /// std::invalid_argument for an unknown actor.
 std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg,
                                       std::string_view actor_email, storage::CaseFilter filter);
+
+/// Tells the changes of status or case manager written straight into PostgreSQL (recorded by
+/// a trigger, storage/sql/0007_case_events.sql) exactly as if made here: a case action, an
+/// audit entry and the notifications workflow::recipients names, the database user standing
+/// for the actor. At most `limit` events per call, each by one process. Returns the events
+/// told.
+int tell_database_changes(storage::Db& db, const common::Config& cfg, int limit = 100);
 
 /// The text of a refusal for an email that is not a member of staff.
 inline constexpr std::string_view kUnknownStaff = "is not a member of staff in the configuration";

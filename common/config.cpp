@@ -277,7 +277,8 @@ void check_across(const Config& c) {
     for (std::size_t i = 0; i < c.offices.size(); ++i) {
         for (std::size_t j = 0; j < c.offices[i].staff.size(); ++j) {
             const std::string key = indexed(indexed("office", i) + ".staff", j) + ".email";
-            const auto [it, added] = staff.emplace(util::ascii_lower(c.offices[i].staff[j].email), key);
+            const auto [it, added] =
+                staff.emplace(util::ascii_lower(c.offices[i].staff[j].email), key);
             if (!added) {
                 fail(key, "'" + c.offices[i].staff[j].email + "' is already " + it->second +
                               " (addresses are compared ignoring case)");
@@ -287,7 +288,6 @@ void check_across(const Config& c) {
 }
 
 }  // namespace
-
 
 const OfficeConfig* Config::office(const std::string& name) const {
     for (const auto& o : offices) {

@@ -16,19 +16,20 @@
 namespace casegate::common {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 struct MailboxConfig {
     std::string name;
-    std::string url;  ///< imaps://host[:port], imap://host (loopback only, or STARTTLS), maildir:/path
+    std::string
+        url;  ///< imaps://host[:port], imap://host (loopback only, or STARTTLS), maildir:/path
     std::string user;
     std::string password;      ///< loaded from password_file
     std::string oauth2_token;  ///< loaded from oauth2_token_file
     std::string folder = "INBOX";
     std::string processed_folder = "Processed";
-    int poll_interval = 60;    ///< seconds
+    int poll_interval = 60;  ///< seconds
 
     bool is_maildir() const { return url.rfind("maildir:", 0) == 0; }
     std::string maildir_path() const { return url.substr(8); }
@@ -46,8 +47,8 @@ struct SmtpConfig {
 /// A pull source: a web form service whose accepted submissions the daemon fetches.
 struct FormEndpointConfig {
     std::string name;
-    std::string url;    ///< https://, or http:// to a loopback host
-    std::string token;  ///< loaded from token_file
+    std::string url;         ///< https://, or http:// to a loopback host
+    std::string token;       ///< loaded from token_file
     int poll_interval = 60;  ///< seconds
 };
 
@@ -74,15 +75,15 @@ struct Limits {
     std::size_t max_header_bytes = 256UL * 1024;
     int max_mime_depth = 20;
     int max_parts = 1000;
-    int parse_timeout = 30;     ///< seconds of wall-clock time per parse
-    int parse_memory_mb = 1024; ///< address-space limit of the parse worker
-    int max_attempts = 3;       ///< parse attempts before an item is quarantined
+    int parse_timeout = 30;      ///< seconds of wall-clock time per parse
+    int parse_memory_mb = 1024;  ///< address-space limit of the parse worker
+    int max_attempts = 3;        ///< parse attempts before an item is quarantined
 };
 
 struct OutboxConfig {
-    int retry_initial = 30;    ///< seconds before the first retry
-    int retry_max = 3600;      ///< cap of the exponential back-off
-    int max_attempts = 50;     ///< temporary failures before a message is marked failed
+    int retry_initial = 30;  ///< seconds before the first retry
+    int retry_max = 3600;    ///< cap of the exponential back-off
+    int max_attempts = 50;   ///< temporary failures before a message is marked failed
 };
 
 /// The `[revalidation]` section: the hourly connection check against TIS and GMC Connect, and

@@ -16,7 +16,8 @@ std::atomic<Clock::rep> g_last{0};
 
 void watchdog_init() {
     std::uint64_t usec = 0;
-    g_half = sd_watchdog_enabled(0, &usec) > 0 ? std::chrono::microseconds(usec / 2) : std::chrono::microseconds(0);
+    g_half = sd_watchdog_enabled(0, &usec) > 0 ? std::chrono::microseconds(usec / 2)
+                                               : std::chrono::microseconds(0);
 }
 
 void watchdog_ping() {

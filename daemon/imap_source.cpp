@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "common/log.hpp"
-#include "daemon/sources.hpp"
 #include "common/watchdog.hpp"
+#include "daemon/sources.hpp"
 #include "net/curl.hpp"
 #include "storage/inbound.hpp"
 
@@ -45,7 +45,8 @@ class ImapSource : public Source {
 
     const std::string& name() const override { return cfg_.name; }
 
-    PollStats poll(storage::Db& db, const std::atomic<bool>& stop, const StoredFn& on_stored) override {
+    PollStats poll(storage::Db& db, const std::atomic<bool>& stop,
+                   const StoredFn& on_stored) override {
         // A fresh connection per poll: a session kept open between polls has a stale view of
         // the folder (new messages are announced to it only after a command) and servers drop
         // idle connections anyway. One login per poll interval costs nothing.
@@ -54,7 +55,7 @@ class ImapSource : public Source {
         const auto [uidvalidity, messages] = read_status(session);
         if (last_uidvalidity_ != 0 && uidvalidity != last_uidvalidity_) {
             common::logger("imap")->warn("uidvalidity changed mailbox={} old={} new={}", cfg_.name,
-                                 last_uidvalidity_, uidvalidity);
+                                         last_uidvalidity_, uidvalidity);
         }
         last_uidvalidity_ = uidvalidity;
         const std::map<std::int64_t, std::int64_t> sizes = list_messages(session, messages);
@@ -74,9 +75,12 @@ class ImapSource : public Source {
             stats.acknowledged += static_cast<int>(to_move.size());
             to_move.clear();
         };
-        StoreGroup group(db, "imap", stats, [&](const std::vector<storage::NewInboundItem>& items) {
-            for (const auto& item : items) to_move.push_back(*item.uid);
-        }, on_stored);
+        StoreGroup group(
+            db, "imap", stats,
+            [&](const std::vector<storage::NewInboundItem>& items) {
+                for (const auto& item : items) to_move.push_back(*item.uid);
+            },
+            on_stored);
         for (const auto& [uid, size] : sizes) {
             if (stop) break;
             common::watchdog_ping();

@@ -16,8 +16,8 @@
 #include <sstream>
 
 #include "common/log.hpp"
-#include "daemon/sources.hpp"
 #include "common/watchdog.hpp"
+#include "daemon/sources.hpp"
 #include "storage/inbound.hpp"
 
 namespace casegate::daemon {
@@ -25,12 +25,14 @@ namespace casegate::daemon {
 namespace {
 
 class MaildirSource : public Source {
-public:
-    MaildirSource(const common::MailboxConfig& m, const common::Limits& l) : cfg_(m), limits_(l), root_(m.maildir_path()) {}
+  public:
+    MaildirSource(const common::MailboxConfig& m, const common::Limits& l)
+        : cfg_(m), limits_(l), root_(m.maildir_path()) {}
 
     const std::string& name() const override { return cfg_.name; }
 
-    PollStats poll(storage::Db& db, const std::atomic<bool>& stop, const StoredFn& on_stored) override {
+    PollStats poll(storage::Db& db, const std::atomic<bool>& stop,
+                   const StoredFn& on_stored) override {
         PollStats stats;
         const std::vector<std::string> names = list_new();
         std::vector<std::string> keys;
@@ -38,10 +40,13 @@ public:
         for (const auto& n : names) keys.push_back(key_of(n));
         const std::set<std::string> stored = storage::stored_keys(db, cfg_.name, keys);
         // New files are committed in groups (sources.hpp), each acknowledged after its commit.
-        StoreGroup group(db, "maildir", stats, [&](const std::vector<storage::NewInboundItem>& items) {
-            for (const auto& item : items) acknowledge(*item.file_name);
-            stats.acknowledged += static_cast<int>(items.size());
-        }, on_stored);
+        StoreGroup group(
+            db, "maildir", stats,
+            [&](const std::vector<storage::NewInboundItem>& items) {
+                for (const auto& item : items) acknowledge(*item.file_name);
+                stats.acknowledged += static_cast<int>(items.size());
+            },
+            on_stored);
         for (const auto& n : names) {
             if (stop) break;
             common::watchdog_ping();
@@ -58,14 +63,15 @@ public:
         return stats;
     }
 
-private:
+  private:
     // The unique part of a Maildir name is everything before the ":2," info suffix.
     static std::string key_of(const std::string& name) { return name.substr(0, name.find(':')); }
 
     std::vector<std::string> list_new() const {
         const std::string dir = root_ + "/new";
         DIR* d = opendir(dir.c_str());
-        if (!d) throw std::runtime_error("cannot open Maildir " + dir + ": " + std::strerror(errno));
+        if (!d)
+            throw std::runtime_error("cannot open Maildir " + dir + ": " + std::strerror(errno));
         std::vector<std::string> out;
         while (dirent* e = readdir(d)) {
             const std::string n = e->d_name;
@@ -90,16 +96,17 @@ private:
         std::ifstream in(path, std::ios::binary);
         if (!in) return std::nullopt;
         const bool oversized = static_cast<std::size_t>(st.st_size) > limits_.max_message_bytes;
-        const std::size_t want = oversized ? limits_.max_header_bytes : static_cast<std::size_t>(st.st_size);
+        const std::size_t want =
+            oversized ? limits_.max_header_bytes : static_cast<std::size_t>(st.st_size);
         item.raw.resize(want);
         in.read(item.raw.data(), static_cast<std::streamsize>(want));
         item.raw.resize(static_cast<std::size_t>(in.gcount()));
         if (oversized) {
             item.truncated = true;
-            item.quarantine_reason = "message size " + std::to_string(st.st_size) +
-                                     " exceeds limit max_message_bytes=" +
-                                     std::to_string(limits_.max_message_bytes) +
-                                     " (whole file kept in " + root_ + "/cur)";
+            item.quarantine_reason =
+                "message size " + std::to_string(st.st_size) +
+                " exceeds limit max_message_bytes=" + std::to_string(limits_.max_message_bytes) +
+                " (whole file kept in " + root_ + "/cur)";
             ++stats.oversized;
         }
         return item;

@@ -4,17 +4,18 @@
 #include <string>
 #include <vector>
 
+#include "cases/cli.hpp"
+#include "cases/review.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/config_cli.hpp"
-#include "forms/form_pdf.hpp"
-#include "common/log.hpp"
-#include "intake/parse_worker.hpp"
 #include "common/files.hpp"
-#include "cases/cli.hpp"
+#include "common/log.hpp"
+#include "daemon/run.hpp"
+#include "forms/form_pdf.hpp"
+#include "intake/parse_worker.hpp"
 #include "reval/admin.hpp"
 #include "reval/classify_cli.hpp"
-#include "daemon/run.hpp"
 #include "storage/migrations.hpp"
 
 using namespace casegate;
@@ -30,7 +31,8 @@ constexpr const char* kUsage =
     "  config-reference [--format markdown|man]\n"
     "                                    print every key: type, default, bounds, reload, help\n"
     "  migrate [--config FILE]           apply database migrations\n"
-    "  parse FILE...                     parse .eml/.pdf/.json submissions, print one JSON line each\n"
+    "  parse FILE...                     parse .eml/.pdf/.json submissions, print one JSON line "
+    "each\n"
     "  form-pdf OUT.pdf                  write the fillable referral form\n"
     "  reval classify --today YYYY-MM-DD [--tis F] [--gmc F] [--actions F] [--history F]\n"
     "  reval list --office OFFICE [--list discrepancy|connected|review|hidden|historic] [--json]\n"
@@ -50,7 +52,10 @@ constexpr const char* kUsage =
     "  cases meeting REF YYYY-MM-DD | engagement REF yes|no --as EMAIL\n"
     "  cases plan|outcome|note REF TEXT --as EMAIL\n"
     "  cases close REF --outcome TEXT --as EMAIL\n"
-    "  cases attach REF FILE --as EMAIL   (each cases command takes --config FILE)\n";
+    "  cases attach REF FILE --as EMAIL   (each cases command takes --config FILE)\n"
+    "  review list [--json] --as EMAIL     mail held for review, for an office's admins\n"
+    "  review attach ITEM REF --as EMAIL   add a held message to a case as a follow-up\n"
+    "  review dismiss ITEM [--reason TEXT] --as EMAIL\n";
 
 int usage_error(const std::string& what) {
     std::cerr << "casegate: " << what << "\n" << kUsage;
@@ -159,9 +164,10 @@ int main(int argc, char** argv) {
                 "reval needs a subcommand: classify, list, add, remove, hide, unhide, flag, "
                 "unflag");
         return reval::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
-                                           std::cout, std::cerr);
+                                          std::cout, std::cerr);
     }
     if (cmd == "cases") return cases::cases_main(rest, std::cout, std::cerr);
+    if (cmd == "review") return cases::review_main(rest, std::cout, std::cerr);
     CommonArgs common;
     std::string error;
     if (!parse_common(rest, common, error)) return usage_error(error);

@@ -11,15 +11,16 @@
 #include <mutex>
 #include <thread>
 
+#include "cases/service.hpp"
 #include "common/config.hpp"
-#include "reval/gmc_sender.hpp"
 #include "common/log.hpp"
-#include "intake/pipeline.hpp"
-#include "reval/run.hpp"
-#include "daemon/sources.hpp"
 #include "common/watchdog.hpp"
+#include "daemon/sources.hpp"
+#include "intake/pipeline.hpp"
 #include "net/curl.hpp"
 #include "notifier/outbox_worker.hpp"
+#include "reval/gmc_sender.hpp"
+#include "reval/run.hpp"
 #include "storage/coordination.hpp"
 #include "storage/migrations.hpp"
 
@@ -62,8 +63,10 @@ constexpr const char* kRevalSchedule = "revalidation";
 constexpr int kRevalRetrySeconds = 300;
 
 class Daemon {
-public:
-    Daemon(common::Config cfg, std::string path) : cfg_(std::move(cfg)), path_(std::move(path)) { build(); }
+  public:
+    Daemon(common::Config cfg, std::string path) : cfg_(std::move(cfg)), path_(std::move(path)) {
+        build();
+    }
 
     int run(bool once) {
         if (!connect_and_migrate(once)) return once ? 1 : 0;
@@ -85,7 +88,7 @@ public:
         return 0;
     }
 
-private:
+  private:
     void build() {
         pipeline_.reset();
         db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
@@ -139,11 +142,13 @@ private:
                 }
                 const PollStats& s = *polled;
                 if (s.stored || s.acknowledged) {
-                    common::logger("daemon")->info("polled mailbox={} stored={} acknowledged={} oversized={}",
-                                           sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
+                    common::logger("daemon")->info(
+                        "polled mailbox={} stored={} acknowledged={} oversized={}",
+                        sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
                 }
             } catch (const std::exception& e) {
-                common::logger("daemon")->error("poll failed mailbox={} error={}", sources_[i]->name(), e.what());
+                common::logger("daemon")->error("poll failed mailbox={} error={}",
+                                                sources_[i]->name(), e.what());
             }
         }
     }
@@ -188,8 +193,8 @@ private:
             common::logger("daemon")->info(
                 "processed cases={} incomplete={} threaded={} held={} set_aside={} duplicates={} "
                 "quarantined={} retry={}",
-                p.cases, p.incomplete, p.threaded, p.held, p.set_aside, p.duplicates,
-                p.quarantined, p.retry_later);
+                p.cases, p.incomplete, p.threaded, p.held, p.set_aside, p.duplicates, p.quarantined,
+                p.retry_later);
             report_status(p);
         }
     }
@@ -208,13 +213,21 @@ private:
 
     void cycle(bool all) {
         poll_and_process(all);
+        try {
+            // Changes another system wrote straight into the database, told like any other.
+            while (!g_stop && cases::tell_database_changes(*db_, cfg_) > 0) {
+            }
+        } catch (const std::exception& e) {
+            common::logger("daemon")->error("database changes not told error={}", e.what());
+        }
         revalidate(all);
         try {
             const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,
                                                 cfg_.outbox.max_attempts};
             const auto d = notifier::drain_outbox(*db_, *smtp_, policy, g_stop);
             if (d.sent || d.retried || d.failed) {
-                common::logger("daemon")->info("outbox sent={} retry={} failed={}", d.sent, d.retried, d.failed);
+                common::logger("daemon")->info("outbox sent={} retry={} failed={}", d.sent,
+                                               d.retried, d.failed);
             }
         } catch (const std::exception& e) {
             common::logger("daemon")->error("outbox stopped error={}", e.what());
@@ -232,7 +245,7 @@ private:
             sent = reval::send_gmc_requests(*db_, cfg_, g_stop);
             if (sent.finished()) {
                 common::logger("daemon")->info("gmc requests succeeded={} refused={} failed={}",
-                                       sent.succeeded, sent.refused, sent.failed);
+                                               sent.succeeded, sent.refused, sent.failed);
             }
         } catch (const std::exception& e) {
             common::logger("daemon")->error("gmc requests stopped error={}", e.what());
@@ -255,7 +268,8 @@ private:
             return;
         }
         try {
-            const RevalRunStats st = reval::run_revalidation(*db_, cfg_, scope, reval::reval_today());
+            const RevalRunStats st =
+                reval::run_revalidation(*db_, cfg_, scope, reval::reval_today());
             common::logger("daemon")->info(
                 "revalidation run applied={} refused={} unavailable={} alerts={} doctors={} "
                 "inserted={} updated={} removed={} history={} digests={}",
@@ -292,7 +306,8 @@ private:
             sd_notify(0, "RELOADING=0\nSTATUS=configuration reloaded");
             common::logger("daemon")->info("configuration reloaded mailboxes={}", sources_.size());
         } catch (const std::exception& e) {
-            common::logger("daemon")->error("reload refused, keeping the running configuration error={}", e.what());
+            common::logger("daemon")->error(
+                "reload refused, keeping the running configuration error={}", e.what());
         }
     }
 
@@ -307,13 +322,13 @@ private:
     // What `systemctl status` shows: running, and what has become of the items since start.
     void report_status(const ProcessStats& p) {
         totals_ += p;
-        const std::string status =
-            "STATUS=running; since start: " + std::to_string(totals_.cases) + " cases, " +
-            std::to_string(totals_.incomplete) + " incomplete, " +
-            std::to_string(totals_.threaded) + " answers and follow-ups, " +
-            std::to_string(totals_.held) + " held, " + std::to_string(totals_.set_aside) +
-            " set aside, " + std::to_string(totals_.duplicates) + " duplicates, " +
-            std::to_string(totals_.quarantined) + " quarantined";
+        const std::string status = "STATUS=running; since start: " + std::to_string(totals_.cases) +
+                                   " cases, " + std::to_string(totals_.incomplete) +
+                                   " incomplete, " + std::to_string(totals_.threaded) +
+                                   " answers and follow-ups, " + std::to_string(totals_.held) +
+                                   " held, " + std::to_string(totals_.set_aside) + " set aside, " +
+                                   std::to_string(totals_.duplicates) + " duplicates, " +
+                                   std::to_string(totals_.quarantined) + " quarantined";
         sd_notify(0, status.c_str());
     }
 

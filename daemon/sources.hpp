@@ -36,15 +36,17 @@ inline constexpr std::size_t kStoreGroupBytes = std::size_t{8} * 1024 * 1024;
 using StoredFn = std::function<void()>;
 
 class Source {
-public:
+  public:
     virtual ~Source() = default;
     virtual const std::string& name() const = 0;
     /// One poll. Throws on a source or database failure (the caller logs and retries later).
     /// `stored` (may be empty) is called after each group's commit.
-    virtual PollStats poll(storage::Db& db, const std::atomic<bool>& stop, const StoredFn& stored) = 0;
+    virtual PollStats poll(storage::Db& db, const std::atomic<bool>& stop,
+                           const StoredFn& stored) = 0;
 };
 
-std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox, const common::Limits& limits);
+std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox,
+                                    const common::Limits& limits);
 
 /// Polls `source` while holding its mailbox's lock in PostgreSQL (storage/coordination.hpp),
 /// so that of several casegate processes sharing the database one at a time polls a mailbox:
@@ -57,18 +59,21 @@ std::optional<PollStats> poll_exclusively(Source& source, storage::Db& db,
 /// `commit` commits what is gathered. After each commit the crash hook runs, then
 /// `acknowledge` is given the committed items (to move them at the source), then `stored`.
 class StoreGroup {
-public:
+  public:
     using AcknowledgeFn = std::function<void(const std::vector<storage::NewInboundItem>&)>;
 
     StoreGroup(storage::Db& db, const std::string& log_name, PollStats& stats,
                AcknowledgeFn acknowledge, const StoredFn& stored)
-        : db_(db), log_name_(log_name), stats_(stats), acknowledge_(std::move(acknowledge)),
+        : db_(db),
+          log_name_(log_name),
+          stats_(stats),
+          acknowledge_(std::move(acknowledge)),
           stored_(stored) {}
 
     void add(storage::NewInboundItem item);
     void commit();
 
-private:
+  private:
     storage::Db& db_;
     std::string log_name_;
     PollStats& stats_;

@@ -159,7 +159,9 @@ std::string_view gmc_return_code_text(int code) {
     }
 }
 
-std::string new_client_request_id() { return util::random_uuid(); }
+std::string new_client_request_id() {
+    return util::random_uuid();
+}
 
 std::string_view to_string(SoapError e) {
     switch (e) {

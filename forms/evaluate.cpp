@@ -55,10 +55,15 @@ std::string_view without_unquoted_history(std::string_view body) {
         // Outlook writes the marker and the header names in the user's language.
         static constexpr std::array<std::string_view, 6> kOriginal{
             "original message", "ursprüngliche nachricht", "message d'origine",
-            "mensaje original", "messaggio originale", "oorspronkelijk bericht"};
-        static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kFromSent{{
-            {"from:", "sent:"}, {"von:", "gesendet:"}, {"de :", "envoyé :"}, {"de:", "envoyé:"},
-            {"de:", "enviado:"}, {"da:", "inviato:"}, {"van:", "verzonden:"}}};
+            "mensaje original", "messaggio originale",     "oorspronkelijk bericht"};
+        static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kFromSent{
+            {{"from:", "sent:"},
+             {"von:", "gesendet:"},
+             {"de :", "envoyé :"},
+             {"de:", "envoyé:"},
+             {"de:", "enviado:"},
+             {"da:", "inviato:"},
+             {"van:", "verzonden:"}}};
         const bool original =
             line.starts_with("-----") &&
             std::any_of(kOriginal.begin(), kOriginal.end(),
@@ -191,7 +196,8 @@ void add_recipient_tags(std::string_view value, std::vector<std::string>& tags) 
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '.' || c == '-' || c == '_';
     };
-    for (std::size_t plus = value.find('+'); plus != std::string_view::npos && tags.size() < kMaxRecipientTags;
+    for (std::size_t plus = value.find('+');
+         plus != std::string_view::npos && tags.size() < kMaxRecipientTags;
          plus = value.find('+', plus + 1)) {
         std::size_t end = plus + 1;
         while (end < value.size() && end - plus <= 100 && tag_char(value[end])) ++end;
@@ -321,7 +327,8 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const std::vector<R
                 e.notes.push_back(label(p) + " is form version " + shorten(version, 20) +
                                   "; the current form is version " + std::to_string(kFormVersion));
             }
-            if (p.outcome.repaired) e.notes.push_back(label(p) + " was damaged and has been repaired");
+            if (p.outcome.repaired)
+                e.notes.push_back(label(p) + " was damaged and has been repaired");
             continue;
         }
         if (p.outcome.kind == parsers::PdfFormKind::no_fields) {

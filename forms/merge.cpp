@@ -40,8 +40,8 @@ Merged merge_answer(const Referral& earlier, const Referral& answer) {
                 m.notes.push_back(std::string(f.label) + ": added by the answer");
                 m.changed = true;
             } else if (before->second != now->second) {
-                m.notes.push_back(std::string(f.label) + ": changed by the answer (was: " +
-                                  shown(before->second) + ")");
+                m.notes.push_back(std::string(f.label) +
+                                  ": changed by the answer (was: " + shown(before->second) + ")");
                 m.changed = true;
             }
             continue;

@@ -36,9 +36,11 @@ std::string raw_value(const FieldDef& def, const parsers::PdfField& field) {
 // The last part of a qualified field name, without an array index: "form1[0].p1.gmc_number[0]"
 // → "gmc_number" (names as LiveCycle / Acrobat-made forms give them).
 std::string_view last_part(std::string_view name) {
-    if (const auto dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+    if (const auto dot = name.rfind('.'); dot != std::string_view::npos)
+        name.remove_prefix(dot + 1);
     if (!name.empty() && name.back() == ']') {
-        if (const auto open = name.rfind('['); open != std::string_view::npos) name = name.substr(0, open);
+        if (const auto open = name.rfind('['); open != std::string_view::npos)
+            name = name.substr(0, open);
     }
     return name;
 }

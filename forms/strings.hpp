@@ -11,13 +11,17 @@ namespace casegate::forms {
 
 /// Drops leading and trailing white space: ASCII white space and U+00A0 (which HTML mail
 /// turns &nbsp; into).
-inline std::string_view trim(std::string_view s) { return util::trim_text(s); }
+inline std::string_view trim(std::string_view s) {
+    return util::trim_text(s);
+}
 
 /// Splits on "\n", dropping a trailing "\r" from each line. An empty input gives no lines.
 std::vector<std::string_view> split_lines(std::string_view s);
 
 /// ASCII lower-casing; other bytes are left alone.
-inline std::string ascii_lower(std::string_view s) { return util::ascii_lower(s); }
+inline std::string ascii_lower(std::string_view s) {
+    return util::ascii_lower(s);
+}
 
 /// Number of code points in valid UTF-8 (counts lead bytes).
 std::size_t utf8_length(std::string_view s);

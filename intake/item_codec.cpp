@@ -18,7 +18,8 @@ void put_len(std::string& out, std::uint64_t n) {
 bool get_len(const std::string& in, std::size_t& pos, std::uint64_t& n) {
     if (in.size() - pos < 8) return false;
     n = 0;
-    for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[pos + i])) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+        n |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[pos + i])) << (8 * i);
     pos += 8;
     return n <= in.size() - pos;
 }
@@ -39,32 +40,47 @@ json evaluation_to_json(const forms::Evaluation& e) {
     json fields = json::object();
     for (const auto& [k, v] : e.referral.fields) fields[k] = value_to_json(v);
     json errors = json::array();
-    for (const auto& err : e.referral.errors) errors.push_back({{"field", err.field}, {"message", err.message}});
+    for (const auto& err : e.referral.errors)
+        errors.push_back({{"field", err.field}, {"message", err.message}});
     json atts = json::array();
     for (const auto& a : e.attachments) {
-        atts.push_back({{"filename", a.filename}, {"content_type", a.content_type}, {"size", a.size}});
+        atts.push_back(
+            {{"filename", a.filename}, {"content_type", a.content_type}, {"size", a.size}});
     }
-    return {{"verdict", static_cast<int>(e.verdict)}, {"channel", static_cast<int>(e.channel)},
-            {"fields", fields}, {"missing", e.referral.missing}, {"errors", errors},
-            {"reason", e.reason}, {"attachments", atts}, {"notes", e.notes},
-            {"message_id", e.message_id}, {"from_address", e.from_address},
-            {"subject", e.subject}, {"in_reply_to", e.in_reply_to}, {"references", e.references},
-            {"body", e.body}, {"authentication_results", e.authentication_results},
-            {"bounced_message_id", e.bounced_message_id}, {"recipient_tags", e.recipient_tags}};
+    return {{"verdict", static_cast<int>(e.verdict)},
+            {"channel", static_cast<int>(e.channel)},
+            {"fields", fields},
+            {"missing", e.referral.missing},
+            {"errors", errors},
+            {"reason", e.reason},
+            {"attachments", atts},
+            {"notes", e.notes},
+            {"message_id", e.message_id},
+            {"from_address", e.from_address},
+            {"subject", e.subject},
+            {"in_reply_to", e.in_reply_to},
+            {"references", e.references},
+            {"body", e.body},
+            {"authentication_results", e.authentication_results},
+            {"bounced_message_id", e.bounced_message_id},
+            {"recipient_tags", e.recipient_tags}};
 }
 
 forms::Evaluation evaluation_from_json(const json& j) {
     forms::Evaluation e;
     const int verdict = j.at("verdict").get<int>();
     const int channel = j.at("channel").get<int>();
-    if (verdict < 0 || verdict > static_cast<int>(forms::Verdict::bounce)) throw std::out_of_range("verdict");
-    if (channel < 0 || channel > static_cast<int>(forms::Channel::none)) throw std::out_of_range("channel");
+    if (verdict < 0 || verdict > static_cast<int>(forms::Verdict::bounce))
+        throw std::out_of_range("verdict");
+    if (channel < 0 || channel > static_cast<int>(forms::Channel::none))
+        throw std::out_of_range("channel");
     e.verdict = static_cast<forms::Verdict>(verdict);
     e.channel = static_cast<forms::Channel>(channel);
     for (const auto& [k, v] : j.at("fields").items()) e.referral.fields[k] = value_from_json(v);
     e.referral.missing = j.at("missing").get<std::vector<std::string>>();
     for (const auto& err : j.at("errors")) {
-        e.referral.errors.push_back({err.at("field").get<std::string>(), err.at("message").get<std::string>()});
+        e.referral.errors.push_back(
+            {err.at("field").get<std::string>(), err.at("message").get<std::string>()});
     }
     e.reason = j.at("reason").get<std::string>();
     for (const auto& a : j.at("attachments")) {
@@ -93,7 +109,8 @@ std::string encode_item(const ParsedItem& item) {
                  {"limit", item.limit},
                  {"evaluation", evaluation_to_json(item.evaluation)}};
     json atts = json::array();
-    for (const auto& a : item.attachments) atts.push_back({{"filename", a.filename}, {"content_type", a.content_type}});
+    for (const auto& a : item.attachments)
+        atts.push_back({{"filename", a.filename}, {"content_type", a.content_type}});
     meta["attachments"] = atts;
     // Invalid UTF-8 cannot reach here (the parsers repair it), but never let dump() throw.
     const std::string text = meta.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -115,7 +132,8 @@ bool decode_item(const std::string& bytes, ParsedItem& item) {
         const json meta = json::parse(bytes.substr(pos, n));
         pos += n;
         const int status = meta.at("status").get<int>();
-        if (status < 0 || status > static_cast<int>(ParseStatus::failed)) throw std::out_of_range("status");
+        if (status < 0 || status > static_cast<int>(ParseStatus::failed))
+            throw std::out_of_range("status");
         item.status = static_cast<ParseStatus>(status);
         item.reason = meta.at("reason").get<std::string>();
         item.limit = meta.at("limit").get<std::string>();
@@ -123,7 +141,8 @@ bool decode_item(const std::string& bytes, ParsedItem& item) {
         for (const auto& a : meta.at("attachments")) {
             if (!get_len(bytes, pos, n)) throw std::out_of_range("attachment length");
             item.attachments.push_back({a.at("filename").get<std::string>(),
-                                        a.at("content_type").get<std::string>(), bytes.substr(pos, n)});
+                                        a.at("content_type").get<std::string>(),
+                                        bytes.substr(pos, n)});
             pos += n;
         }
         if (pos != bytes.size()) throw std::out_of_range("trailing bytes");
@@ -144,7 +163,9 @@ std::string fields_json(const forms::Referral& r) {
     for (const auto& [k, v] : r.fields) j[k] = value_to_json(v);
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-std::string missing_json(const forms::Referral& r) { return strings_json(r.missing); }
+std::string missing_json(const forms::Referral& r) {
+    return strings_json(r.missing);
+}
 std::string errors_json(const forms::Referral& r) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& e : r.errors) j.push_back({{"field", e.field}, {"message", e.message}});
@@ -163,7 +184,8 @@ forms::Referral referral_from_json(const std::string& fields, const std::string&
     for (const auto& [k, v] : f.items()) r.fields[k] = value_from_json(v);
     r.missing = m.get<std::vector<std::string>>();
     for (const auto& err : e) {
-        r.errors.push_back({err.at("field").get<std::string>(), err.at("message").get<std::string>()});
+        r.errors.push_back(
+            {err.at("field").get<std::string>(), err.at("message").get<std::string>()});
     }
     return r;
 }

@@ -66,7 +66,8 @@ ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const common:
     ctx.default_referrer_email = parsed.email.from_address;
     std::vector<forms::ReadPdf> pdfs;
     for (const parsers::Attachment& a : parsed.email.attachments) {
-        if (forms::looks_like_pdf(a)) pdfs.push_back({a.filename, parsers::read_pdf_form(a.data, pdf_limits)});
+        if (forms::looks_like_pdf(a))
+            pdfs.push_back({a.filename, parsers::read_pdf_form(a.data, pdf_limits)});
     }
     item.evaluation = forms::evaluate_email(parsed.email, pdfs, ctx);
     item.attachments = std::move(parsed.email.attachments);
@@ -173,7 +174,8 @@ std::string describe_exit(int status) {
         const int sig = WTERMSIG(status);
         if (sig == SIGXCPU) return "parser exceeded its CPU time limit";
         if (sig == SIGSYS) return "parser made a system call its sandbox forbids (SIGSYS)";
-        return std::string("parser crashed (signal ") + std::to_string(sig) + " " + strsignal(sig) + ")";
+        return std::string("parser crashed (signal ") + std::to_string(sig) + " " + strsignal(sig) +
+               ")";
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         return "parser exited with status " + std::to_string(WEXITSTATUS(status));
@@ -261,7 +263,9 @@ int parse_worker_main(int argc, char** argv) {
     for (;;) {
         unsigned char head[2];
         if (!read_exact(0, reinterpret_cast<char*>(head), 2)) return 0;  // the pool closed us
-        const ItemKind kind = head[0] == 1 ? ItemKind::json : head[0] == 2 ? ItemKind::pdf : ItemKind::email;
+        const ItemKind kind = head[0] == 1   ? ItemKind::json
+                              : head[0] == 2 ? ItemKind::pdf
+                                             : ItemKind::email;
         char today[16] = {};
         if (head[1] > 10 || !read_exact(0, today, head[1])) return 4;
         unsigned char len_bytes[8];
@@ -293,7 +297,9 @@ int parse_worker_main(int argc, char** argv) {
 ParsePool::ParsePool(std::string worker_exe, const common::Limits& limits)
     : exe_(std::move(worker_exe)), limits_(limits) {}
 
-ParsePool::~ParsePool() { stop(false); }
+ParsePool::~ParsePool() {
+    stop(false);
+}
 
 bool ParsePool::start(std::string& error) {
     int sv[2];

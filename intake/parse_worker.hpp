@@ -13,10 +13,10 @@
 namespace casegate::intake {
 
 enum class ParseStatus {
-    ok,          ///< evaluation holds the result
-    unreadable,  ///< the parser refused the bytes (a limit or a structural error): final
-    failed,      ///< the child crashed, timed out or hit a resource limit: may be retried
-    unavailable, ///< no worker could be started or sandboxed: not the item's fault, try later
+    ok,           ///< evaluation holds the result
+    unreadable,   ///< the parser refused the bytes (a limit or a structural error): final
+    failed,       ///< the child crashed, timed out or hit a resource limit: may be retried
+    unavailable,  ///< no worker could be started or sandboxed: not the item's fault, try later
 };
 
 struct ParsedItem {

@@ -11,18 +11,18 @@
 #include <ctime>
 #include <functional>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <nlohmann/json.hpp>
 
 #include "cases/outgoing.hpp"
 #include "cases/service.hpp"
 #include "common/clock.hpp"
-#include "intake/item_codec.hpp"
 #include "common/log.hpp"
-#include "intake/parse_worker.hpp"
 #include "common/watchdog.hpp"
 #include "forms/form_pdf.hpp"
+#include "intake/item_codec.hpp"
+#include "intake/parse_worker.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/mail.hpp"
 #include "notifier/templates.hpp"
@@ -100,8 +100,9 @@ storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
 
 class ItemProcessor {
   public:
-    ItemProcessor(const common::Config& cfg, storage::Db& db, std::int64_t id, const std::string& sha,
-                  const std::string& source_kind, const ParsedItem& p, ProcessStats& stats)
+    ItemProcessor(const common::Config& cfg, storage::Db& db, std::int64_t id,
+                  const std::string& sha, const std::string& source_kind, const ParsedItem& p,
+                  ProcessStats& stats)
         : cfg_(cfg),
           db_(db),
           id_(id),
@@ -110,6 +111,13 @@ class ItemProcessor {
           p_(p),
           e_(p.evaluation),
           stats_(stats) {}
+
+    /// Released from review by a member of staff onto `reference`.
+    ItemProcessor& released(const std::string& by, const std::string& reference) {
+        released_by_ = by;
+        released_onto_ = reference;
+        return *this;
+    }
 
     void run() {
         const storage::LockedItem locked =
@@ -142,6 +150,19 @@ class ItemProcessor {
             }
             set_aside(e_.reason);
             return;
+        }
+        if (!released_by_.empty()) {
+            if (const auto target = storage::find_thread_target(db_, released_onto_)) {
+                storage::set_thread_reference(db_, id_, released_onto_);
+                const std::string office = office_of(*target);
+                if (target->case_id) {
+                    follow_up(released_onto_, *target, office, workflow::SenderRole::staff,
+                              "a sender whose message " + released_by_ + " released from review");
+                } else {
+                    answer_submission(released_onto_, *target);
+                }
+                return;
+            }
         }
         if (source_kind_ != "web" && !dmarc_failed() && staff_command()) return;
         if (source_kind_ != "web") {
@@ -214,11 +235,12 @@ class ItemProcessor {
     // when the message carries no token.
     bool staff_command() {
         if (cfg_.threading.key.empty()) return false;
-        const std::int64_t today = workflow::epoch_day(static_cast<std::int64_t>(std::time(nullptr)));
+        const std::int64_t today =
+            workflow::epoch_day(static_cast<std::int64_t>(std::time(nullptr)));
         for (const std::string& tag : e_.recipient_tags) {
             std::string reference;
-            const workflow::TokenCheck check =
-                workflow::check_reply_tag(tag, e_.from_address, today, cfg_.threading.key, reference);
+            const workflow::TokenCheck check = workflow::check_reply_tag(
+                tag, e_.from_address, today, cfg_.threading.key, reference);
             if (check == workflow::TokenCheck::not_a_token) continue;
             if (check == workflow::TokenCheck::forged) {
                 hold("", "", "a reply token that does not belong to its sender");
@@ -330,8 +352,8 @@ class ItemProcessor {
         n.to = office_config(name).admin_emails;
         enqueue(n);
         ++stats_.held;
-        common::logger("pipeline")->info("item held for review item={} ref={}", id_,
-                                         reference.empty() ? "-" : reference);
+        common::logger("pipeline")
+            ->info("item held for review item={} ref={}", id_, reference.empty() ? "-" : reference);
     }
 
     // A message answering a submission or case (DESIGN.md flow step 5): from the referrer, the
@@ -367,10 +389,14 @@ class ItemProcessor {
 
     static std::string role_words(workflow::SenderRole role) {
         switch (role) {
-            case workflow::SenderRole::referrer: return "the referrer";
-            case workflow::SenderRole::case_manager: return "the case manager";
-            case workflow::SenderRole::staff: return "a member of the office's staff";
-            case workflow::SenderRole::stranger: break;
+            case workflow::SenderRole::referrer:
+                return "the referrer";
+            case workflow::SenderRole::case_manager:
+                return "the case manager";
+            case workflow::SenderRole::staff:
+                return "a member of the office's staff";
+            case workflow::SenderRole::stranger:
+                break;
         }
         return "someone else";
     }
@@ -389,10 +415,12 @@ class ItemProcessor {
     }
 
     void follow_up(const std::string& reference, const storage::ThreadTarget& t,
-                   const std::string& office, workflow::SenderRole role) {
+                   const std::string& office, workflow::SenderRole role,
+                   const std::string& from_role = {}) {
+        const std::string who = from_role.empty() ? role_words(role) : from_role;
         nlohmann::ordered_json details;
         details["text"] = e_.body;
-        details["from_role"] = role_words(role);
+        details["from_role"] = who;
         details["documents"] = p_.attachments.size();
         details["thread"] = "reference";
         storage::add_case_action(
@@ -401,8 +429,13 @@ class ItemProcessor {
         storage::audit(db_, e_.from_address, "case.follow_up", t.case_id, t.submission_id);
         store_documents(t.case_id, t.submission_id);
 
-        notifier::CaseMail m{reference, office, e_.from_address, role_words(role), e_.body,
-                             p_.attachments.size(), cfg_.include_details_in_alert};
+        notifier::CaseMail m{reference,
+                             office,
+                             e_.from_address,
+                             who,
+                             e_.body,
+                             p_.attachments.size(),
+                             cfg_.include_details_in_alert};
         notifier::Notification n;
         n.kind = "follow_up";
         n.text = notifier::follow_up_notice(m);
@@ -480,7 +513,7 @@ class ItemProcessor {
             d.content = a.data;
             storage::insert_document(db_, d);
         }
-        notifier::CaseMail m{c.reference, c.office, e_.from_address, "", "",
+        notifier::CaseMail m{c.reference,           c.office, e_.from_address, "", "",
                              p_.attachments.size(), false};
         notifier::Notification n;
         n.kind = "possible_duplicate";
@@ -595,10 +628,10 @@ class ItemProcessor {
             case_id = storage::complete_submission(db_, submission, reference, case_row(r, office),
                                                    fields_json(r), strings_json(notes));
         }
-        storage::add_case_action(
-            db_, case_id, "created", "casegate", id_,
-            R"({"channel":")" + std::string(forms::to_string(e_.channel)) + R"(","answered":)" +
-                (existing_reference.empty() ? "false" : "true") + "}");
+        storage::add_case_action(db_, case_id, "created", "casegate", id_,
+                                 R"({"channel":")" + std::string(forms::to_string(e_.channel)) +
+                                     R"(","answered":)" +
+                                     (existing_reference.empty() ? "false" : "true") + "}");
         if (rv) record_revalidation(case_id, gmc, *rv, office, routed_by);
         storage::audit(db_, "casegate", "case.created", case_id, sub);
         store_documents(case_id, sub);
@@ -660,6 +693,8 @@ class ItemProcessor {
     std::int64_t id_;
     const std::string& sha_;
     const std::string& source_kind_;
+    std::string released_by_;
+    std::string released_onto_;
     const ParsedItem& p_;
     const forms::Evaluation& e_;
     ProcessStats& stats_;
@@ -789,7 +824,9 @@ void Pipeline::process_in_group(storage::Transaction& tx, const storage::Inbound
         if (parsed.status == ParseStatus::failed) {
             record_failure(id, parsed.reason, "parse_failed", local);
         } else {
-            ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local).run();
+            ItemProcessor(cfg_, db_, id, item.sha256, item.source_kind, parsed, local)
+                .released(item.released_by, item.thread_reference)
+                .run();
         }
         tx.release_savepoint();  // the item's statements have all been answered here
         group += local;
@@ -803,8 +840,7 @@ void Pipeline::process_in_group(storage::Transaction& tx, const storage::Inbound
             tx.rollback_to_savepoint();
             tx.release_savepoint();
             skip.insert(id);
-            common::logger("pipeline")
-                ->debug("item deferred id={} sqlstate={}", id, e.sqlstate());
+            common::logger("pipeline")->debug("item deferred id={} sqlstate={}", id, e.sqlstate());
             return;
         }
         error = e.what();
@@ -840,7 +876,8 @@ void Pipeline::record_failure(std::int64_t id, const std::string& reason, std::s
             break;
         case storage::FailedAttempt::retry_later:
             ++stats.retry_later;
-            common::logger("pipeline")->warn("item failed, retried later id={} reason={}", id, reason);
+            common::logger("pipeline")
+                ->warn("item failed, retried later id={} reason={}", id, reason);
             break;
         case storage::FailedAttempt::not_claimed:
             // Its claim lapsed and another process has it: the attempt is that one's to count.

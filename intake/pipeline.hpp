@@ -65,7 +65,7 @@ class ParserUnavailable : public std::runtime_error {
 /// given up at its end. A copy of a message another session is processing right then is left
 /// for a later turn, without counting an attempt.
 class Pipeline {
-public:
+  public:
     /// `worker_exe`: the casegate binary that parses in the sandbox (ParsePool).
     Pipeline(const common::Config& config, storage::Db& db, std::string worker_exe = kSelfExe)
         : cfg_(config), db_(db), pool_(std::move(worker_exe), config.limits) {}
@@ -86,14 +86,14 @@ public:
     static constexpr int kMinClaimSeconds = 60;
     int claim_seconds() const;
 
-private:
+  private:
     /// One batch of due items, in as many groups as the limits make. False when none was due.
     /// `skip`: items not to take again in this turn (a failure that could not be recorded, a
     /// copy being processed elsewhere).
     bool process_batch(const std::atomic<bool>& stop, ProcessStats& stats,
                        std::set<std::int64_t>& skip);
-    void run_batch(const std::atomic<bool>& stop, ProcessStats& stats,
-                   std::set<std::int64_t>& skip, const std::vector<storage::InboundRow>& due,
+    void run_batch(const std::atomic<bool>& stop, ProcessStats& stats, std::set<std::int64_t>& skip,
+                   const std::vector<storage::InboundRow>& due,
                    std::optional<storage::Transaction>& tx);
     void process_in_group(storage::Transaction& tx, const storage::InboundRow& item,
                           const ParsedItem& parsed, ProcessStats& group,

@@ -59,7 +59,8 @@ bool enter_sandbox(const common::Limits& limits, std::string& error) {
         if (rc == 0) rc = seccomp_rule_add(f.ctx, SCMP_ACT_ALLOW, nr, 1, cmp);
     };
     auto deny = [&](int nr, int err) {
-        if (rc == 0) rc = seccomp_rule_add(f.ctx, SCMP_ACT_ERRNO(static_cast<std::uint32_t>(err)), nr, 0);
+        if (rc == 0)
+            rc = seccomp_rule_add(f.ctx, SCMP_ACT_ERRNO(static_cast<std::uint32_t>(err)), nr, 0);
     };
 
     allow_if(SCMP_SYS(read), SCMP_A0(SCMP_CMP_EQ, 0));
@@ -68,12 +69,13 @@ bool enter_sandbox(const common::Limits& limits, std::string& error) {
     // Memory: never executable, so injected code cannot be mapped to run.
     allow_if(SCMP_SYS(mmap), SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
     allow_if(SCMP_SYS(mprotect), SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-    for (int nr : {SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-                   SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
-                   SCMP_SYS(rt_sigprocmask), SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
-                   SCMP_SYS(getrusage), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill),
-                   SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek), SCMP_SYS(getrandom),
-                   SCMP_SYS(close)}) {
+    for (int nr : {SCMP_SYS(brk),           SCMP_SYS(munmap),       SCMP_SYS(mremap),
+                   SCMP_SYS(madvise),       SCMP_SYS(futex),        SCMP_SYS(exit),
+                   SCMP_SYS(exit_group),    SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+                   SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrusage),
+                   SCMP_SYS(getpid),        SCMP_SYS(gettid),       SCMP_SYS(tgkill),
+                   SCMP_SYS(fstat),         SCMP_SYS(newfstatat),   SCMP_SYS(lseek),
+                   SCMP_SYS(getrandom),     SCMP_SYS(close)}) {
         allow(nr);
     }
     // Raising the CPU soft limit up to the hard limit per item (limit_cpu_for_next_item).

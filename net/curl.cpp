@@ -124,7 +124,8 @@ struct Session::Impl {
         curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, opt.timeout_ms / 1000);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!opt.allow_plaintext) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+        if (!opt.allow_plaintext)
+            curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
         if (!opt.user.empty()) curl_easy_setopt(c, CURLOPT_USERNAME, opt.user.c_str());
         if (!opt.oauth2_token.empty()) {
             curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, opt.oauth2_token.c_str());
@@ -191,7 +192,8 @@ Outcome Session::smtp_send(std::string_view from, const std::vector<std::string>
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from.c_str());
     curl_slist* rcpt = nullptr;
     for (const auto& r : recipients) rcpt = curl_slist_append(rcpt, ("<" + r + ">").c_str());
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt_guard(rcpt, curl_slist_free_all);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt_guard(rcpt,
+                                                                           curl_slist_free_all);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     ReadSource src{message};
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

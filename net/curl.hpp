@@ -67,11 +67,10 @@ HttpResponse http_get(std::string_view url, const HttpOptions& opts = {},
 
 /// POSTs `body` with the given Content-Type and extra headers. Same rules as http_get.
 HttpResponse http_post(std::string_view url, std::string_view body, std::string_view content_type,
-                       const std::vector<std::string>& headers = {},
-                       const HttpOptions& opts = {});
+                       const std::vector<std::string>& headers = {}, const HttpOptions& opts = {});
 
 class Session {
-public:
+  public:
     explicit Session(Options options);
     ~Session();
     Session(const Session&) = delete;
@@ -87,7 +86,7 @@ public:
     Outcome smtp_send(std::string_view from, const std::vector<std::string>& recipients,
                       std::string_view message);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

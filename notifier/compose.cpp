@@ -12,7 +12,8 @@ std::string new_message_id(const std::string& from_email) {
     std::string id = "cg.";
     id += std::to_string(std::time(nullptr)) + "." + util::random_hex(12);
     const auto at = from_email.find('@');
-    return id + "@" + (at == std::string::npos ? std::string("casegate.invalid") : from_email.substr(at + 1));
+    return id + "@" +
+           (at == std::string::npos ? std::string("casegate.invalid") : from_email.substr(at + 1));
 }
 
 storage::OutboxMessage compose(const Identity& from, const Notification& n) {

@@ -390,7 +390,9 @@ bool is_safe_address(std::string_view address) {
     });
 }
 
-bool same_address(std::string_view a, std::string_view b) { return util::iequals(a, b); }
+bool same_address(std::string_view a, std::string_view b) {
+    return util::iequals(a, b);
+}
 
 std::string render(const OutgoingMessage& m) {
     std::string out = headers(m);

@@ -30,7 +30,7 @@ struct OutgoingMessage {
     std::vector<Address> cc;
     std::string reply_to;  ///< addr-spec; optional (a staff notification's tokened address)
     std::string subject;
-    std::string message_id;  ///< without angle brackets
+    std::string message_id;   ///< without angle brackets
     std::string in_reply_to;  ///< without angle brackets; optional
     std::vector<std::string> references;
     std::string auto_submitted = "auto-generated";  ///< or "auto-replied"

@@ -20,7 +20,9 @@ bool unreachable(int curl_code) {
 
 // The server refused casegate's own login (CURLE_LOGIN_DENIED): a configuration or token
 // problem, not the message's, so it is retried and the rest of the batch waits too.
-bool login_refused(int curl_code) { return curl_code == 67; }
+bool login_refused(int curl_code) {
+    return curl_code == 67;
+}
 
 // A 5xx reply is the server's permanent refusal of this message, except 503 (bad sequence of
 // commands): that says the client's session went wrong, which a later attempt on a new

@@ -139,7 +139,9 @@ std::string paragraph(std::string_view text) {
 }
 
 // Automatic replies greet nobody by name: the name is free text from an unverified sender.
-std::string greeting() { return "Hello,\n\n"; }
+std::string greeting() {
+    return "Hello,\n\n";
+}
 
 std::string team_of(std::string_view office_name) {
     const std::string office = one_line(office_name);
@@ -170,9 +172,11 @@ std::string problems(const forms::Referral& r) {
     };
     // A list field's error quotes what was written; the reply says what is allowed instead.
     const auto message = [](const forms::FieldDef& f, const std::string& m) {
-        if (f.type != forms::FieldType::choice && f.type != forms::FieldType::multi_choice) return m;
+        if (f.type != forms::FieldType::choice && f.type != forms::FieldType::multi_choice)
+            return m;
         std::string options;
-        for (std::string_view o : f.options) options += (options.empty() ? "" : ", ") + std::string(o);
+        for (std::string_view o : f.options)
+            options += (options.empty() ? "" : ", ") + std::string(o);
         return "not one of the options, which are " + options;
     };
     for (const forms::FieldDef& f : forms::referral_form()) {
@@ -213,7 +217,8 @@ Text acknowledgement(std::string_view reference, const forms::Referral& r,
     body += paragraph(
         "If you would like to add information or correct anything, please reply to this "
         "email and keep " +
-        bracketed(ref) + " in the subject line. For your privacy and the doctor's, this email "
+        bracketed(ref) +
+        " in the subject line. For your privacy and the doctor's, this email "
         "does not repeat what you wrote.");
     return {"Referral received " + bracketed(ref), body + sign_off()};
 }
@@ -273,21 +278,27 @@ Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
                       "it. Or fill in the PDF form attached to this email (any PDF reader "
                       "that can fill forms will do) and send it back with your reply.");
     if (const std::string given = given_labels(r); !given.empty()) {
-        body += paragraph("We have kept what you gave for these items (not repeated here, for "
-                          "your privacy and the doctor's): " + given + ".");
+        body += paragraph(
+            "We have kept what you gave for these items (not repeated here, for "
+            "your privacy and the doctor's): " +
+            given + ".");
     }
     return {"Referral incomplete \u2013 please complete " + bracketed(ref), body + sign_off()};
 }
 
 namespace {
 
-std::string staff_sign_off() { return "-- \nSent automatically by casegate.\n"; }
+std::string staff_sign_off() {
+    return "-- \nSent automatically by casegate.\n";
+}
 
 // The sender's words, when the office lets emails carry them.
 std::string text_or_pointer(const CaseMail& m) {
-    if (m.include_text && !m.text.empty()) return "Their message:\n\n" + unix_lines(m.text) + "\n\n";
-    return paragraph("Their message is held in casegate and is not included in this email; "
-                     "open the case to read it.");
+    if (m.include_text && !m.text.empty())
+        return "Their message:\n\n" + unix_lines(m.text) + "\n\n";
+    return paragraph(
+        "Their message is held in casegate and is not included in this email; "
+        "open the case to read it.");
 }
 
 std::string documents_line(std::size_t n) {
@@ -325,7 +336,8 @@ Text command_result(std::string_view reference, bool done, std::string_view what
         body = paragraph("Your command was not carried out and nothing was changed:") +
                unix_lines(what) + "\n\n";
     }
-    body += paragraph("To act on " + ref + " again, reply to this email with one command on the "
+    body += paragraph("To act on " + ref +
+                      " again, reply to this email with one command on the "
                       "first line: accept, return REASON, assign EMAIL, review, close OUTCOME or "
                       "note TEXT.");
     return {std::string(done ? "Done: " : "Not done: ") + bracketed(ref), body + staff_sign_off()};
@@ -336,8 +348,8 @@ Text held_notice(std::string_view reference, std::string_view office_name, std::
     const std::string ref(reference);
     std::string body = paragraph(
         "A message" + (ref.empty() ? std::string() : " about " + ref) + " for " +
-        team_of(office_name) + " was held for review and not added to any case: " +
-        one_line(why) + ". Nothing was sent to its sender.");
+        team_of(office_name) + " was held for review and not added to any case: " + one_line(why) +
+        ". Nothing was sent to its sender.");
     body += paragraph("Review it with `casegate review list`; it is inbound item " +
                       std::to_string(item) + ".");
     std::string subject = "Message held for review";
@@ -438,7 +450,9 @@ namespace {
 
 // The referrer's name is free text from an unverified sender and its address unverified too,
 // so the referrer is not greeted by name (module comment).
-std::string dear(std::string_view /*name*/) { return greeting(); }
+std::string dear(std::string_view /*name*/) {
+    return greeting();
+}
 
 }  // namespace
 
@@ -460,9 +474,10 @@ Text referral_returned(std::string_view reference, std::string_view referrer_nam
     body += paragraph("Your referral " + ref + " has been returned to you by " +
                       team_of(office_name) + ", for this reason:");
     body += unix_lines(reason) + "\n\n";
-    body += paragraph("If you would like to discuss it or send it again with more information, "
-                      "please reply to this email and keep " + bracketed(ref) +
-                      " in the subject line.");
+    body += paragraph(
+        "If you would like to discuss it or send it again with more information, "
+        "please reply to this email and keep " +
+        bracketed(ref) + " in the subject line.");
     return {"Referral returned " + bracketed(ref), body + sign_off()};
 }
 
@@ -487,9 +502,10 @@ Text meeting_arranged(std::string_view reference, std::string_view referrer_name
 Text engagement_recorded(std::string_view reference, std::string_view referrer_name) {
     const std::string ref(reference);
     std::string body = dear(referrer_name);
-    body += paragraph("This is to let you know that the case team has recorded an update on "
-                      "the doctor's engagement with the support following your referral " +
-                      ref + ".");
+    body += paragraph(
+        "This is to let you know that the case team has recorded an update on "
+        "the doctor's engagement with the support following your referral " +
+        ref + ".");
     return {"Update on your referral " + bracketed(ref), body + sign_off()};
 }
 
@@ -506,8 +522,9 @@ Text case_changed(const CaseChange& c, bool include_details) {
         if (include_details) {
             body += "Detail:\n" + unix_lines(c.detail) + "\n\n";
         } else {
-            body += paragraph("The detail of this change is held in casegate and is not "
-                              "included in this email; open the case to read it.");
+            body += paragraph(
+                "The detail of this change is held in casegate and is not "
+                "included in this email; open the case to read it.");
         }
     }
     return {"Case " + one_line(c.what) + " " + bracketed(ref), body + staff_sign_off()};
@@ -516,9 +533,9 @@ Text case_changed(const CaseChange& c, bool include_details) {
 Text case_assigned(std::string_view reference, std::string_view office_name,
                    std::string_view assigned_by) {
     const std::string ref(reference);
-    std::string body = paragraph("You have been assigned as the case manager of case " + ref +
-                                 " of " + team_of(office_name) + " by " +
-                                 one_line(assigned_by) + ".");
+    std::string body =
+        paragraph("You have been assigned as the case manager of case " + ref + " of " +
+                  team_of(office_name) + " by " + one_line(assigned_by) + ".");
     body += paragraph("Open the case in casegate (casegate cases show " + ref +
                       ") to read the referral.");
     return {"Case assigned to you " + bracketed(ref), body + staff_sign_off()};

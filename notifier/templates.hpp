@@ -38,10 +38,10 @@ Text incomplete_reply(std::string_view reference, const forms::Referral& r);
 struct CaseMail {
     std::string reference;
     std::string office_name;
-    std::string from_address;  ///< who sent it (a referrer's or staff address)
-    std::string from_role;     ///< "the referrer", "the case manager", "a member of staff"
-    std::string text;          ///< their words; shown only when include_text
-    std::size_t documents = 0; ///< attachments kept as documents
+    std::string from_address;   ///< who sent it (a referrer's or staff address)
+    std::string from_role;      ///< "the referrer", "the case manager", "a member of staff"
+    std::string text;           ///< their words; shown only when include_text
+    std::size_t documents = 0;  ///< attachments kept as documents
     bool include_text = false;
 };
 
@@ -125,10 +125,10 @@ Text engagement_recorded(std::string_view reference, std::string_view referrer_n
 struct CaseChange {
     std::string reference;
     std::string office_name;
-    std::string what;        ///< "accepted", "case manager assigned", "note added", …
-    std::string by;          ///< who made it: their name
-    std::string status;      ///< the case's status after the change
-    std::string detail;      ///< the change's free text (reason, note, outcome…), may be ""
+    std::string what;          ///< "accepted", "case manager assigned", "note added", …
+    std::string by;            ///< who made it: their name
+    std::string status;        ///< the case's status after the change
+    std::string detail;        ///< the change's free text (reason, note, outcome…), may be ""
     std::string case_manager;  ///< the case manager's name, "" when none
 };
 

@@ -228,11 +228,12 @@ std::string to_utf8(std::string_view bytes, std::string_view charset,
 
 void prepare_charsets() {
     static const char* const kCommon[] = {
-        "windows-1252", "iso-8859-2", "iso-8859-15", "windows-1250", "windows-1251",
-        "windows-1253", "windows-1254", "windows-1257", "koi8-r", "koi8-u", "utf-16",
-        "utf-16le", "utf-16be", "utf-7", "gb2312", "gbk", "gb18030", "big5", "shift_jis",
-        "euc-jp", "iso-2022-jp", "euc-kr", "cp949", "iso-8859-5", "iso-8859-7", "iso-8859-9",
-        "macintosh", "ibm850"};
+        "windows-1252", "iso-8859-2",   "iso-8859-15",  "windows-1250", "windows-1251",
+        "windows-1253", "windows-1254", "windows-1257", "koi8-r",       "koi8-u",
+        "utf-16",       "utf-16le",     "utf-16be",     "utf-7",        "gb2312",
+        "gbk",          "gb18030",      "big5",         "shift_jis",    "euc-jp",
+        "iso-2022-jp",  "euc-kr",       "cp949",        "iso-8859-5",   "iso-8859-7",
+        "iso-8859-9",   "macintosh",    "ibm850"};
     for (const char* name : kCommon) Converter open(name);
 }
 

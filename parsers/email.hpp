@@ -44,11 +44,11 @@ struct ParsedEmail {
     std::string from_address;  ///< addr-spec of the first From mailbox, lower-cased domain
     std::string from_name;     ///< decoded display name of the From mailbox
     std::string reply_to_address;
-    std::string subject;       ///< RFC 2047 decoded, UTF-8
-    std::string in_reply_to;   ///< first msg-id, without angle brackets
+    std::string subject;                  ///< RFC 2047 decoded, UTF-8
+    std::string in_reply_to;              ///< first msg-id, without angle brackets
     std::vector<std::string> references;  ///< msg-ids without angle brackets
     bool has_return_path = false;
-    std::string return_path;   ///< content of Return-Path without <>; "" for the null path <>
+    std::string return_path;  ///< content of Return-Path without <>; "" for the null path <>
 
     /// The message text as UTF-8: the first text/plain body part, else the first text/html
     /// part converted to text. Line ends are "\n".

@@ -15,11 +15,17 @@ namespace casegate::parsers {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-inline bool iequals(std::string_view a, std::string_view b) { return util::iequals(a, b); }
+inline bool iequals(std::string_view a, std::string_view b) {
+    return util::iequals(a, b);
+}
 bool istarts_with(std::string_view s, std::string_view prefix);
-inline std::string to_lower_ascii(std::string_view s) { return util::ascii_lower(s); }
+inline std::string to_lower_ascii(std::string_view s) {
+    return util::ascii_lower(s);
+}
 /// Drops leading and trailing ASCII white space (util::trim).
-inline std::string_view trim(std::string_view s) { return util::trim(s); }
+inline std::string_view trim(std::string_view s) {
+    return util::trim(s);
+}
 
 /// The line starting at `pos` without its terminator (CRLF, LF or a lone CR); moves `pos`
 /// past the terminator.

@@ -29,11 +29,11 @@ MimeScan scan_mime_structure(std::string_view raw, const MimeLimits& limits);
 /// on the bytes as received. Returns the refusal, or an empty one with any structural defects
 /// appended to `defects`.
 Refusal check_before_parsing(std::string_view raw, const MimeLimits& limits,
-                                 std::vector<std::string>* defects);
+                             std::vector<std::string>* defects);
 
 /// "<what> <value> exceeds limit <limit>=<limit_value>", the form of every limit error, with
 /// the limit's name beside it.
 Refusal limit_error(std::string_view what, std::size_t value, std::string_view limit,
-                        std::size_t limit_value);
+                    std::size_t limit_value);
 
 }  // namespace casegate::parsers

@@ -67,8 +67,8 @@ Node make_node(const Pending& p, HeaderList headers) {
 
 // Flattens the tree in document order without recursion.
 Refusal flatten(const mimetic::MimeEntity& root, const HeaderList& root_headers,
-                    const MimeLimits& limits, std::vector<Node>& nodes,
-                    std::vector<std::string>* defects) {
+                const MimeLimits& limits, std::vector<Node>& nodes,
+                std::vector<std::string>* defects) {
     std::vector<Pending> stack{{&root, 0, kTopLevel, -1}};
     while (!stack.empty()) {
         const Pending p = stack.back();
@@ -186,8 +186,8 @@ Refusal encoded_forward_error(const EmailOutcome& inner, const MimeLimits& limit
 }
 
 // Decodes such a part and parses it as a message of its own, within the limits still left.
-Refusal add_encoded_forward(const std::vector<Node>& nodes, std::size_t i,
-                                const MimeLimits& limits, ParsedEmail& out) {
+Refusal add_encoded_forward(const std::vector<Node>& nodes, std::size_t i, const MimeLimits& limits,
+                            ParsedEmail& out) {
     MimeLimits left = limits;
     left.max_depth = limits.max_depth - nodes[i].depth - 1;
     left.max_parts = limits.max_parts - static_cast<int>(nodes.size());
@@ -205,7 +205,7 @@ Refusal add_encoded_forward(const std::vector<Node>& nodes, std::size_t i,
 }  // namespace
 
 Refusal walk_mime_tree(const mimetic::MimeEntity& root, const HeaderList& root_headers,
-                           const MimeLimits& limits, ParsedEmail& out) {
+                       const MimeLimits& limits, ParsedEmail& out) {
     std::vector<Node> nodes;
     std::vector<std::string>* defects = &out.defects;
     if (Refusal r = flatten(root, root_headers, limits, nodes, defects); !r.empty()) return r;

@@ -17,6 +17,6 @@ namespace casegate::parsers {
 /// rewrites Content-Type). Returns a refusal naming a limit if the tree breaks one, else an
 /// empty one.
 Refusal walk_mime_tree(const mimetic::MimeEntity& root, const HeaderList& root_headers,
-                           const MimeLimits& limits, ParsedEmail& out);
+                       const MimeLimits& limits, ParsedEmail& out);
 
 }  // namespace casegate::parsers

@@ -44,7 +44,8 @@ rv::Permission check(const ActionOptions& o, const storage::StoredDoctor& d,
             if (auto busy = storage::gmc_request_in_progress(db, *c.gmc_number)) {
                 return rv::Permission::refuse("one GMC request at a time per doctor",
                                               "a request to GMC for this doctor is still in " +
-                                              std::string("progress (request id ") + *busy + ")");
+                                                  std::string("progress (request id ") + *busy +
+                                                  ")");
             }
         }
     }
@@ -173,7 +174,6 @@ ojson audit_base(const ActionOptions& o, const common::OfficeConfig& office) {
     j["designated_body"] = office.designated_body;
     return j;
 }
-
 
 }  // namespace
 

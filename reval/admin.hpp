@@ -46,8 +46,8 @@ struct ActionOptions {
 /// its GMC request for add/remove), reclassifies after hide/unhide/flag/unflag, writes the
 /// audit log, and prints the confirmation on `out`; a refusal goes to `err` naming the rule
 /// and is audited too. `today`: the day the action counts from. Returns an exit code.
-int reval_act(const common::Config& cfg, storage::Db& db, const ActionOptions& o, revalidation::Date today,
-              std::ostream& out, std::ostream& err);
+int reval_act(const common::Config& cfg, storage::Db& db, const ActionOptions& o,
+              revalidation::Date today, std::ostream& out, std::ostream& err);
 
 /// The whole command: `args` are the words after `reval` (list/add/…, then options including
 /// --config FILE). Never throws.

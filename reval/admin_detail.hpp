@@ -32,9 +32,9 @@ inline constexpr std::string_view kUsage =
     "[--config FILE]\n";
 
 inline const std::vector<std::string_view> kActions = {"add",    "remove", "hide",
-                                                "unhide", "flag",   "unflag"};
+                                                       "unhide", "flag",   "unflag"};
 inline const std::vector<std::string_view> kLists = {"connected", "discrepancy", "review", "hidden",
-                                              "historic"};
+                                                     "historic"};
 
 /// The configured office named `name_or_body` (its name or its designated body code).
 const common::OfficeConfig* find_office(const common::Config& cfg, const std::string& name_or_body);

@@ -47,7 +47,8 @@ std::size_t width(const std::string& s) {
 
 }  // namespace
 
-const common::OfficeConfig* find_office(const common::Config& cfg, const std::string& name_or_body) {
+const common::OfficeConfig* find_office(const common::Config& cfg,
+                                        const std::string& name_or_body) {
     if (const common::OfficeConfig* o = cfg.office(name_or_body)) return o;
     return cfg.office_of_body(name_or_body);
 }

@@ -56,7 +56,8 @@ storage::GmcRequestOutcome outcome_of(const feeds::GmcCallResult& r) {
     return o;
 }
 
-GmcSendStats send_gmc_requests(storage::Db& db, const common::Config& cfg, const std::atomic<bool>& stop) {
+GmcSendStats send_gmc_requests(storage::Db& db, const common::Config& cfg,
+                               const std::atomic<bool>& stop) {
     const common::RevalidationConfig& rc = cfg.revalidation;
     const feeds::GmcConnectSettings settings = gmc_settings(rc);
     // Long enough for one call and its recording; an expired lease makes the request due again.
@@ -72,13 +73,15 @@ GmcSendStats send_gmc_requests(storage::Db& db, const common::Config& cfg, const
             const bool recorded = storage::finish_gmc_request(db, q.id, outcome_of(answer),
                                                               rc.retry_initial, rc.retry_max);
             if (!recorded) {
-                common::logger("gmc")->warn("gmc request answer not recorded (lease lost) id={}", q.id);
+                common::logger("gmc")->warn("gmc request answer not recorded (lease lost) id={}",
+                                            q.id);
                 continue;
             }
         } catch (const storage::DbError& e) {
             // The lease runs out and the request is sent again with the same client request
             // id; GMC answers a repeated add with 100 (already associated).
-            common::logger("gmc")->error("gmc request answer not recorded id={} error={}", q.id, e.what());
+            common::logger("gmc")->error("gmc request answer not recorded id={} error={}", q.id,
+                                         e.what());
             continue;
         }
         switch (answer.outcome) {

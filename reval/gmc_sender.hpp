@@ -33,6 +33,7 @@ storage::GmcRequestOutcome outcome_of(const feeds::GmcCallResult& r);
 /// Sends up to cfg.revalidation.requests_per_turn due requests; stops early when `stop` is
 /// set. One request's failure (even an exception) never stops the others. Throws only for
 /// database errors while leasing.
-GmcSendStats send_gmc_requests(storage::Db& db, const common::Config& cfg, const std::atomic<bool>& stop);
+GmcSendStats send_gmc_requests(storage::Db& db, const common::Config& cfg,
+                               const std::atomic<bool>& stop);
 
 }  // namespace casegate::reval

@@ -13,13 +13,13 @@
 #include <set>
 
 #include "common/clock.hpp"
-#include "common/log.hpp"
 #include "common/files.hpp"
-#include "reval/digest.hpp"
+#include "common/log.hpp"
 #include "feeds/plausibility.hpp"
 #include "feeds/tis_feed.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/templates.hpp"
+#include "reval/digest.hpp"
 #include "revalidation/classify.hpp"
 #include "storage/outbox.hpp"
 
@@ -165,7 +165,8 @@ class Runner {
         stats_.doctors = now.size();
         stats_.changes = storage::store_classifications(db_, now, today_);
         std::vector<DigestOffice> offices;
-        for (const common::OfficeConfig& o : cfg_.offices) offices.push_back({o.name, o.designated_body});
+        for (const common::OfficeConfig& o : cfg_.offices)
+            offices.push_back({o.name, o.designated_body});
         const auto digests = build_digests(before, now, offices, date_);
         for (std::size_t i = 0; i < digests.size(); ++i) {
             if (!has_news(digests[i])) continue;
@@ -234,8 +235,8 @@ rv::Date reval_today() {
     return rv::Date::parse(common::local_today()).value_or(rv::Date());
 }
 
-RevalRunStats run_revalidation(storage::Db& db, const common::Config& cfg, const RevalRunScope& scope,
-                               rv::Date today) {
+RevalRunStats run_revalidation(storage::Db& db, const common::Config& cfg,
+                               const RevalRunScope& scope, rv::Date today) {
     const common::RevalidationConfig& r = cfg.revalidation;
     Runner run(db, cfg, today);
     // Everything is fetched before the database is touched: no transaction waits on a network.

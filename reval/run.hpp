@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-
 #include "common/config.hpp"
 #include "common/watchdog.hpp"
 #include "feeds/gmc_client.hpp"
@@ -50,8 +49,8 @@ revalidation::Date reval_today();
 
 /// Runs the steps above for `scope`. A feed's failure is logged and counted, never thrown;
 /// throws storage::DbError (or std::exception) only when the database step fails.
-RevalRunStats run_revalidation(storage::Db& db, const common::Config& cfg, const RevalRunScope& scope,
-                               revalidation::Date today);
+RevalRunStats run_revalidation(storage::Db& db, const common::Config& cfg,
+                               const RevalRunScope& scope, revalidation::Date today);
 
 /// Runs `fn` on another thread, pinging the systemd watchdog while it waits, so that a slow
 /// network call is not mistaken for a hung daemon.

@@ -69,26 +69,29 @@ std::string_view remove_reason_text(int code) {
 Permission can_add(const Classification& doctor,
                    const std::vector<ProgrammeMembership>& memberships, const AddRequest& request) {
     if (doctor.gmc_designated_body)
-        return Permission::refuse("add only when not connected", "remove the existing connection first");
-    if (!doctor.gmc_number) return Permission::refuse("add needs a GMC number", "the doctor has no GMC number");
+        return Permission::refuse("add only when not connected",
+                                  "remove the existing connection first");
+    if (!doctor.gmc_number)
+        return Permission::refuse("add needs a GMC number", "the doctor has no GMC number");
     if (add_reason_text(request.reason_code).empty()) {
-        return Permission::refuse(
-            "add reason code 1 or 2",
-            "reason code must be 1 (the doctor has a connection with this "
-            "designated body) or 2 (conflict of interest)");
+        return Permission::refuse("add reason code 1 or 2",
+                                  "reason code must be 1 (the doctor has a connection with this "
+                                  "designated body) or 2 (conflict of interest)");
     }
-    if (request.designated_body.empty()) return Permission::refuse("add to a designated body", "no designated body given");
+    if (request.designated_body.empty())
+        return Permission::refuse("add to a designated body", "no designated body given");
     if (!contains(doctor.tis_designated_bodies, request.designated_body) &&
         !request.designated_body_confirmed) {
-        return Permission::refuse("add to a TIS designated body of the doctor, or a confirmed one",
-                                  "designated body " + request.designated_body +
-                                  " is not one of the doctor's TIS designated bodies; confirm it "
-                                  "explicitly to add the connection there");
+        return Permission::refuse(
+            "add to a TIS designated body of the doctor, or a confirmed one",
+            "designated body " + request.designated_body +
+                " is not one of the doctor's TIS designated bodies; confirm it "
+                "explicitly to add the connection there");
     }
     if (!inside_a_membership(memberships, request.date)) {
         return Permission::refuse("add on a date inside a programme membership",
                                   "the date " + request.date.to_string() +
-                                  " is outside every programme membership of the doctor");
+                                      " is outside every programme membership of the doctor");
     }
     return Permission::allow();
 }
@@ -100,9 +103,9 @@ Permission can_remove(const Classification& doctor, const RemoveRequest& request
     }
     const std::string& connected_to = *doctor.gmc_designated_body;
     if (request.designated_body != connected_to) {
-        return Permission::refuse("remove from the designated body connected",
-                                  "the doctor is connected to " + connected_to + ", not to " +
-                                  request.designated_body);
+        return Permission::refuse(
+            "remove from the designated body connected",
+            "the doctor is connected to " + connected_to + ", not to " + request.designated_body);
     }
     if (!contains(request.admin_designated_bodies, connected_to)) {
         return Permission::refuse(
@@ -110,10 +113,9 @@ Permission can_remove(const Classification& doctor, const RemoveRequest& request
             "you can only remove a connection from a designated body you are responsible for");
     }
     if (remove_reason_text(request.reason_code).empty()) {
-        return Permission::refuse(
-            "remove reason code 1, 2 or 3",
-            "reason code must be 1 (conflict of interest), 2 (doctor "
-            "retired) or 3 (no connection with this designated body)");
+        return Permission::refuse("remove reason code 1, 2 or 3",
+                                  "reason code must be 1 (conflict of interest), 2 (doctor "
+                                  "retired) or 3 (no connection with this designated body)");
     }
     return Permission::allow();
 }
@@ -136,7 +138,8 @@ Permission can_flag(const Classification& doctor, const std::vector<std::string>
 
 Permission can_unflag(const Classification& doctor, const std::vector<std::string>& admin_dbs) {
     Permission p = editable_by(doctor, admin_dbs);
-    if (p.ok() && !doctor.flagged) return Permission::refuse("unflag only a flagged doctor", "the doctor is not flagged");
+    if (p.ok() && !doctor.flagged)
+        return Permission::refuse("unflag only a flagged doctor", "the doctor is not flagged");
     return p;
 }
 

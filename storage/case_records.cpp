@@ -51,8 +51,8 @@ StoredCase case_at(const Result& r, int i) {
 }  // namespace
 
 std::optional<StoredCase> find_case(Db& db, const std::string& reference, bool lock) {
-    const std::string sql = std::string(kCaseColumns) + " WHERE c.reference = $1" +
-                            (lock ? " FOR UPDATE OF c" : "");
+    const std::string sql =
+        std::string(kCaseColumns) + " WHERE c.reference = $1" + (lock ? " FOR UPDATE OF c" : "");
     const Result r = db.exec(sql, {reference});
     if (r.rows() == 0) return std::nullopt;
     return case_at(r, 0);
@@ -91,8 +91,8 @@ std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f) {
             " ORDER BY c.created_at DESC, c.id DESC",
         {text(f.office), f.case_manager,
          f.statuses.empty() ? Param() : Param(pg_text_array(f.statuses)), text(f.route),
-         text(f.type), text(f.employer), text(f.search), text(f.created_from),
-         text(f.created_to), f.include_archived});
+         text(f.type), text(f.employer), text(f.search), text(f.created_from), text(f.created_to),
+         f.include_archived});
     std::vector<StoredCase> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(case_at(r, i));
@@ -145,6 +145,30 @@ std::optional<StoredSubmission> find_incomplete_submission(Db& db, const std::st
     if (r.rows() == 0) return std::nullopt;
     return StoredSubmission{r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3),
                             r.text(0, 4),  r.text(0, 5), r.text(0, 6)};
+}
+
+std::vector<CaseEvent> claim_case_events(Db& db, int limit) {
+    const Result r = db.exec(
+        "SELECT e.id, c.reference, e.db_user, e.old_status, e.new_status,"
+        " coalesce(e.old_case_manager, ''), coalesce(e.new_case_manager, '')"
+        " FROM case_events e JOIN cases c ON c.id = e.case_id"
+        " WHERE e.processed_at IS NULL ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED",
+        {limit});
+    std::vector<CaseEvent> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4),
+                       r.text(i, 5), r.text(i, 6)});
+    }
+    return out;
+}
+
+void case_event_done(Db& db, std::int64_t id) {
+    db.defer("UPDATE case_events SET processed_at = now() WHERE id = $1", {id});
+}
+
+void mark_case_service(Db& db) {
+    db.defer("SELECT set_config('casegate.case_service', 'on', true)", {});
 }
 
 }  // namespace casegate::storage

@@ -36,7 +36,7 @@ std::optional<StoredCase> find_case(Db& db, const std::string& reference, bool l
 
 /// What a change writes to the case row; unset members are left as they are.
 struct CaseUpdate {
-    std::optional<workflow::CaseStatus> status;     ///< `archived` follows it
+    std::optional<workflow::CaseStatus> status;  ///< `archived` follows it
     std::optional<std::string> case_manager;
     std::optional<std::string> outcome;
     bool set_closed_at = false;    ///< closed_at = now()
@@ -48,11 +48,11 @@ void update_case(Db& db, std::int64_t case_id, const CaseUpdate& u);
 /// case; `search` is a substring of the reference, doctor's name, GMC number or referrer's
 /// name or email.
 struct CaseFilter {
-    std::string office;                        ///< exact office name
-    std::optional<std::string> case_manager;   ///< only cases assigned to this email
+    std::string office;                       ///< exact office name
+    std::optional<std::string> case_manager;  ///< only cases assigned to this email
     std::vector<std::string> statuses;
     std::string route, type, employer, search;
-    std::string created_from, created_to;      ///< YYYY-MM-DD, inclusive
+    std::string created_from, created_to;  ///< YYYY-MM-DD, inclusive
     bool include_archived = false;
 };
 /// Cases matching the filter, newest first.
@@ -86,5 +86,26 @@ struct StoredSubmission {
     std::string fields_json, missing_json, errors_json;
 };
 std::optional<StoredSubmission> find_incomplete_submission(Db& db, const std::string& reference);
+
+/// A change of a case's status or case manager written outside the case service
+/// (storage/sql/0007_case_events.sql).
+struct CaseEvent {
+    std::int64_t id = 0;
+    std::string reference;
+    std::string db_user;
+    std::string old_status, new_status;
+    std::string old_case_manager, new_case_manager;  ///< "" for none
+};
+
+/// Claims up to `limit` events not yet told, oldest first (FOR UPDATE SKIP LOCKED: each is
+/// told by one process), inside the caller's transaction.
+std::vector<CaseEvent> claim_case_events(Db& db, int limit);
+
+/// Marks an event told (deferred).
+void case_event_done(Db& db, std::int64_t id);
+
+/// Marks the caller's transaction as the case service's own, so that its changes of status or
+/// case manager are not recorded again as events (deferred).
+void mark_case_service(Db& db);
 
 }  // namespace casegate::storage

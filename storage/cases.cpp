@@ -22,19 +22,22 @@ std::string pg_text_array(const std::vector<std::string>& values) {
 
 // The one place a reference is made: this year's counter, plus one, as CG-YYYY-NNNNNN (more
 // digits once a year passes 999,999 references).
-#define CASEGATE_NEXT_REFERENCE_SQL                                                           \
-    "INSERT INTO reference_counters (year, last_value)"                                       \
-    " VALUES (extract(year FROM now())::int, 1)"                                              \
-    " ON CONFLICT (year) DO UPDATE SET last_value = reference_counters.last_value + 1"        \
-    " RETURNING 'CG-' || lpad(year::text, 4, '0') || '-' ||"                                  \
+#define CASEGATE_NEXT_REFERENCE_SQL                                                    \
+    "INSERT INTO reference_counters (year, last_value)"                                \
+    " VALUES (extract(year FROM now())::int, 1)"                                       \
+    " ON CONFLICT (year) DO UPDATE SET last_value = reference_counters.last_value + 1" \
+    " RETURNING 'CG-' || lpad(year::text, 4, '0') || '-' ||"                           \
     " lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS reference"
 
-std::string next_reference(Db& db) { return db.exec(CASEGATE_NEXT_REFERENCE_SQL).text(0, 0); }
+std::string next_reference(Db& db) {
+    return db.exec(CASEGATE_NEXT_REFERENCE_SQL).text(0, 0);
+}
 
 OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
     // Every parameter is cast: in INSERT … SELECT they are not typed by the target columns.
     const Result r = db.exec(
-        "WITH ref AS (" CASEGATE_NEXT_REFERENCE_SQL "),"
+        "WITH ref AS (" CASEGATE_NEXT_REFERENCE_SQL
+        "),"
         " c AS ("
         "  INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
         "   gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
@@ -51,12 +54,34 @@ OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
         "   $26::jsonb, $27::jsonb, nullif($28::text, ''), c.id FROM c"
         "  RETURNING id)"
         " SELECT c.id, c.reference, s.id FROM c, s",
-        {std::string(workflow::to_string(c.status)), c.local_office, c.designated_body, c.trainee_name, c.gmc_number, c.programme,
-         c.grade, c.employer, c.site, c.referrer_name, c.referrer_email, c.referrer_role,
-         c.referrer_phone, c.concern_route, c.concern_type, c.incident_date,
-         pg_text_array(c.support_requested), c.trainee_aware, c.details, c.terms_accepted,
-         s.inbound_item_id, s.channel, std::string(workflow::to_string(s.status)), s.fields_json, s.missing_json, s.errors_json,
-         s.notes_json, s.sender_email});
+        {std::string(workflow::to_string(c.status)),
+         c.local_office,
+         c.designated_body,
+         c.trainee_name,
+         c.gmc_number,
+         c.programme,
+         c.grade,
+         c.employer,
+         c.site,
+         c.referrer_name,
+         c.referrer_email,
+         c.referrer_role,
+         c.referrer_phone,
+         c.concern_route,
+         c.concern_type,
+         c.incident_date,
+         pg_text_array(c.support_requested),
+         c.trainee_aware,
+         c.details,
+         c.terms_accepted,
+         s.inbound_item_id,
+         s.channel,
+         std::string(workflow::to_string(s.status)),
+         s.fields_json,
+         s.missing_json,
+         s.errors_json,
+         s.notes_json,
+         s.sender_email});
     return {r.int64(0, 0), r.int64(0, 2), r.text(0, 1)};
 }
 
@@ -66,8 +91,8 @@ std::int64_t insert_submission(Db& db, const SubmissionRow& s) {
         " errors, notes, sender_email, case_id)"
         " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, nullif($9, ''), $10)"
         " RETURNING id",
-        {s.reference, s.inbound_item_id, s.channel, std::string(workflow::to_string(s.status)), s.fields_json, s.missing_json,
-         s.errors_json, s.notes_json, s.sender_email, s.case_id});
+        {s.reference, s.inbound_item_id, s.channel, std::string(workflow::to_string(s.status)),
+         s.fields_json, s.missing_json, s.errors_json, s.notes_json, s.sender_email, s.case_id});
     return r.int64(0, 0);
 }
 
@@ -94,8 +119,7 @@ void insert_document(Db& db, const DocumentRow& d) {
         "INSERT INTO documents (case_id, submission_id, inbound_item_id, filename, content_type,"
         " size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {d.case_id, d.submission_id, d.inbound_item_id, d.filename, d.content_type,
-         static_cast<std::int64_t>(d.content.size()),
-         Param::bytes(sha256(d.content)),
+         static_cast<std::int64_t>(d.content.size()), Param::bytes(sha256(d.content)),
          Param::bytes(d.content)});
 }
 

@@ -37,8 +37,7 @@ void schedule_succeeded(Db& db, const std::string& name) {
     db.exec("UPDATE schedules SET last_success_at = now() WHERE name = $1", {name});
 }
 
-void schedule_failed(Db& db, const std::string& name, const std::string& error,
-                     int retry_seconds) {
+void schedule_failed(Db& db, const std::string& name, const std::string& error, int retry_seconds) {
     db.exec(
         "UPDATE schedules SET last_error = $2, last_error_at = now(),"
         " next_run_at = least(next_run_at, now() + make_interval(secs => $3)) WHERE name = $1",

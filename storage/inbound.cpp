@@ -13,13 +13,13 @@ StoreOutcome store_inbound(Db& db, const NewInboundItem& item) {
         " sha256, size, raw, truncated, state, reason)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         " ON CONFLICT (source, source_key) DO NOTHING RETURNING id",
-        {item.source, item.source_kind, item.source_key, item.uidvalidity, item.uid,
-         item.file_name, Param::bytes(sha256(item.raw)), item.size, Param::bytes(item.raw),
-         item.truncated, quarantined ? "quarantined" : "received", item.quarantine_reason});
+        {item.source, item.source_kind, item.source_key, item.uidvalidity, item.uid, item.file_name,
+         Param::bytes(sha256(item.raw)), item.size, Param::bytes(item.raw), item.truncated,
+         quarantined ? "quarantined" : "received", item.quarantine_reason});
     if (r.rows() == 1) return {true, r.int64(0, 0)};
-    const Result existing = db.exec(
-        "SELECT id FROM inbound_items WHERE source = $1 AND source_key = $2",
-        {item.source, item.source_key});
+    const Result existing =
+        db.exec("SELECT id FROM inbound_items WHERE source = $1 AND source_key = $2",
+                {item.source, item.source_key});
     return {false, existing.rows() ? existing.int64(0, 0) : 0};
 }
 
@@ -51,7 +51,9 @@ std::set<std::string> stored_keys(Db& db, const std::string& source,
 }
 
 namespace {
-constexpr const char* kInboundColumns = "id, source, source_kind, state, raw, sha256, attempts";
+constexpr const char* kInboundColumns =
+    "id, source, source_kind, state, raw, sha256, attempts, coalesce(released_by, ''),"
+    " coalesce(thread_reference, '')";
 
 InboundRow inbound_row(const Result& r, int i) {
     InboundRow row;
@@ -62,6 +64,8 @@ InboundRow inbound_row(const Result& r, int i) {
     row.raw = r.bytes(i, 4);
     row.sha256 = r.bytes(i, 5);
     row.attempts = static_cast<int>(r.int64(i, 6));
+    row.released_by = r.text(i, 7);
+    row.thread_reference = r.text(i, 8);
     return row;
 }
 }  // namespace
@@ -91,23 +95,23 @@ std::vector<InboundRow> claim_due_inbound(Db& db, int limit, std::int64_t max_by
     // The rows are locked (SKIP LOCKED: those another session is claiming right now are left
     // to it) before the byte budget is counted over them; a locked row beyond the budget is
     // let go when the statement commits. A claim whose session is gone is free at once.
-    const Result r = db.exec(
-        std::string("UPDATE inbound_items SET claimed_by = pg_backend_pid(),"
-                    " claimed_until = now() + make_interval(secs => $3)"
-                    " WHERE id IN (SELECT id FROM ("
-                    "  SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM ("
-                    "   SELECT id, size FROM inbound_items"
-                    "   WHERE state = 'received' AND next_attempt_at <= now()"
-                    "   AND id <> ALL($4::bigint[])"
-                    "   AND (claimed_by IS NULL OR claimed_until <= now()"
-                    "        OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
-                    "                       WHERE a.pid = inbound_items.claimed_by))"
-                    "   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) free) due"
-                    "  WHERE due.before < $2)"
-                    " RETURNING ") +
-            kInboundColumns,
-        {limit, max_bytes, lease_seconds,
-         id_array(std::vector<std::int64_t>(skip.begin(), skip.end()))});
+    const Result r =
+        db.exec(std::string("UPDATE inbound_items SET claimed_by = pg_backend_pid(),"
+                            " claimed_until = now() + make_interval(secs => $3)"
+                            " WHERE id IN (SELECT id FROM ("
+                            "  SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM ("
+                            "   SELECT id, size FROM inbound_items"
+                            "   WHERE state = 'received' AND next_attempt_at <= now()"
+                            "   AND id <> ALL($4::bigint[])"
+                            "   AND (claimed_by IS NULL OR claimed_until <= now()"
+                            "        OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
+                            "                       WHERE a.pid = inbound_items.claimed_by))"
+                            "   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) free) due"
+                            "  WHERE due.before < $2)"
+                            " RETURNING ") +
+                    kInboundColumns,
+                {limit, max_bytes, lease_seconds,
+                 id_array(std::vector<std::int64_t>(skip.begin(), skip.end()))});
     std::vector<InboundRow> rows;
     rows.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) rows.push_back(inbound_row(r, i));
@@ -138,7 +142,8 @@ void release_claims(Db& db, const std::vector<std::int64_t>& ids) {
         {id_array(ids)});
 }
 
-FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts) {
+FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason,
+                                    int max_attempts) {
     const Result r = db.exec(
         "UPDATE inbound_items SET attempts = attempts + 1, reason = $2,"
         " state = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE state END,"
@@ -206,4 +211,3 @@ LockedItem lock_for_processing(Db& db, std::int64_t id, const std::string& sha,
 }
 
 }  // namespace casegate::storage
-

@@ -20,7 +20,7 @@ struct NewInboundItem {
     std::optional<std::int64_t> uid;
     std::optional<std::string> file_name;
     std::string raw;
-    std::int64_t size = 0;    ///< the full size at the source (raw may be truncated)
+    std::int64_t size = 0;  ///< the full size at the source (raw may be truncated)
     bool truncated = false;
     /// A set-aside reason known before parsing (e.g. over the size limit): the item is stored
     /// directly as quarantined with this reason.
@@ -52,6 +52,8 @@ struct InboundRow {
     std::string raw;
     std::string sha256;  ///< raw 32 bytes
     int attempts = 0;
+    std::string released_by;       ///< staff who released it from review, "" for none
+    std::string thread_reference;  ///< the case or submission it was released onto
 };
 
 /// Loads an item; FOR UPDATE when lock is true (inside a transaction).
@@ -82,7 +84,8 @@ void release_claims(Db& db, const std::vector<std::int64_t>& ids);
 /// Counts only for the session that claimed the item (the claim is given up): not_claimed when
 /// this session does not hold it (nothing is recorded).
 enum class FailedAttempt { retry_later, quarantined, not_claimed };
-FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason, int max_attempts);
+FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason,
+                                    int max_attempts);
 
 /// Final state of an item after processing; its claim ends.
 void finish_inbound(Db& db, std::int64_t id, const std::string& state, const std::string& verdict,
@@ -100,8 +103,8 @@ std::optional<std::int64_t> find_duplicate(Db& db, std::int64_t id, const std::s
 
 namespace casegate::storage {
 struct LockedItem {
-    std::string state;                      ///< "" if the item is gone
-    bool claimed = false;                   ///< this session holds the item's claim
+    std::string state;                         ///< "" if the item is gone
+    bool claimed = false;                      ///< this session holds the item's claim
     std::optional<std::int64_t> duplicate_of;  ///< as find_duplicate()
 };
 

@@ -10,8 +10,8 @@ void enqueue(Db& db, const OutboxMessage& m) {
     db.defer(
         "INSERT INTO outbox (message_id, kind, case_id, submission_id, mail_from, recipients,"
         " message) VALUES ($1, $2, $3, $4, $5, $6::text[], $7)",
-        {m.message_id, m.kind, m.case_id, m.submission_id, m.mail_from,
-         pg_text_array(m.recipients), Param::bytes(m.message)});
+        {m.message_id, m.kind, m.case_id, m.submission_id, m.mail_from, pg_text_array(m.recipients),
+         Param::bytes(m.message)});
 }
 
 std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {
@@ -84,8 +84,10 @@ void mark_retry(Db& db, std::int64_t id, const std::string& error, int delay_sec
 }
 
 void mark_failed(Db& db, std::int64_t id, const std::string& error) {
-    db.exec("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1",
-            {id, error});
+    db.exec(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = "
+        "$1",
+        {id, error});
 }
 
 void mark_bounced(Db& db, const std::string& message_id, const std::string& reason) {

@@ -17,7 +17,7 @@ struct OutboxMessage {
     std::optional<std::int64_t> case_id, submission_id;
     std::string mail_from;
     std::vector<std::string> recipients;
-    std::string message;     ///< the complete RFC 5322 message, CRLF line ends
+    std::string message;  ///< the complete RFC 5322 message, CRLF line ends
 };
 
 /// Adds a message to the outbox (inside the caller's transaction; deferred, see Db::defer).

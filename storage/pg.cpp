@@ -30,23 +30,36 @@ Param Param::bytes(std::string_view v) {
 }
 
 namespace {
-PGresult* raw(const std::shared_ptr<void>& r) { return static_cast<PGresult*>(r.get()); }
+PGresult* raw(const std::shared_ptr<void>& r) {
+    return static_cast<PGresult*>(r.get());
+}
 }  // namespace
 
-Result::Result(void* pgresult) : res_(pgresult, [](void* p) { PQclear(static_cast<PGresult*>(p)); }) {}
-int Result::rows() const { return res_ ? PQntuples(raw(res_)) : 0; }
-int Result::columns() const { return res_ ? PQnfields(raw(res_)) : 0; }
-bool Result::is_null(int row, int col) const { return PQgetisnull(raw(res_), row, col) != 0; }
+Result::Result(void* pgresult)
+    : res_(pgresult, [](void* p) { PQclear(static_cast<PGresult*>(p)); }) {}
+int Result::rows() const {
+    return res_ ? PQntuples(raw(res_)) : 0;
+}
+int Result::columns() const {
+    return res_ ? PQnfields(raw(res_)) : 0;
+}
+bool Result::is_null(int row, int col) const {
+    return PQgetisnull(raw(res_), row, col) != 0;
+}
 std::string Result::text(int row, int col) const {
     return std::string(PQgetvalue(raw(res_), row, col),
                        static_cast<std::size_t>(PQgetlength(raw(res_), row, col)));
 }
-std::int64_t Result::int64(int row, int col) const { return std::stoll(text(row, col)); }
-bool Result::boolean(int row, int col) const { return text(row, col) == "t"; }
+std::int64_t Result::int64(int row, int col) const {
+    return std::stoll(text(row, col));
+}
+bool Result::boolean(int row, int col) const {
+    return text(row, col) == "t";
+}
 std::string Result::bytes(int row, int col) const {
     std::size_t len = 0;
-    unsigned char* p =
-        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(raw(res_), row, col)), &len);
+    unsigned char* p = PQunescapeBytea(
+        reinterpret_cast<const unsigned char*>(PQgetvalue(raw(res_), row, col)), &len);
     if (p == nullptr) throw DbError("cannot decode bytea column", "");
     std::string out(reinterpret_cast<const char*>(p), len);
     PQfreemem(p);
@@ -77,8 +90,12 @@ struct Db::Conn {
 Db::Db(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 Db::~Db() = default;
 
-bool Db::connected() const { return conn_ && PQstatus(conn_->pg) == CONNECTION_OK; }
-int Db::backend_pid() const { return connected() ? PQbackendPID(conn_->pg) : 0; }
+bool Db::connected() const {
+    return conn_ && PQstatus(conn_->pg) == CONNECTION_OK;
+}
+int Db::backend_pid() const {
+    return connected() ? PQbackendPID(conn_->pg) : 0;
+}
 void Db::disconnect() {
     conn_.reset();
     deferred_.clear();
@@ -95,7 +112,8 @@ void Db::connect() {
         throw DbError("cannot connect to PostgreSQL: " + msg, "08001");
     }
     // Keep notices (e.g. "relation already exists, skipping") off stderr.
-    PQsetNoticeProcessor(c->pg, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        c->pg, [](void*, const char*) {}, nullptr);
     conn_ = std::move(c);
 }
 
@@ -162,8 +180,8 @@ Result Db::exec_pipelined(const std::string& last, const std::vector<Param>& par
             for (const auto& [sql, name] : new_names) queued = queued || sql == st.sql;
             if (!queued) {
                 std::string name = "cg" + std::to_string(++conn_->names_used);
-                if (PQsendPrepare(pg, name.c_str(), st.sql.c_str(), static_cast<int>(st.params.size()),
-                                  nullptr) != 1) {
+                if (PQsendPrepare(pg, name.c_str(), st.sql.c_str(),
+                                  static_cast<int>(st.params.size()), nullptr) != 1) {
                     throw lost("cannot send statement");
                 }
                 preparing[i] = true;
@@ -284,7 +302,8 @@ DbError result_error(PGconn* pg, PGresult* r) {
 }  // namespace
 
 std::int64_t Db::copy_in(std::string_view copy_sql, std::string_view data) {
-    if (!deferred_.empty()) exec("SELECT 1");  // the transaction's BEGIN and pending statements first
+    if (!deferred_.empty())
+        exec("SELECT 1");  // the transaction's BEGIN and pending statements first
     connect();
     PGconn* pg = conn_->pg;
     const std::string query(copy_sql);
@@ -338,11 +357,20 @@ void append_copy_field(std::string& row, bool first, const std::optional<std::st
     }
     for (char c : *value) {
         switch (c) {
-            case '\\': row += "\\\\"; break;
-            case '\t': row += "\\t"; break;
-            case '\n': row += "\\n"; break;
-            case '\r': row += "\\r"; break;
-            default: row += c;
+            case '\\':
+                row += "\\\\";
+                break;
+            case '\t':
+                row += "\\t";
+                break;
+            case '\n':
+                row += "\\n";
+                break;
+            case '\r':
+                row += "\\r";
+                break;
+            default:
+                row += c;
         }
     }
 }
@@ -371,7 +399,9 @@ void Transaction::commit() {
     done_ = true;
 }
 
-void Transaction::savepoint() { db_.defer("SAVEPOINT unit", {}); }
+void Transaction::savepoint() {
+    db_.defer("SAVEPOINT unit", {});
+}
 
 void Transaction::rollback_to_savepoint() {
     try {
@@ -384,7 +414,9 @@ void Transaction::rollback_to_savepoint() {
     }
 }
 
-void Transaction::release_savepoint() { db_.exec("RELEASE SAVEPOINT unit"); }
+void Transaction::release_savepoint() {
+    db_.exec("RELEASE SAVEPOINT unit");
+}
 
 void with_retry(Db& db, const std::function<void()>& fn, int attempts) {
     auto delay = std::chrono::milliseconds(100);

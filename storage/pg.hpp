@@ -17,7 +17,7 @@ namespace casegate::storage {
 
 /// A database error with its SQLSTATE (e.g. "23505"); kind() sorts it as CONVENTIONS.md says.
 class DbError : public std::runtime_error {
-public:
+  public:
     enum class Kind { connection, unique_violation, other };
     DbError(const std::string& message, std::string sqlstate);
     const std::string& sqlstate() const { return sqlstate_; }
@@ -31,7 +31,7 @@ public:
         return sqlstate_ == "55P03" || sqlstate_ == "40P01" || sqlstate_ == "40001";
     }
 
-private:
+  private:
     std::string sqlstate_;
 };
 
@@ -54,7 +54,7 @@ struct Param {
 };
 
 class Result {
-public:
+  public:
     Result() = default;
     explicit Result(void* pgresult);
     int rows() const;
@@ -68,13 +68,13 @@ public:
     /// Number of rows an INSERT/UPDATE/DELETE touched.
     std::int64_t affected() const;
 
-private:
+  private:
     std::shared_ptr<void> res_;
 };
 
 /// A connection that reconnects on demand. Not thread-safe: one per thread.
 class Db {
-public:
+  public:
     explicit Db(std::string conninfo);
     ~Db();
     Db(const Db&) = delete;
@@ -102,7 +102,7 @@ public:
     bool connected() const;
     void disconnect();
 
-private:
+  private:
     friend class Transaction;
     struct Statement {
         std::string sql;
@@ -131,7 +131,7 @@ void append_copy_field(std::string& row, bool first, const std::optional<std::st
 /// the statements deferred inside go to the server with the next statement that needs an
 /// answer, so a transaction costs few round trips.
 class Transaction {
-public:
+  public:
     explicit Transaction(Db& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
@@ -148,7 +148,7 @@ public:
     void rollback_to_savepoint();
     void release_savepoint();
 
-private:
+  private:
     Db& db_;
     bool done_ = false;
 };

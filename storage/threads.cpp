@@ -54,11 +54,18 @@ std::int64_t complete_submission(Db& db, std::int64_t submission_id, const std::
         "   errors = '[]', notes = $24::jsonb, case_id = (SELECT id FROM c), updated_at = now()"
         "  WHERE id = $22 RETURNING id)"
         " SELECT c.id FROM c, s",
-        {reference, std::string(workflow::to_string(c.status)), c.local_office, c.designated_body,
-         c.trainee_name, c.gmc_number, c.programme, c.grade, c.employer, c.site, c.referrer_name,
-         c.referrer_email, c.referrer_role, c.referrer_phone, c.concern_route, c.concern_type,
-         c.incident_date, pg_text_array(c.support_requested), c.trainee_aware, c.details,
-         c.terms_accepted, submission_id, fields_json, notes_json});
+        {reference,        std::string(workflow::to_string(c.status)),
+         c.local_office,   c.designated_body,
+         c.trainee_name,   c.gmc_number,
+         c.programme,      c.grade,
+         c.employer,       c.site,
+         c.referrer_name,  c.referrer_email,
+         c.referrer_role,  c.referrer_phone,
+         c.concern_route,  c.concern_type,
+         c.incident_date,  pg_text_array(c.support_requested),
+         c.trainee_aware,  c.details,
+         c.terms_accepted, submission_id,
+         fields_json,      notes_json});
     return r.int64(0, 0);
 }
 
@@ -67,7 +74,8 @@ std::optional<OpenCase> find_repeated_case(Db& db, const std::string& gmc_number
                                            const std::string& details) {
     const Result r = db.exec(
         "SELECT id, reference, local_office, coalesce(case_manager, '') FROM cases"
-        " WHERE gmc_number = $1 AND lower(referrer_email) = lower($2) AND status NOT IN ('closed', 'archived') AND NOT archived"
+        " WHERE gmc_number = $1 AND lower(referrer_email) = lower($2) AND status NOT IN ('closed', "
+        "'archived') AND NOT archived"
         " AND regexp_replace(details, '\\s+', ' ', 'g') = regexp_replace($3, '\\s+', ' ', 'g')"
         " ORDER BY id LIMIT 1",
         {gmc_number, referrer_email, details});

@@ -19,8 +19,8 @@ struct ThreadTarget {
     std::string fields_json, missing_json, errors_json, notes_json;
     std::string sender_email;  ///< the address the submission came from ("" for none)
     std::optional<std::int64_t> case_id;
-    std::string case_status;   ///< "" without a case
-    std::string office;        ///< the case's local office ("" without a case)
+    std::string case_status;  ///< "" without a case
+    std::string office;       ///< the case's local office ("" without a case)
     std::string referrer_email;
     std::string case_manager;
 };

@@ -12,7 +12,9 @@ bool is_ascii_space(char c) {
 
 constexpr std::string_view kNbsp = "\xC2\xA0";
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string_view trim_impl(std::string_view s, bool nbsp) {
     for (;;) {
@@ -38,9 +40,13 @@ std::string_view trim_impl(std::string_view s, bool nbsp) {
 
 }  // namespace
 
-std::string_view trim(std::string_view s) { return trim_impl(s, false); }
+std::string_view trim(std::string_view s) {
+    return trim_impl(s, false);
+}
 
-std::string_view trim_text(std::string_view s) { return trim_impl(s, true); }
+std::string_view trim_text(std::string_view s) {
+    return trim_impl(s, true);
+}
 
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
@@ -49,8 +55,8 @@ std::string ascii_lower(std::string_view s) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 }  // namespace casegate::util

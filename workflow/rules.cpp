@@ -58,7 +58,8 @@ const std::vector<ChangeRule>& change_rules() {
 
 const ChangeRule& rule_of(Change c) {
     const auto& rules = change_rules();
-    return *std::find_if(rules.begin(), rules.end(), [&](const ChangeRule& r) { return r.change == c; });
+    return *std::find_if(rules.begin(), rules.end(),
+                         [&](const ChangeRule& r) { return r.change == c; });
 }
 
 bool starts_from(const ChangeRule& r, CaseStatus s) {
@@ -85,7 +86,8 @@ std::string statuses_of(const std::vector<CaseStatus>& from) {
 }
 
 bool is_manager_of(const Actor& a, const CaseFacts& c) {
-    return a.role == Role::case_manager && c.case_manager && util::iequals(*c.case_manager, a.email);
+    return a.role == Role::case_manager && c.case_manager &&
+           util::iequals(*c.case_manager, a.email);
 }
 
 }  // namespace
@@ -104,7 +106,9 @@ std::optional<Change> change_from(std::string_view word) {
     return std::nullopt;
 }
 
-std::string_view to_string(Role r) { return r == Role::admin ? "admin" : "case_manager"; }
+std::string_view to_string(Role r) {
+    return r == Role::admin ? "admin" : "case_manager";
+}
 
 std::optional<Role> role_from(std::string_view word) {
     if (word == "admin") return Role::admin;
@@ -150,14 +154,17 @@ Decision decide(const Actor& actor, const CaseFacts& c, Change change, std::stri
     // Not seeing a case and not being allowed to change it read the same from outside.
     if (!can_see(actor, c)) return Decision::refuse("only the office's staff", "no such case");
     if (r.admin_only && actor.role != Role::admin) {
-        return Decision::refuse(word + " is for the office's admins",
-                                "a case manager cannot " + word + " a case; ask the office's admins");
+        return Decision::refuse(
+            word + " is for the office's admins",
+            "a case manager cannot " + word + " a case; ask the office's admins");
     }
     if (!starts_from(r, c.status)) {
-        const std::string rule = r.from.empty() ? word + " only before a case is archived"
-                                                : word + " only a case that is " + statuses_of(r.from);
-        return Decision::refuse(rule, "the case is " + std::string(to_string(c.status)) +
-                                          "; allowed now: " + names_of(status_changes_from(c.status)));
+        const std::string rule = r.from.empty()
+                                     ? word + " only before a case is archived"
+                                     : word + " only a case that is " + statuses_of(r.from);
+        return Decision::refuse(rule,
+                                "the case is " + std::string(to_string(c.status)) +
+                                    "; allowed now: " + names_of(status_changes_from(c.status)));
     }
     if (!r.needs.empty() && detail.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         return Decision::refuse(word + " needs " + std::string(r.needs),

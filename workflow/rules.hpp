@@ -20,20 +20,20 @@ namespace casegate::workflow {
 /// What a member of staff can do to a case. Each is one action on the case (seed 004: a case
 /// is a group of actions).
 enum class Change {
-    accept,          ///< submitted → accepted
-    return_,         ///< submitted → returned (with the reason)
-    assign,          ///< name the case manager
-    review,          ///< accepted → under_review
-    triage,          ///< record support agreed / returned to school level
-    meeting,         ///< a meeting the doctor was invited to (date)
-    engagement,      ///< engaged / not engaged
-    plan,            ///< an action plan
-    outcome,         ///< an outcome
-    note,            ///< a note
-    attach,          ///< a document
-    close,           ///< under_review → closed (with the outcome)
-    archive,         ///< closed → archived
-    reopen,          ///< closed or archived → under_review
+    accept,      ///< submitted → accepted
+    return_,     ///< submitted → returned (with the reason)
+    assign,      ///< name the case manager
+    review,      ///< accepted → under_review
+    triage,      ///< record support agreed / returned to school level
+    meeting,     ///< a meeting the doctor was invited to (date)
+    engagement,  ///< engaged / not engaged
+    plan,        ///< an action plan
+    outcome,     ///< an outcome
+    note,        ///< a note
+    attach,      ///< a document
+    close,       ///< under_review → closed (with the outcome)
+    archive,     ///< closed → archived
+    reopen,      ///< closed or archived → under_review
 };
 
 /// The command-line word of a change ("return" for return_), and back.

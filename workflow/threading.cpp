@@ -24,7 +24,8 @@ std::string mac_of(std::string_view reference, std::string_view nonce, std::stri
 }
 
 bool digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool lower_hex(std::string_view s) {
@@ -96,8 +97,9 @@ std::optional<ThreadHint> thread_hint(std::string_view in_reply_to,
 SenderRole sender_role(std::string_view from, const CaseParties& parties) {
     if (from.empty()) return SenderRole::stranger;
     const auto among = [&](const std::vector<std::string>& list) {
-        return std::any_of(list.begin(), list.end(),
-                           [&](const std::string& a) { return !a.empty() && util::iequals(a, from); });
+        return std::any_of(list.begin(), list.end(), [&](const std::string& a) {
+            return !a.empty() && util::iequals(a, from);
+        });
     };
     if (!parties.case_manager.empty() && util::iequals(parties.case_manager, from)) {
         return SenderRole::case_manager;
@@ -193,7 +195,7 @@ std::optional<EmailCommand> parse_email_command(std::string_view text, std::stri
     const bool needs = word == "return" || word == "assign" || word == "close" || word == "note";
     if (needs && c.detail.empty()) {
         error = word + " needs " +
-                (word == "assign" ? "the case manager's email"
+                (word == "assign"   ? "the case manager's email"
                  : word == "return" ? "the reason"
                  : word == "close"  ? "the outcome"
                                     : "the text");

@@ -322,4 +322,29 @@ BOOST_FIXTURE_TEST_CASE(audit_records_views_and_changes, Fixture) {
     BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE action = 'case.audit_read'") == 1);
 }
 
+// A change of status or case manager written straight into PostgreSQL by another system is
+// told exactly as one made through the service: the referrer that it was accepted, the admins'
+// mailbox, the new case manager; once only. The service's own changes are not told twice.
+BOOST_FIXTURE_TEST_CASE(changes_made_in_sql_are_told_the_same, Fixture) {
+    const std::string ref = open();
+    apply(kAda, ref, Change::accept);
+    BOOST_TEST(count("SELECT count(*) FROM case_events") == 0);  // the service's own
+    BOOST_TEST(cases::tell_database_changes(db(), cfg) == 0);
+
+    const std::string other = open({.gmc = "7654321"});
+    const std::int64_t mark = last_outbox_id();
+    db().exec("UPDATE cases SET status = 'accepted' WHERE reference = $1", {other});
+    db().exec("UPDATE cases SET case_manager = $2 WHERE reference = $1", {other, kCal});
+    BOOST_TEST(count("SELECT count(*) FROM case_events WHERE processed_at IS NULL") == 2);
+    BOOST_TEST(cases::tell_database_changes(db(), cfg) == 2);
+    BOOST_TEST(cases::tell_database_changes(db(), cfg) == 0);
+    const std::vector<Notice> ns = notices(other, mark);
+    BOOST_TEST(kinds(ns) == (std::set<std::string>{"referral_accepted", "case_changed",
+                                                   "case_manager_named", "case_assigned"}));
+    BOOST_TEST(find_kind(ns, "referral_accepted")->to == Strings{kReferrer});
+    BOOST_TEST(find_kind(ns, "case_assigned")->to == Strings{kCal});
+    BOOST_TEST(count("SELECT count(*) FROM case_actions WHERE kind = 'database_change'") == 2);
+    BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE actor LIKE 'database:%'") == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 // line of the reply is carried out as that member of staff, with the command line's rules, and
 // they are told the outcome. A token used by someone else, or expired, changes nothing.
 #include "tests/e2e/e2e_support.hpp"
+#include "tests/support/tools.hpp"
 #include "workflow/threading.hpp"
 
 using namespace casegate::e2e;
@@ -70,6 +71,20 @@ std::string reply(const Mail& ours, const std::string& from, const std::string& 
            ">\r\nDate: Thu, 19 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
            "Content-Type: text/plain; charset=utf-8\r\n\r\n" + first_line +
            "\r\n\r\nAlex\r\n\r\n> " + ours.subject + "\r\n";
+}
+
+struct Ran {
+    int status;
+    std::string out;
+};
+
+// Runs a casegate command (output and errors together).
+Ran run_capture(const std::vector<std::string>& args, const std::string& dir) {
+    std::string command;
+    for (const std::string& a : args) command += casegate::test_tools::quoted(a) + " ";
+    const std::string file = dir + "/command.out";
+    const int status = casegate::test_tools::run(command, file);
+    return {status, read_file(file)};
 }
 
 std::string status_of(TestDb& db) {
@@ -161,6 +176,56 @@ BOOST_FIXTURE_TEST_CASE(forged_expired_and_refused_commands_change_nothing, Fres
     }
     BOOST_TEST(expired_told == 1);
     BOOST_TEST(refused_told == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(e2e)
+
+// A stranger's message naming a case is held; an admin lists it, attaches it to the case (it
+// becomes a follow-up at the next turn, the case manager or admins told) and dismisses another.
+BOOST_FIXTURE_TEST_CASE(held_mail_is_listed_attached_and_dismissed, Fresh) {
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = kStaff;
+    TestConfig cfg(db, opt);
+    deliver("referrals", kReferral);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    const std::string ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+    for (const char* who : {"ward.sister@trust.example.nhs.uk", "nosy@elsewhere.example"}) {
+        deliver("referrals", "From: " + std::string(who) + "\r\nTo: referrals@casegate.test\r\n"
+                             "Subject: About [" + ref + "]\r\nMessage-ID: <" + who + ".h>\r\n"
+                             "Date: Thu, 19 Nov 2026 11:00:00 +0000\r\n\r\nI saw it happen too.\r\n");
+    }
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_REQUIRE_EQUAL(db.count("SELECT count(*) FROM inbound_items WHERE state = 'held'"), 2);
+    const std::string casegate = casegate_binary();
+    const std::string dir = cfg.dir();
+    const auto list = run_capture({casegate, "review", "list", "--json", "--as",
+                                   "alex.admin@casegate.test", "--config", cfg.path()}, dir);
+    BOOST_TEST(list.status == 0);
+    BOOST_TEST(list.out.find("ward.sister@trust.example.nhs.uk") != std::string::npos);
+    BOOST_TEST(run_capture({casegate, "review", "list", "--as", "casey@casegate.test", "--config",
+                            cfg.path()}, dir).status == 1);  // not an admin
+
+    const std::string ward = std::to_string(db.count(
+        "SELECT id FROM inbound_items WHERE from_address = 'ward.sister@trust.example.nhs.uk'"));
+    const std::string nosy = std::to_string(
+        db.count("SELECT id FROM inbound_items WHERE from_address = 'nosy@elsewhere.example'"));
+    BOOST_TEST(run_capture({casegate, "review", "attach", ward, ref, "--as",
+                            "alex.admin@casegate.test", "--config", cfg.path()}, dir).status == 0);
+    BOOST_TEST(run_capture({casegate, "review", "dismiss", nosy, "--reason", "not about care",
+                            "--as", "alex.admin@casegate.test", "--config", cfg.path()}, dir)
+                   .status == 0);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM case_actions WHERE kind = 'follow_up'"
+                        " AND details->>'text' LIKE 'I saw it happen too.%'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE state = 'set_aside'"
+                        " AND reason LIKE 'dismissed by alex.admin@casegate.test: not about care'") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM audit_log WHERE action IN"
+                        " ('review.attach', 'review.dismiss')") == 2);
+    BOOST_TEST(count_to("elsewhere.example", "") == 0);
+    BOOST_TEST(count_to("ward.sister", "") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
