@@ -236,6 +236,8 @@ void load(const SectionInfo& info, Section& s, Config& c) {
         c.offices.push_back(read_office(s, c.values));
     } else if (n == "routing") {
         read_routing(s, c);
+    } else if (n == "retention") {
+        c.retention_days = static_cast<int>(s.integer("retention_days"));
     } else if (n == "threading") {
         read_threading(s, c.threading);
     } else if (n == "limits") {

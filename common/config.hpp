@@ -149,6 +149,7 @@ struct Config {
     std::string default_office;
     bool include_details_in_alert = false;
     ThreadingConfig threading;
+    int retention_days = 0;  ///< [retention]; 0: no purge
     Limits limits;
     OutboxConfig outbox;
     RevalidationConfig revalidation;

@@ -94,6 +94,14 @@ constexpr std::array kSections{
                 "from the referrer or the office's staff threads a reply.",
     },
     SectionInfo{
+        .name = "retention",
+        .used_by = kDaemon,
+        .help = "The retention purge: the personal data of archived cases closed more than "
+                "retention_days ago is removed (names, GMC number, contact details, free text, "
+                "documents, raw mail); the case's skeleton and audit stay for reporting. The "
+                "daemon purges daily; `casegate purge --dry-run` lists what would go.",
+    },
+    SectionInfo{
         .name = "limits",
         .used_by = kDaemon,
         .help = "Limits on what is received and on the sandboxed parse worker. A message over "
@@ -270,6 +278,11 @@ constexpr std::array kSettings{
                     "headers it adds (RFC 8601). Mail whose DMARC check failed there gets no "
                     "automatic reply and is held for review. Empty: the header is not read.",
             .example = "mx.example.nhs.uk", .example_commented = true},
+
+    // [retention]
+    Setting{.section = "retention", .key = "retention_days", .type = T::integer,
+            .default_value = "0", .min = 0, .max = 36500, .unit = "days",
+            .help = "After an archived case was closed; 0 keeps everything (no purge)."},
 
     // [limits]
     Setting{.section = "limits", .key = "max_message_bytes", .type = T::integer,

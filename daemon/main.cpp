@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cases/cli.hpp"
+#include "cases/purge.hpp"
 #include "cases/review.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
@@ -55,7 +56,8 @@ constexpr const char* kUsage =
     "  cases attach REF FILE --as EMAIL   (each cases command takes --config FILE)\n"
     "  review list [--json] --as EMAIL     mail held for review, for an office's admins\n"
     "  review attach ITEM REF --as EMAIL   add a held message to a case as a follow-up\n"
-    "  review dismiss ITEM [--reason TEXT] --as EMAIL\n";
+    "  review dismiss ITEM [--reason TEXT] --as EMAIL\n"
+    "  purge --dry-run|--apply             the retention purge ([retention] retention_days)\n";
 
 int usage_error(const std::string& what) {
     std::cerr << "casegate: " << what << "\n" << kUsage;
@@ -168,6 +170,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "cases") return cases::cases_main(rest, std::cout, std::cerr);
     if (cmd == "review") return cases::review_main(rest, std::cout, std::cerr);
+    if (cmd == "purge") return cases::purge_main(rest, std::cout, std::cerr);
     CommonArgs common;
     std::string error;
     if (!parse_common(rest, common, error)) return usage_error(error);

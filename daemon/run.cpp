@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cases/purge.hpp"
 #include "cases/service.hpp"
 #include "common/config.hpp"
 #include "common/log.hpp"
@@ -220,6 +221,7 @@ class Daemon {
         } catch (const std::exception& e) {
             common::logger("daemon")->error("database changes not told error={}", e.what());
         }
+        purge_daily();
         revalidate(all);
         try {
             const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,
@@ -231,6 +233,18 @@ class Daemon {
             }
         } catch (const std::exception& e) {
             common::logger("daemon")->error("outbox stopped error={}", e.what());
+        }
+    }
+
+    // The retention purge, once a day across every process sharing the database.
+    void purge_daily() {
+        if (cfg_.retention_days <= 0 || g_stop) return;
+        try {
+            if (!storage::claim_schedule(*db_, "retention_purge", 86400)) return;
+            cases::purge(*db_, cfg_, true, "casegate");
+            storage::schedule_succeeded(*db_, "retention_purge");
+        } catch (const std::exception& e) {
+            common::logger("daemon")->error("retention purge failed error={}", e.what());
         }
     }
 

@@ -215,7 +215,8 @@ std::string returned_message_id(const parsers::ParsedEmail& email) {
             a.content_type != "message/rfc822") {
             continue;
         }
-        for (std::string_view line : split_lines(std::string_view(a.data).substr(0, 64 * 1024))) {
+        for (std::string_view line :
+             split_lines(std::string_view(a.data).substr(0, std::size_t{64} * 1024))) {
             if (trim(line).empty()) break;  // the end of the returned header
             if (ascii_lower(line.substr(0, 11)) != "message-id:") continue;
             const std::string_view v = trim(line.substr(11));

@@ -51,7 +51,7 @@ struct Evaluation {
     std::vector<std::string> recipient_tags;
 };
 
-inline constexpr std::size_t kMaxBodyKept = 64 * 1024;
+inline constexpr std::size_t kMaxBodyKept = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxAuthenticationResults = 8;
 
 /// Evaluates a parsed email: auto-reply and bounce first, then the form in the body (quotes and

@@ -320,7 +320,7 @@ class ItemProcessor {
         try {
             const forms::Referral r =
                 referral_from_json(t.fields_json, t.missing_json, t.errors_json);
-            if (const std::string named = r.text("local_office"); cfg_.office(named)) return named;
+            if (std::string named = r.text("local_office"); cfg_.office(named)) return named;
         } catch (const std::exception&) {
             // A submission written by this program always parses; the default office it is.
         }

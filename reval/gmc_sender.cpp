@@ -101,13 +101,13 @@ GmcSendStats send_gmc_requests(storage::Db& db, const common::Config& cfg,
                 break;
         }
         // GMC's code text or the transport's error: fixed wording, no personal data.
+        // The GMC number only at debug: being named in a request can itself be sensitive.
         common::logger("gmc")->info(
-            "gmc request finished id={} action={} gmc={} db={} outcome={} code={} attempt={} "
-            "detail={}",
-            q.id, rv::to_string(q.action), q.gmc_number, q.designated_body,
-            outcome_word(answer.outcome),
+            "gmc request finished id={} action={} db={} outcome={} code={} attempt={} detail={}",
+            q.id, rv::to_string(q.action), q.designated_body, outcome_word(answer.outcome),
             answer.return_code ? std::to_string(*answer.return_code) : std::string("none"),
             q.attempts, answer.text);
+        common::logger("gmc")->debug("gmc request finished id={} gmc={}", q.id, q.gmc_number);
     }
     return stats;
 }

@@ -18,7 +18,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(2 * len);
+    out.reserve(std::size_t{2} * len);
     for (unsigned int i = 0; i < len; ++i) {
         out += kHex[mac[i] >> 4];
         out += kHex[mac[i] & 0x0F];

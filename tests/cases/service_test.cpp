@@ -2,6 +2,7 @@
 // each role may see, the case actions, audit entries and outbox rows each change writes.
 #include <boost/test/unit_test.hpp>
 
+#include "cases/purge.hpp"
 #include "tests/cases/fixture.hpp"
 
 using namespace casegate;
@@ -345,6 +346,61 @@ BOOST_FIXTURE_TEST_CASE(changes_made_in_sql_are_told_the_same, Fixture) {
     BOOST_TEST(find_kind(ns, "case_assigned")->to == Strings{kCal});
     BOOST_TEST(count("SELECT count(*) FROM case_actions WHERE kind = 'database_change'") == 2);
     BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE actor LIKE 'database:%'") == 2);
+}
+
+// The retention purge: a dry run lists the archived cases closed more than retention_days ago;
+// the apply blanks their personal data and deletes their documents, keeps the skeleton and the
+// audit, and audits each purge; the counts match; a recent one and an open one are untouched.
+BOOST_FIXTURE_TEST_CASE(retention_purge_dry_run_and_apply, Fixture) {
+    const std::string old_case = open();
+    const std::string recent = open({.gmc = "7654321"});
+    open({.gmc = "7000001"});  // open: never purged
+    for (const std::string& ref : {old_case, recent}) {
+        apply(kAda, ref, Change::accept);
+        apply(kAda, ref, Change::review);
+        apply(kAda, ref, Change::note, "Spoke to the doctor about their health.");
+        BOOST_REQUIRE(cases::attach(db(), cfg, kAda, ref, {"notes.txt", "private notes"}).done);
+        apply(kAda, ref, Change::close, "Support completed");
+        apply(kAda, ref, Change::archive);
+    }
+    db().exec("UPDATE cases SET closed_at = now() - interval '40 days' WHERE reference = $1",
+              {old_case});
+    db().exec("UPDATE cases SET closed_at = now() - interval '10 days' WHERE reference = $1",
+              {recent});
+
+    BOOST_TEST(cases::purge(db(), cfg, false, "test").cases.empty());  // retention_days = 0
+    cfg.retention_days = 30;
+    const cases::PurgeReport dry = cases::purge(db(), cfg, false, "test");
+    BOOST_REQUIRE_EQUAL(dry.cases.size(), 1u);
+    BOOST_TEST(dry.cases[0].reference == old_case);
+    BOOST_TEST(dry.cases[0].documents == 1);
+    BOOST_TEST(count("SELECT count(*) FROM documents") == 2);  // nothing removed by a dry run
+
+    const cases::PurgeReport done = cases::purge(db(), cfg, true, "test");
+    BOOST_REQUIRE_EQUAL(done.cases.size(), 1u);
+    BOOST_TEST(done.removed.documents == 1);
+    BOOST_TEST(done.removed.actions >= 2);  // the note and the close's outcome text
+    BOOST_TEST(count("SELECT count(*) FROM documents") == 1);
+    const storage::Result c = db().exec(
+        "SELECT trainee_name, gmc_number, referrer_email, details, concern_route, status,"
+        " purged_at IS NOT NULL FROM cases WHERE reference = $1",
+        {old_case});
+    BOOST_TEST(c.text(0, 0).empty());
+    BOOST_TEST(c.text(0, 1) == "0000000");
+    BOOST_TEST(c.text(0, 2).empty());
+    BOOST_TEST(c.text(0, 3).empty());
+    BOOST_TEST(c.text(0, 4) == "Professional");  // the skeleton stays for reporting
+    BOOST_TEST(c.text(0, 5) == "archived");
+    BOOST_TEST(c.boolean(0, 6));
+    BOOST_TEST(count("SELECT count(*) FROM case_actions a JOIN cases c ON c.id = a.case_id"
+                     " WHERE c.purged_at IS NOT NULL AND a.details ? 'text'") == 0);
+    BOOST_TEST(count("SELECT count(*) FROM submissions s JOIN cases c ON c.id = s.case_id"
+                     " WHERE c.purged_at IS NOT NULL AND s.fields <> '{}'") == 0);
+    BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE action = 'case.purged'") == 1);
+    BOOST_TEST(count("SELECT count(*) FROM audit_log a JOIN cases c ON c.id = a.case_id"
+                     " WHERE c.reference = '" + old_case + "'") > 5);  // its audit kept
+    BOOST_TEST(count("SELECT count(*) FROM cases WHERE trainee_name <> ''") == 2);
+    BOOST_TEST(cases::purge(db(), cfg, false, "test").cases.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
