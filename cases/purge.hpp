@@ -1,4 +1,4 @@
-// The retention purge (README "Data protection"): by the daemon daily and by
+// The retention purge (README "Working on cases", Retention): by the daemon daily and by
 // `casegate purge --dry-run|--apply`; every purged case audited.
 #pragma once
 

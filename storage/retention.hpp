@@ -1,5 +1,5 @@
-// The retention purge (README "Data protection"): the personal data of archived cases closed
-// more than retention_days ago. Every function runs inside the caller's transaction.
+// The retention purge (README "Working on cases", Retention): the personal data of archived cases
+// closed more than retention_days ago. Every function runs inside the caller's transaction.
 #pragma once
 
 #include <cstdint>
