@@ -142,6 +142,7 @@ OfficeConfig read_office(Section& s, Values& values) {
 void read_routing(Section& s, Config& c) {
     c.default_office = s.str("default_office");
     c.include_details_in_alert = s.boolean("include_details_in_alert");
+    c.triage_digest_day = s.str("triage_digest_day");
     if (!c.office(c.default_office)) {
         fail(s.key("default_office"), "'" + c.default_office + "' is not a configured [[office]]");
     }

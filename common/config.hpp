@@ -148,6 +148,7 @@ struct Config {
     std::vector<OfficeConfig> offices;
     std::string default_office;
     bool include_details_in_alert = false;
+    std::string triage_digest_day = "monday";  ///< [routing]; "off" for none
     ThreadingConfig threading;
     int retention_days = 0;  ///< [retention]; 0: no purge
     Limits limits;

@@ -266,6 +266,12 @@ constexpr std::array kSettings{
     Setting{.section = "routing", .key = "include_details_in_alert", .type = T::boolean,
             .default_value = "false",
             .help = "Whether the office's new-referral alert includes the free-text details."},
+    Setting{.section = "routing", .key = "triage_digest_day", .type = T::enumeration,
+            .default_value = "monday",
+            .choices = "off monday tuesday wednesday thursday friday saturday sunday",
+            .help = "The day (from 08:00) each office's admin team gets its weekly triage "
+                    "digest: new cases since the last one, awaiting triage, follow-ups, cases "
+                    "with no case manager, as counts and references only."},
 
     // [threading]
     Setting{.section = "threading", .key = "key_file", .type = T::secret_file,

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cases/digest.hpp"
 #include "cases/purge.hpp"
 #include "cases/service.hpp"
 #include "common/config.hpp"
@@ -222,6 +223,12 @@ class Daemon {
             common::logger("daemon")->error("database changes not told error={}", e.what());
         }
         purge_daily();
+        try {
+            if (const int n = cases::send_triage_digests(*db_, cfg_, false); n > 0)
+                common::logger("daemon")->info("triage digests offices={}", n);
+        } catch (const std::exception& e) {
+            common::logger("daemon")->error("triage digests failed error={}", e.what());
+        }
         revalidate(all);
         try {
             const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,

@@ -327,6 +327,28 @@ Text duplicate_notice(const CaseMail& m) {
     return {"Possible duplicate referral " + bracketed(m.reference), body + staff_sign_off()};
 }
 
+Text triage_digest(const TriageDigest& d, std::size_t max_listed) {
+    const std::string office = one_line(d.office_name);
+    std::string body = paragraph("The weekly triage digest of " + team_of(office) +
+                                 ": references only; open each case to read it.");
+    const auto section = [&](const std::string& heading, const std::vector<std::string>& refs) {
+        std::string out = heading + " (" + std::to_string(refs.size()) + ")\n";
+        for (std::size_t i = 0; i < refs.size() && i < max_listed; ++i)
+            out += "  " + refs[i] + "\n";
+        if (refs.size() > max_listed) {
+            out += "  \u2026 and " + std::to_string(refs.size() - max_listed) + " more\n";
+        }
+        return out + "\n";
+    };
+    body += section("New since the last digest", d.new_cases);
+    body += section("Awaiting triage (not yet accepted or returned)", d.awaiting_triage);
+    body += section("Open cases with follow-ups since the last digest", d.with_follow_ups);
+    body += section("Accepted or under review with no case manager", d.no_case_manager);
+    return {"Weekly triage \u2013 " + office + ": " + std::to_string(d.awaiting_triage.size()) +
+                " awaiting triage, " + std::to_string(d.new_cases.size()) + " new",
+            body + staff_sign_off()};
+}
+
 Text command_result(std::string_view reference, bool done, std::string_view what) {
     const std::string ref(reference);
     std::string body;

@@ -52,6 +52,13 @@ Text follow_up_notice(const CaseMail& m);
 /// details) was recorded on it as a possible duplicate instead of opening another case.
 Text duplicate_notice(const CaseMail& m);
 
+/// An office's weekly triage digest: references only, no names or free text.
+struct TriageDigest {
+    std::string office_name;
+    std::vector<std::string> new_cases, awaiting_triage, with_follow_ups, no_case_manager;
+};
+Text triage_digest(const TriageDigest& d, std::size_t max_listed = 50);
+
 /// To a member of staff who replied with a command: what was done and who was told, or the
 /// exact reason nothing was changed.
 Text command_result(std::string_view reference, bool done, std::string_view what);

@@ -2,6 +2,7 @@
 // each role may see, the case actions, audit entries and outbox rows each change writes.
 #include <boost/test/unit_test.hpp>
 
+#include "cases/digest.hpp"
 #include "cases/purge.hpp"
 #include "tests/cases/fixture.hpp"
 
@@ -401,6 +402,35 @@ BOOST_FIXTURE_TEST_CASE(retention_purge_dry_run_and_apply, Fixture) {
                      " WHERE c.reference = '" + old_case + "'") > 5);  // its audit kept
     BOOST_TEST(count("SELECT count(*) FROM cases WHERE trainee_name <> ''") == 2);
     BOOST_TEST(cases::purge(db(), cfg, false, "test").cases.empty());
+}
+
+// The weekly triage digest: one per office to its admin team, references in each list, no
+// names; the next one counts only what is new since.
+BOOST_FIXTURE_TEST_CASE(weekly_triage_digest, Fixture) {
+    const std::string waiting = open();
+    const std::string accepted = open({.gmc = "7654321"});
+    apply(kAda, accepted, Change::accept);
+    BOOST_TEST(cases::send_triage_digests(db(), cfg, true) == 2);  // both offices
+    const storage::Result r = db().exec(
+        "SELECT array_to_json(recipients)::text, message FROM outbox WHERE kind = 'triage_digest'"
+        " AND recipients @> ARRAY[$1] ORDER BY id",
+        {std::string(kEoeMailbox)});
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    const std::string body = r.bytes(0, 1);
+    BOOST_TEST(body.find("Awaiting triage (not yet accepted or returned) (1)") != std::string::npos);
+    BOOST_TEST(body.find("New since the last digest (2)") != std::string::npos);
+    BOOST_TEST(body.find("with no case manager (1)") != std::string::npos);
+    BOOST_TEST(body.find(waiting) != std::string::npos);
+    BOOST_TEST(body.find("Dana Doctor") == std::string::npos);
+    BOOST_TEST(body.find("1234567") == std::string::npos);
+
+    open({.gmc = "7000002"});
+    BOOST_TEST(cases::send_triage_digests(db(), cfg, true) == 2);
+    const storage::Result again = db().exec(
+        "SELECT message FROM outbox WHERE kind = 'triage_digest' AND recipients @> ARRAY[$1]"
+        " ORDER BY id DESC LIMIT 1",
+        {std::string(kEoeMailbox)});
+    BOOST_TEST(again.bytes(0, 0).find("New since the last digest (1)") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

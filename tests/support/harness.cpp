@@ -96,7 +96,8 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
     out << "[[office]]\nname = \"East of England\"\nadmin_emails = "
            "[\"eoe-admin@casegate.test\"]\n\n"
         << "[[office]]\nname = \"East Midlands\"\nadmin_emails = [\"em-admin@casegate.test\"]\n\n"
-        << "[routing]\ndefault_office = \"East of England\"\n\n"
+        << "[routing]\ndefault_office = \"East of England\"\ntriage_digest_day = \""
+        << opt.triage_digest_day << "\"\n\n"
         << "[outbox]\nretry_initial = " << opt.retry_initial << "\nretry_max = 5\n\n"
         << "[log]\nlevel = \"debug\"\n\n";
     if (!opt.thread_key.empty()) {

@@ -53,6 +53,7 @@ struct ConfigOptions {
     /// [threading]: key_file's secret ("" = no [threading] section) and authserv_id.
     std::string thread_key = kTestThreadKey;
     std::string authserv_id;
+    std::string triage_digest_day = "off";  ///< [routing]; the tests that want one say so
 };
 
 /// A private directory with a casegate.toml for one test.
