@@ -62,6 +62,9 @@ using Clock = std::chrono::steady_clock;
 
 // The full revalidation check's row in `schedules`, and how soon a failed run is tried again.
 constexpr const char* kRevalSchedule = "revalidation";
+// Processing threads, each with its own connection and parse worker: two overlap one's round
+// trips to PostgreSQL with the other's on a 2-core machine.
+constexpr int kProcessors = 2;
 constexpr int kRevalRetrySeconds = 300;
 
 class Daemon {
@@ -92,9 +95,11 @@ class Daemon {
 
   private:
     void build() {
-        pipeline_.reset();
+        pipelines_.clear();
         db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
-        pipeline_db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
+        pipeline_dbs_.clear();
+        for (int i = 0; i < kProcessors; ++i)
+            pipeline_dbs_.push_back(std::make_unique<storage::Db>(cfg_.database_conninfo));
         sources_.clear();
         next_poll_.clear();
         for (const auto& m : cfg_.mailboxes) sources_.push_back(make_source(m, cfg_.limits));
@@ -106,7 +111,7 @@ class Daemon {
         o.allow_plaintext = net::is_loopback_url(cfg_.smtp.url);
         o.timeout_ms = 60000;
         smtp_ = std::make_unique<net::Session>(o);
-        pipeline_ = std::make_unique<Pipeline>(cfg_, *pipeline_db_);
+        for (auto& db : pipeline_dbs_) pipelines_.push_back(std::make_unique<Pipeline>(cfg_, *db));
     }
 
     bool connect_and_migrate(bool once) {
@@ -155,41 +160,50 @@ class Daemon {
         }
     }
 
-    // Processing runs beside polling, on its own thread and connection: each group of stored
-    // items is processed (parsed, turned into cases) while the sources fetch the next ones.
-    // It starts with whatever is already due, runs again after each stored group, and once
-    // more after the last poll, so nothing stored in this turn waits for the next one.
+    // Processing runs beside polling, on kProcessors threads with a connection and a parse
+    // worker each: each group of stored items is processed (parsed, turned into cases) while
+    // the sources fetch the next ones, and the processors share the due items through their
+    // claims (storage/inbound.hpp), as processes on one database do, so their round trips to
+    // PostgreSQL overlap. Each starts with whatever is already due, runs again after each
+    // stored group, and once more after the last poll, so nothing stored in this turn waits
+    // for the next one.
     void poll_and_process(bool all) {
         std::mutex m;
         std::condition_variable cv;
         bool polling = true;
-        bool stored = true;
-        ProcessStats p;
-        std::thread worker([&] {
-            bool failed = false;
-            for (;;) {
-                bool last = false;
-                {
-                    std::unique_lock<std::mutex> lock(m);
-                    cv.wait(lock, [&] { return stored || !polling; });
-                    last = !polling;
-                    stored = false;
+        std::uint64_t stored = 1;  // groups stored so far; each processor runs once at the start
+        std::vector<ProcessStats> stats(pipelines_.size());
+        std::vector<std::thread> workers;
+        for (std::size_t i = 0; i < pipelines_.size(); ++i) {
+            workers.emplace_back([&, i] {
+                bool failed = false;
+                std::uint64_t seen = 0;
+                for (;;) {
+                    bool last = false;
+                    {
+                        std::unique_lock<std::mutex> lock(m);
+                        cv.wait(lock, [&] { return stored != seen || !polling; });
+                        last = !polling;
+                        seen = stored;
+                    }
+                    if (!failed) failed = !process(*pipelines_[i], stats[i]);
+                    if (last) return;
                 }
-                if (!failed) failed = !process(p);
-                if (last) return;
-            }
-        });
+            });
+        }
         poll_sources(all, [&] {
             const std::lock_guard<std::mutex> lock(m);
-            stored = true;
-            cv.notify_one();
+            ++stored;
+            cv.notify_all();
         });
         {
             const std::lock_guard<std::mutex> lock(m);
             polling = false;
-            cv.notify_one();
+            cv.notify_all();
         }
-        worker.join();
+        for (std::thread& w : workers) w.join();
+        ProcessStats p;
+        for (const ProcessStats& s : stats) p += s;
         if (p.cases || p.incomplete || p.threaded || p.held || p.set_aside || p.duplicates ||
             p.quarantined || p.retry_later) {
             common::logger("daemon")->info(
@@ -202,9 +216,9 @@ class Daemon {
     }
 
     // Processes what is due; false when processing had to stop (it is tried again next turn).
-    bool process(ProcessStats& total) {
+    static bool process(Pipeline& pipeline, ProcessStats& total) {
         try {
-            const ProcessStats p = pipeline_->process_due(g_stop);
+            const ProcessStats p = pipeline.process_due(g_stop);
             total += p;
             return true;
         } catch (const std::exception& e) {
@@ -356,12 +370,12 @@ class Daemon {
     ProcessStats totals_;
     common::Config cfg_;
     std::string path_;
-    std::unique_ptr<storage::Db> db_;           ///< sources, revalidation, outbox
-    std::unique_ptr<storage::Db> pipeline_db_;  ///< processing, on its own thread
+    std::unique_ptr<storage::Db> db_;                         ///< sources, revalidation, outbox
+    std::vector<std::unique_ptr<storage::Db>> pipeline_dbs_;  ///< processing, one per thread
     std::vector<std::unique_ptr<Source>> sources_;
     std::map<std::size_t, Clock::time_point> next_poll_;
     std::unique_ptr<net::Session> smtp_;
-    std::unique_ptr<Pipeline> pipeline_;
+    std::vector<std::unique_ptr<Pipeline>> pipelines_;
 };
 
 }  // namespace
