@@ -164,13 +164,14 @@ class ItemProcessor {
                 return;
             }
         }
-        if (source_kind_ != "web" && !dmarc_failed() && staff_command()) return;
+        const bool dmarc_fail = dmarc_failed();
+        if (source_kind_ != "web" && !dmarc_fail && staff_command()) return;
         if (source_kind_ != "web") {
             const std::optional<workflow::ThreadHint> hint = workflow::thread_hint(
                 e_.in_reply_to, e_.references, e_.subject, cfg_.threading.key);
             std::optional<storage::ThreadTarget> target;
             if (hint) target = storage::find_thread_target(db_, hint->reference);
-            if (dmarc_failed()) {
+            if (dmarc_fail) {
                 hold(target ? hint->reference : std::string(), target ? office_of(*target) : "",
                      "the sender's domain failed DMARC");
                 return;
@@ -504,15 +505,7 @@ class ItemProcessor {
             db_, c.id, "possible_duplicate", "casegate", id_,
             details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         storage::audit(db_, "casegate", "case.possible_duplicate", c.id, std::nullopt);
-        for (const auto& a : p_.attachments) {
-            storage::DocumentRow d;
-            d.case_id = c.id;
-            d.inbound_item_id = id_;
-            d.filename = a.filename.empty() ? "attachment" : a.filename;
-            d.content_type = a.content_type;
-            d.content = a.data;
-            storage::insert_document(db_, d);
-        }
+        store_documents(c.id, std::nullopt);
         notifier::CaseMail m{c.reference,           c.office, e_.from_address, "", "",
                              p_.attachments.size(), false};
         notifier::Notification n;
@@ -541,7 +534,8 @@ class ItemProcessor {
         return s;
     }
 
-    void store_documents(std::optional<std::int64_t> case_id, std::int64_t submission_id) {
+    void store_documents(std::optional<std::int64_t> case_id,
+                         std::optional<std::int64_t> submission_id) {
         for (const auto& a : p_.attachments) {
             storage::DocumentRow d;
             d.case_id = case_id;
