@@ -5,9 +5,11 @@
 #include "storage/pg.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -114,7 +116,49 @@ void Db::connect() {
     // Keep notices (e.g. "relation already exists, skipping") off stderr.
     PQsetNoticeProcessor(
         c->pg, [](void*, const char*) {}, nullptr);
+    for (const std::string& channel : channels_) {
+        PGresult* r = PQexec(c->pg, ("LISTEN " + channel).c_str());
+        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok) throw DbError("cannot LISTEN " + channel + ": " + PQerrorMessage(c->pg), "08001");
+    }
     conn_ = std::move(c);
+}
+
+void Db::listen(std::string_view channel) {
+    const bool plain = !channel.empty() && std::all_of(channel.begin(), channel.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || ch == '_';
+    });
+    if (!plain) throw std::invalid_argument("Db::listen: not a plain channel name");
+    const std::string name(channel);
+    if (std::find(channels_.begin(), channels_.end(), name) == channels_.end())
+        channels_.push_back(name);
+    exec("LISTEN " + name);
+}
+
+bool Db::wait_for_notification(std::chrono::milliseconds timeout) {
+    if (!connected()) {
+        std::this_thread::sleep_for(timeout);
+        return false;
+    }
+    PGconn* pg = conn_->pg;
+    const auto drain = [pg] {
+        bool any = false;
+        while (PGnotify* n = PQnotifies(pg)) {
+            PQfreemem(n);
+            any = true;
+        }
+        return any;
+    };
+    if (drain()) return true;
+    pollfd p{PQsocket(pg), POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    if (ready <= 0) return false;
+    if (PQconsumeInput(pg) == 0) {
+        disconnect();
+        return false;
+    }
+    return drain();
 }
 
 Result Db::exec(std::string_view sql, std::initializer_list<Param> params) {

@@ -3,6 +3,7 @@
 // pg.cpp is the only file that includes libpq-fe.h.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -95,6 +96,16 @@ class Db {
     /// Throws DbError like exec(); a failed COPY leaves the transaction aborted.
     std::int64_t copy_in(std::string_view copy_sql, std::string_view data);
 
+    /// Subscribes this connection to NOTIFY on `channel` (lower-case letters and `_`), now and
+    /// again after every reconnection. Throws DbError.
+    void listen(std::string_view channel);
+
+    /// Waits up to `timeout` for a notification on a channel listened to. True when at least
+    /// one came (all that came are consumed, also those that arrived during other statements);
+    /// false after the timeout, or at once when the connection is lost (the next statement
+    /// reconnects and listens again). Not connected: sleeps `timeout` and returns false.
+    bool wait_for_notification(std::chrono::milliseconds timeout);
+
     /// Connects if not connected. Throws DbError(kind connection) on failure.
     void connect();
     /// The server process of this connection (pg_backend_pid()), 0 when not connected.
@@ -121,6 +132,7 @@ class Db {
     std::unique_ptr<Conn> conn_;
     bool in_transaction_ = false;
     std::vector<Statement> deferred_;
+    std::vector<std::string> channels_;  ///< listened to: LISTEN again on each connection
 };
 
 /// Appends one field of a COPY text-format row to `row`: a tab before every field but the

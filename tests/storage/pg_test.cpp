@@ -1,5 +1,7 @@
 // The libpq wrapper against the real PostgreSQL.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <stdexcept>
 
 #include "storage/pg.hpp"
 #include "tests/support/harness.hpp"
@@ -21,6 +23,44 @@ BOOST_AUTO_TEST_CASE(unique_violation_is_sorted_by_sqlstate) {
         BOOST_TEST(e.is_unique_violation());
         BOOST_TEST(!e.is_connection());
     }
+}
+
+// A listening connection is woken by a NOTIFY from another (also one that came while it ran
+// other statements), times out without one, and listens again after reconnecting.
+BOOST_AUTO_TEST_CASE(listen_wakes_on_notify_and_survives_reconnection) {
+    using std::chrono::milliseconds;
+    e2e::TestDb t;
+    storage::Db listener(t.conninfo());
+    listener.listen("casegate_test_wake");
+    BOOST_TEST(!listener.wait_for_notification(milliseconds(50)));
+
+    t.db().exec("NOTIFY casegate_test_wake");
+    BOOST_TEST(listener.wait_for_notification(milliseconds(5000)));
+    BOOST_TEST(!listener.wait_for_notification(milliseconds(50)));  // consumed
+
+    t.db().exec("NOTIFY casegate_test_wake, 'during'");
+    t.db().exec("NOTIFY casegate_test_wake, 'twice'");
+    listener.exec("SELECT pg_sleep(0.2)");  // arrives while this runs
+    BOOST_TEST(listener.wait_for_notification(milliseconds(5000)));
+    BOOST_TEST(!listener.wait_for_notification(milliseconds(50)));
+
+    // Another channel does not wake it.
+    t.db().exec("NOTIFY casegate_test_other");
+    BOOST_TEST(!listener.wait_for_notification(milliseconds(200)));
+
+    // The server ends the session: the wait says no, the next statement reconnects, and the
+    // channel is listened to again.
+    t.db().exec("SELECT pg_terminate_backend($1)", {listener.backend_pid()});
+    BOOST_TEST(!listener.wait_for_notification(milliseconds(5000)));
+    try {
+        listener.exec("SELECT 1");  // may be the statement that finds the session gone
+    } catch (const storage::DbError& e) {
+        BOOST_TEST(e.is_connection());
+    }
+    listener.exec("SELECT 1");
+    t.db().exec("NOTIFY casegate_test_wake");
+    BOOST_TEST(listener.wait_for_notification(milliseconds(5000)));
+    BOOST_CHECK_THROW(listener.listen("Bad-Name"), std::invalid_argument);
 }
 
 // A transaction that is not committed is rolled back when it goes out of scope.
