@@ -3,6 +3,7 @@
 // or a bad date is a usage error (exit 2) before the database is touched. Refusals (exit 1)
 // print the rule's reason; a case the member of staff may not see is "no such case".
 #include "cases/cli.hpp"
+#include "cases/outgoing.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -307,6 +308,7 @@ int cases_main(const std::vector<std::string>& args, std::ostream& out, std::ost
     }
     try {
         const common::Config cfg = common::load_config(a.config);
+        use_texts(cfg);
         if (!find_staff(cfg, a.as)) {
             err << "casegate cases " << a.sub << ": '" << a.as << "' " << kUnknownStaff << "\n";
             return kCasesRefused;

@@ -53,4 +53,36 @@ int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
     return rows;
 }
 
+notifier::TemplateDirs template_dirs(const common::Config& cfg) {
+    notifier::TemplateDirs dirs;
+    dirs.dir = cfg.templates_dir;
+    for (const common::OfficeConfig& o : cfg.offices) {
+        if (!o.templates_dir.empty()) dirs.offices.emplace_back(o.name, o.templates_dir);
+    }
+    return dirs;
+}
+
+namespace {
+
+std::string problems_text(const notifier::TemplateCheck& c) {
+    std::string out = "the notification texts have " + std::to_string(c.problems.size()) +
+                      (c.problems.size() == 1 ? " problem:" : " problems:");
+    for (const std::string& p : c.problems) out += "\n  " + p;
+    return out;
+}
+
+}  // namespace
+
+void use_texts(const common::Config& cfg) {
+    const notifier::TemplateCheck c = notifier::use_templates(template_dirs(cfg));
+    if (!c.problems.empty()) throw common::ConfigError(problems_text(c));
+}
+
+std::string check_texts(const common::Config& cfg) {
+    const notifier::TemplateCheck c = notifier::check_templates(template_dirs(cfg));
+    if (!c.problems.empty()) throw common::ConfigError(problems_text(c));
+    return "texts: " + std::to_string(c.rendered) + " rendered with sample data, " +
+           std::to_string(c.files) + (c.files == 1 ? " file" : " files") + " of the operator's";
+}
+
 }  // namespace casegate::cases

@@ -8,6 +8,7 @@
 
 #include "common/config.hpp"
 #include "notifier/compose.hpp"
+#include "notifier/templates.hpp"
 #include "storage/pg.hpp"
 
 namespace casegate::cases {
@@ -20,5 +21,16 @@ inline constexpr int kReplyTokenDays = 30;
 /// Without `[threading] key_file` or a reference, one unsigned row. Returns the rows written.
 int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
          const std::string& reference);
+
+/// Where `cfg` says the operator's notification texts are ([notifications] templates_dir and
+/// each [[office]]'s).
+notifier::TemplateDirs template_dirs(const common::Config& cfg);
+
+/// Checks `cfg`'s texts (notifier::check_templates) and puts them in use in this process.
+/// Throws common::ConfigError listing every problem; the texts in use then stay as they were.
+void use_texts(const common::Config& cfg);
+
+/// check-config's check of the texts: the line it prints, or common::ConfigError.
+std::string check_texts(const common::Config& cfg);
 
 }  // namespace casegate::cases

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "cases/outgoing.hpp"
 #include "cases/service.hpp"
 #include "storage/cases.hpp"
 
@@ -142,6 +143,7 @@ int review_main(const std::vector<std::string>& args, std::ostream& out, std::os
     }
     try {
         const common::Config cfg = common::load_config(config);
+        use_texts(cfg);
         storage::Db db(cfg.database_conninfo);
         if (sub == "list") {
             for (const HeldItem& h : held_items(db, cfg, as)) {

@@ -196,7 +196,10 @@ class Changer {
 
         storage::StoredCase after = c;
         after.status = out.after;
-        if (update.case_manager) after.case_manager = update.case_manager;
+        if (update.case_manager) {
+            after.case_manager = update.case_manager;
+            if (c.case_manager) previous_case_manager_ = *c.case_manager;
+        }
         notify(after, out);
 
         ojson audit;
@@ -225,8 +228,10 @@ class Changer {
     // it left it: recorded on the case and told as the workflow says, the database user
     // standing for the actor (who, not being staff, is never left out of the recipients).
     Outcome told_from_database(const storage::StoredCase& c, workflow::CaseStatus before,
-                               const std::string& db_user) {
+                               const std::string& db_user,
+                               const std::string& previous_case_manager) {
         Outcome out;
+        previous_case_manager_ = previous_case_manager;
         out.reference = c.reference;
         out.before = before;
         out.after = c.status;
@@ -345,27 +350,26 @@ class Changer {
         if (r.referrer && notifier::is_safe_address(c.referrer_email)) {
             std::vector<std::string> to;
             add_recipient(to, c.referrer_email, staff_.email);
-            const std::string& name = c.referrer_name;
             switch (change_) {
                 case Change::accept:
                     enqueue(c, out, "referral_accepted", "referrer",
-                            notifier::referral_accepted(ref, name, office), to);
+                            notifier::referral_accepted(ref, office), to);
                     break;
                 case Change::return_:
                     enqueue(c, out, "referral_returned", "referrer",
-                            notifier::referral_returned(ref, name, office, detail_), to);
+                            notifier::referral_returned(ref, office, detail_), to);
                     break;
                 case Change::assign:
                     enqueue(c, out, "case_manager_named", "referrer",
-                            notifier::case_manager_named(ref, name, assignee_->name), to);
+                            notifier::case_manager_named(ref, office, assignee_->name), to);
                     break;
                 case Change::meeting:
                     enqueue(c, out, "meeting_arranged", "referrer",
-                            notifier::meeting_arranged(ref, name), to);
+                            notifier::meeting_arranged(ref, office), to);
                     break;
                 case Change::engagement:
                     enqueue(c, out, "engagement_recorded", "referrer",
-                            notifier::engagement_recorded(ref, name), to);
+                            notifier::engagement_recorded(ref, office), to);
                     break;
                 default:
                     break;
@@ -383,6 +387,14 @@ class Changer {
                 add_recipient(staff, *c.case_manager, staff_.email);
                 if (!staff.empty()) who = "case manager";
             }
+        }
+        // Whoever a reassignment takes off the case hears of it (who has it now).
+        if (change_ == Change::assign && !previous_case_manager_.empty() && c.case_manager &&
+            !util::iequals(previous_case_manager_, *c.case_manager)) {
+            const std::size_t before = staff.size();
+            add_recipient(staff, previous_case_manager_, staff_.email);
+            if (staff.size() > before)
+                who += who.empty() ? "previous case manager" : ", previous case manager";
         }
         const common::OfficeConfig* oc = cfg_.office(office);
         if (r.office_admins && oc) {
@@ -413,6 +425,7 @@ class Changer {
     std::string detail_;
     const Document* document_;
     std::optional<Staff> assignee_;
+    std::string previous_case_manager_;  ///< of an assign: who had the case before, "" if nobody
     std::string content_type_;
 };
 
@@ -660,7 +673,8 @@ int tell_database_changes(storage::Db& db, const common::Config& cfg, int limit)
                         ? "(not recorded: the change was made directly in the database)"
                         : std::string();
                 Changer(db, cfg, someone, ch, detail, nullptr)
-                    .told_from_database(*c, *before, e.db_user);
+                    .told_from_database(*c, *before, e.db_user,
+                                        ch == Change::assign ? e.old_case_manager : "");
             }
             ++told;
         }

@@ -127,6 +127,7 @@ OfficeConfig read_office(Section& s, Values& values) {
     }
     s.record("designated_body", o.designated_body);
     o.admin_emails = s.list("admin_emails");
+    o.templates_dir = s.str("templates_dir");
     if (const toml::value* v = s.child("staff")) {
         const SectionInfo& info = *find_section("office.staff");
         if (!v->is_array()) fail(s.key("staff"), "must be written as [[office.staff]] tables");
@@ -239,6 +240,8 @@ void load(const SectionInfo& info, Section& s, Config& c) {
         read_routing(s, c);
     } else if (n == "retention") {
         c.retention_days = static_cast<int>(s.integer("retention_days"));
+    } else if (n == "notifications") {
+        c.templates_dir = s.str("templates_dir");
     } else if (n == "threading") {
         read_threading(s, c.threading);
     } else if (n == "limits") {

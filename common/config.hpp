@@ -68,6 +68,7 @@ struct OfficeConfig {
     std::string designated_body;  ///< its designated body code
     std::vector<std::string> admin_emails;
     std::vector<StaffConfig> staff;  ///< [[office.staff]]
+    std::string templates_dir;       ///< the office's own notification texts; "" for none
 };
 
 struct Limits {
@@ -149,6 +150,7 @@ struct Config {
     std::string default_office;
     bool include_details_in_alert = false;
     std::string triage_digest_day = "monday";  ///< [routing]; "off" for none
+    std::string templates_dir;  ///< [notifications]: the operator's texts; "" for none
     ThreadingConfig threading;
     int retention_days = 0;  ///< [retention]; 0: no purge
     Limits limits;

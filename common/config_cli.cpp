@@ -32,7 +32,8 @@ bool option(const std::vector<std::string>& args, std::size_t& i, const std::str
     return false;
 }
 
-int check_config(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int check_config(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                 const ConfigCheck& further) {
     std::string path = kDefaultConfigPath;
     std::string program_text(program_name(Program::daemon));
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -43,6 +44,7 @@ int check_config(const std::vector<std::string>& args, std::ostream& out, std::o
     if (!program) return usage(err, "unknown program '" + program_text + "'");
     try {
         const Config c = load_config(path, *program);
+        const std::string checked = further && *program != Program::form_service ? further(c) : "";
         out << path << ": ok";
         switch (*program) {
             case Program::daemon:
@@ -60,6 +62,7 @@ int check_config(const std::vector<std::string>& args, std::ostream& out, std::o
                 out << " for the form service\n";
                 break;
         }
+        if (!checked.empty()) out << checked << "\n";
         return 0;
     } catch (const ConfigError& e) {
         err << path << ": " << e.what() << "\n";
@@ -75,8 +78,8 @@ bool is_config_command(std::string_view command) {
 }
 
 int config_command_main(const std::string& command, const std::vector<std::string>& args,
-                        std::ostream& out, std::ostream& err) {
-    if (command == "check-config") return check_config(args, out, err);
+                        std::ostream& out, std::ostream& err, const ConfigCheck& further) {
+    if (command == "check-config") return check_config(args, out, err, further);
     if (command == "config-example") {
         if (!args.empty()) return usage(err, "config-example takes no arguments");
         out << render_example();

@@ -86,6 +86,15 @@ constexpr std::array kSections{
         .help = "Which office a referral goes to, and what its alert says.",
     },
     SectionInfo{
+        .name = "notifications",
+        .used_by = kDaemon | kConsole,
+        .help = "The texts of the emails casegate sends are templates: the shipped ones are "
+                "built in (copies in /usr/share/casegate/templates), and a file of the same "
+                "name in templates_dir, or in an [[office]]'s templates_dir for that office, "
+                "replaces one. `casegate check-config` renders every text with sample data and "
+                "names each problem by file and line.",
+    },
+    SectionInfo{
         .name = "threading",
         .used_by = kDaemon | kConsole,
         .help = "How answers and follow-ups find their case. casegate signs the Message-IDs of "
@@ -245,6 +254,10 @@ constexpr std::array kSettings{
     Setting{.section = "office", .key = "admin_emails", .type = T::email_list, .min = 1,
             .need = required, .help = "The admin team's addresses, alerted to each new referral.",
             .example = "eoe.casemanagement@example.nhs.uk"},
+    Setting{.section = "office", .key = "templates_dir", .type = T::path,
+            .help = "A directory of this office's own texts; its files win over "
+                    "[notifications] templates_dir for the office's emails.",
+            .example = "/etc/casegate/templates/east-of-england", .example_commented = true},
 
     // [[office.staff]]
     Setting{.section = "office.staff", .key = "name", .type = T::string, .need = required,
@@ -272,6 +285,13 @@ constexpr std::array kSettings{
             .help = "The day (from 08:00) each office's admin team gets its weekly triage "
                     "digest: new cases since the last one, awaiting triage, follow-ups, cases "
                     "with no case manager, as counts and references only."},
+
+    // [notifications]
+    Setting{.section = "notifications", .key = "templates_dir", .type = T::path,
+            .help = "A directory of the operator's texts (`acknowledgement.txt`, …: the names "
+                    "of the shipped files) used for every office; a text with no file here "
+                    "stays the shipped one. Read again on reload.",
+            .example = "/etc/casegate/templates", .example_commented = true},
 
     // [threading]
     Setting{.section = "threading", .key = "key_file", .type = T::secret_file,

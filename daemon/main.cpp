@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cases/cli.hpp"
+#include "cases/outgoing.hpp"
 #include "cases/purge.hpp"
 #include "cases/review.hpp"
 #include "common/clock.hpp"
@@ -145,7 +146,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (cmd == "parse") return cmd_parse(rest);
     if (common::is_config_command(cmd))
-        return common::config_command_main(cmd, rest, std::cout, std::cerr);
+        return common::config_command_main(cmd, rest, std::cout, std::cerr, cases::check_texts);
     if (cmd == "form-pdf") {
         if (rest.size() != 1) return usage_error("form-pdf needs one output file");
         try {

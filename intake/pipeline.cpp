@@ -295,7 +295,7 @@ class ItemProcessor {
                        const std::string& what) {
         notifier::Notification n;
         n.kind = "command_result";
-        n.text = notifier::command_result(reference, done, what);
+        n.text = notifier::command_result(reference, staff.office, done, what);
         n.to = {staff.email};
         thread_as_reply(n);
         enqueue(n, reference);

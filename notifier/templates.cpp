@@ -1,31 +1,41 @@
-// The texts of the automated notifications.
+// The texts of the automated notifications: what each text may say, gathered here, rendered
+// with its template (notifier/templates/NAME.txt, built in, or an operator's own file).
 //
-// Automatic replies (the acknowledgement, the incomplete-form reply) go to whatever address a
-// message came from, which nobody has verified: they carry the reference, what happens next and
-// the fields chosen from the form's lists (route, type, dates, support, office), never a name, a
-// GMC number or any free text from the submission. What they echo is laid out value first,
-// "• Professional (Route)", so that a reply carrying them unquoted can never be read back as
-// form fields. Staff notifications go to configured addresses only.
+// Automatic replies (the acknowledgement, the incomplete-form reply, the referrer's updates) go
+// to whatever address a message came from, which nobody has verified: their contexts carry the
+// reference, the office and the fields chosen from the form's lists (route, type, dates,
+// support), never a name, a GMC number or any free text from the submission, so no template can
+// echo them. What they echo is laid out value first, "• Professional (Route)", so that a reply
+// carrying them unquoted can never be read back as form fields (check_templates holds an
+// operator's own texts to that too). Staff notifications go to configured addresses only.
 //
 // Field values come from referrers and are already validated by forms/, but free text may hold
 // anything: single-line values are flattened to one line so that each `Label: value` line stays
 // one field, and only the long-text fields keep their line breaks. Headers are made safe later by
-// render(). The prose itself never starts a line with a form label.
+// render(). Values are inserted as they are (text/plain: no HTML escaping).
 #include "notifier/templates.hpp"
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
+
+#include "util/mustache.hpp"
+#include "util/strings.hpp"
 
 namespace casegate::notifier {
 namespace {
 
-constexpr std::size_t kWrapColumn = 72;
-
-std::string label_of(std::string_view key) {
-    const forms::FieldDef* f = forms::find_field(key);
-    return std::string(f != nullptr ? f->label : key);
-}
+// The shipped texts, notifier/templates/*.txt, as (name, file) pairs in name order.
+constexpr std::pair<std::string_view, std::string_view> kBuiltinTemplates[] = {
+#include "builtin_templates.inc"
+};
 
 // Line breaks in a single-line value would start a new, possibly misread, line.
 std::string one_line(std::string_view s) {
@@ -88,10 +98,26 @@ std::string value_of(const forms::Referral& r, std::string_view key) {
     return format_value(*f, it->second);
 }
 
-// The fields chosen from the form's lists (choices, dates) as "  • value (Label)" lines in form
-// order; `office` stands for the local office the referral was routed to when given.
-std::string chosen(const forms::Referral& r, std::string_view office) {
-    std::string lines;
+// The labels of the fields given, as one sentence (no values).
+std::string given_labels(const forms::Referral& r) {
+    std::string out;
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        if (r.fields.count(std::string(f.key)) == 0) continue;
+        out += (out.empty() ? "" : ", ") + std::string(f.label);
+    }
+    return out;
+}
+
+std::string team_of(std::string_view office_name) {
+    const std::string office = one_line(office_name);
+    return office.empty() ? "the local office's case-management team"
+                          : "the " + office + " local office's case-management team";
+}
+
+// The fields chosen from the form's lists (choices, dates), value first, in form order;
+// `office` stands for the local office the referral was routed to when given.
+mstch::array chosen(const forms::Referral& r, std::string_view office) {
+    mstch::array rows;
     for (const forms::FieldDef& f : forms::referral_form()) {
         const bool listed = f.type == forms::FieldType::choice ||
                             f.type == forms::FieldType::multi_choice ||
@@ -103,74 +129,19 @@ std::string chosen(const forms::Referral& r, std::string_view office) {
         } else if (const auto it = r.fields.find(std::string(f.key)); it != r.fields.end()) {
             value = format_value(f, it->second);
         }
-        if (!value.empty()) lines += "  \u2022 " + value + " (" + std::string(f.label) + ")\n";
+        if (!value.empty())
+            rows.emplace_back(mstch::map{{"value", value}, {"label", std::string(f.label)}});
     }
-    return lines;
+    return rows;
 }
 
-// The labels of the fields given, as one sentence (no values).
-std::string given_labels(const forms::Referral& r) {
-    std::string out;
-    for (const forms::FieldDef& f : forms::referral_form()) {
-        if (r.fields.count(std::string(f.key)) == 0) continue;
-        out += (out.empty() ? "" : ", ") + std::string(f.label);
-    }
-    return out;
-}
-
-// Greedy word wrap of one paragraph of prose, ending with a blank line.
-std::string paragraph(std::string_view text) {
-    std::istringstream words{std::string(text)};
-    std::string out;
-    std::string word;
-    std::size_t column = 0;
-    while (words >> word) {
-        if (column > 0 && column + 1 + word.size() > kWrapColumn) {
-            out += '\n';
-            column = 0;
-        } else if (column > 0) {
-            out += ' ';
-            ++column;
-        }
-        out += word;
-        column += word.size();
-    }
-    return out + "\n\n";
-}
-
-// Automatic replies greet nobody by name: the name is free text from an unverified sender.
-std::string greeting() {
-    return "Hello,\n\n";
-}
-
-std::string team_of(std::string_view office_name) {
-    const std::string office = one_line(office_name);
-    return office.empty() ? "the local office's case-management team"
-                          : "the " + office + " local office's case-management team";
-}
-
-// Starts with the signature marker: it ends a long-text value for the form parser (the details
-// are echoed last), and mail programs leave what follows it out of quoted replies.
-std::string sign_off() {
-    return "-- \nKind regards,\nCase management team\n"
-           "(This email was sent automatically; replies are read by the team.)\n";
-}
-
-std::string bracketed(std::string_view reference) {
-    return "[" + std::string(reference) + "]";
-}
-
-// One "  - " line per missing or invalid field, in form order. The reason goes in brackets, not
-// after a colon: forms/ reads "- Label: value" bullets as fields, and a reply that carries this
-// email unquoted (as Outlook sends it) must not feed the reason back in as the value.
-std::string problems(const forms::Referral& r) {
-    std::string out;
-    const auto line = [](std::string_view label, std::string_view message) {
-        std::string l = "  - " + one_line(label);
-        if (!message.empty()) l += " (" + one_line(message) + ")";
-        return l + "\n";
+// Each missing or invalid field, in form order, with the reason for an invalid one. A list
+// field's error quotes what was written; the reply names what is allowed instead.
+mstch::array problems(const forms::Referral& r) {
+    mstch::array out;
+    const auto row = [&out](std::string_view label, std::string_view reason) {
+        out.emplace_back(mstch::map{{"label", one_line(label)}, {"reason", one_line(reason)}});
     };
-    // A list field's error quotes what was written; the reply says what is allowed instead.
     const auto message = [](const forms::FieldDef& f, const std::string& m) {
         if (f.type != forms::FieldType::choice && f.type != forms::FieldType::multi_choice)
             return m;
@@ -181,218 +152,115 @@ std::string problems(const forms::Referral& r) {
     };
     for (const forms::FieldDef& f : forms::referral_form()) {
         if (std::find(r.missing.begin(), r.missing.end(), f.key) != r.missing.end()) {
-            out += line(f.label, "");
+            row(f.label, "");
         }
         for (const forms::FieldError& e : r.errors) {
-            if (e.field == f.key) out += line(f.label, message(f, e.message));
+            if (e.field == f.key) row(f.label, message(f, e.message));
         }
     }
     // A key the form does not know is still named rather than silently left out.
     for (const auto& key : r.missing) {
-        if (forms::find_field(key) == nullptr) out += line(key, "");
+        if (forms::find_field(key) == nullptr) row(key, "");
     }
     for (const auto& e : r.errors) {
-        if (forms::find_field(e.field) == nullptr) out += line(e.field, e.message);
+        if (forms::find_field(e.field) == nullptr) row(e.field, e.message);
     }
     return out;
 }
 
-}  // namespace
-
-Text acknowledgement(std::string_view reference, const forms::Referral& r,
-                     std::string_view office_name) {
-    const std::string ref(reference);
-    std::string body = greeting();
-    body += paragraph(
-        "Thank you for your referral. We have received it and recorded it under "
-        "the reference " +
-        ref + ".");
-    if (const std::string lines = chosen(r, office_name); !lines.empty()) {
-        body += "We recorded it as:\n\n" + lines + "\n";
-    }
-    body += "What happens next\n\n";
-    body += paragraph("Your referral has been passed to " + team_of(office_name) +
-                      ", which triages new referrals at its weekly meeting. You will hear from "
-                      "us when a case manager is assigned, or if the referral is returned to you.");
-    body += paragraph(
-        "If you would like to add information or correct anything, please reply to this "
-        "email and keep " +
-        bracketed(ref) +
-        " in the subject line. For your privacy and the doctor's, this email "
-        "does not repeat what you wrote.");
-    return {"Referral received " + bracketed(ref), body + sign_off()};
+int count(std::size_t n) {
+    return static_cast<int>(std::min<std::size_t>(n, std::numeric_limits<int>::max()));
 }
-
-Text office_alert(std::string_view reference, const forms::Referral& r,
-                  std::string_view office_name, bool include_details) {
-    const std::string ref(reference);
-    const std::string route = value_of(r, "concern_route");
-    const std::string type = value_of(r, "concern_type");
-    std::string subject = "New referral " + bracketed(ref);
-    if (!route.empty()) subject += " " + route;
-    if (!type.empty()) subject += (route.empty() ? " " : " \u2013 ") + type;
-
-    std::string body =
-        paragraph("A new referral has been received for " + team_of(office_name) + ".");
-    body += "Reference: " + ref + "\n";
-    body += label_of("local_office") + ": " + one_line(office_name) + "\n";
-    for (std::string_view key : {"trainee_name", "gmc_number", "concern_route", "concern_type"}) {
-        body += label_of(key) + ": " + value_of(r, key) + "\n";
-    }
-    std::string referrer = value_of(r, "referrer_name");
-    for (std::string_view key : {"referrer_role", "referrer_email"}) {
-        if (const std::string v = value_of(r, key); !v.empty()) referrer += ", " + v;
-    }
-    // Not "Referred by:" - that is an alias of the referrer's name in the form.
-    body += "Referral made by: " + referrer + "\n";
-    for (std::string_view key : {"incident_date", "support_requested"}) {
-        if (const std::string v = value_of(r, key); !v.empty())
-            body += label_of(key) + ": " + v + "\n";
-    }
-    body += "\n";
-    if (include_details) {
-        body += label_of("details") + ": " + value_of(r, "details") + "\n\n";
-    } else {
-        body += paragraph(
-            "The details of the concern are held in casegate and are not included "
-            "in this email; open the case to read them.");
-    }
-    body += paragraph("Please add this referral to the agenda of the next weekly triage meeting.");
-    return {subject, body + "-- \nSent automatically by casegate.\n"};
-}
-
-Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
-    const std::string ref(reference);
-    std::string body = greeting();
-    body += paragraph(
-        "Thank you for your referral. We cannot accept it yet because some "
-        "required information is missing or could not be used. We have kept what "
-        "you sent under the reference " +
-        ref + ".");
-    body += "Still needed:\n\n" + problems(r) + "\n";
-    body += "How to complete your referral\n\n";
-    body += paragraph("Please reply to this email, keeping " + bracketed(ref) +
-                      " in the subject line, and add each item listed above on a line of its own "
-                      "in the form \"Label: value\", using the label exactly as it is written "
-                      "above. You need not repeat what you sent before: your answer is added to "
-                      "it. Or fill in the PDF form attached to this email (any PDF reader "
-                      "that can fill forms will do) and send it back with your reply.");
-    if (const std::string given = given_labels(r); !given.empty()) {
-        body += paragraph(
-            "We have kept what you gave for these items (not repeated here, for "
-            "your privacy and the doctor's): " +
-            given + ".");
-    }
-    return {"Referral incomplete \u2013 please complete " + bracketed(ref), body + sign_off()};
-}
-
-namespace {
-
-std::string staff_sign_off() {
-    return "-- \nSent automatically by casegate.\n";
-}
-
-// The sender's words, when the office lets emails carry them.
-std::string text_or_pointer(const CaseMail& m) {
-    if (m.include_text && !m.text.empty())
-        return "Their message:\n\n" + unix_lines(m.text) + "\n\n";
-    return paragraph(
-        "Their message is held in casegate and is not included in this email; "
-        "open the case to read it.");
-}
-
-std::string documents_line(std::size_t n) {
-    if (n == 0) return {};
-    return paragraph(std::to_string(n) + (n == 1 ? " attachment was" : " attachments were") +
-                     " kept as documents of the case.");
-}
-
-}  // namespace
-
-Text follow_up_notice(const CaseMail& m) {
-    std::string body = paragraph("A follow-up about case " + m.reference + " (" +
-                                 team_of(m.office_name) + ") was received from " + m.from_role +
-                                 ", " + one_line(m.from_address) + ", and added to the case.");
-    body += text_or_pointer(m);
-    body += documents_line(m.documents);
-    return {"Follow-up received " + bracketed(m.reference), body + staff_sign_off()};
-}
-
-Text duplicate_notice(const CaseMail& m) {
-    std::string body = paragraph(
-        "A referral that repeats case " + m.reference +
-        " (the same doctor, referrer and details) was received from " + one_line(m.from_address) +
-        ". No new case was opened: it was recorded on the case as a possible duplicate.");
-    body += documents_line(m.documents);
-    return {"Possible duplicate referral " + bracketed(m.reference), body + staff_sign_off()};
-}
-
-Text triage_digest(const TriageDigest& d, std::size_t max_listed) {
-    const std::string office = one_line(d.office_name);
-    std::string body = paragraph("The weekly triage digest of " + team_of(office) +
-                                 ": references only; open each case to read it.");
-    const auto section = [&](const std::string& heading, const std::vector<std::string>& refs) {
-        std::string out = heading + " (" + std::to_string(refs.size()) + ")\n";
-        for (std::size_t i = 0; i < refs.size() && i < max_listed; ++i)
-            out += "  " + refs[i] + "\n";
-        if (refs.size() > max_listed) {
-            out += "  \u2026 and " + std::to_string(refs.size() - max_listed) + " more\n";
-        }
-        return out + "\n";
-    };
-    body += section("New since the last digest", d.new_cases);
-    body += section("Awaiting triage (not yet accepted or returned)", d.awaiting_triage);
-    body += section("Open cases with follow-ups since the last digest", d.with_follow_ups);
-    body += section("Accepted or under review with no case manager", d.no_case_manager);
-    return {"Weekly triage \u2013 " + office + ": " + std::to_string(d.awaiting_triage.size()) +
-                " awaiting triage, " + std::to_string(d.new_cases.size()) + " new",
-            body + staff_sign_off()};
-}
-
-Text command_result(std::string_view reference, bool done, std::string_view what) {
-    const std::string ref(reference);
-    std::string body;
-    if (done) {
-        body = paragraph("Your command was carried out:") + unix_lines(what) + "\n\n";
-    } else {
-        body = paragraph("Your command was not carried out and nothing was changed:") +
-               unix_lines(what) + "\n\n";
-    }
-    body += paragraph("To act on " + ref +
-                      " again, reply to this email with one command on the "
-                      "first line: accept, return REASON, assign EMAIL, review, close OUTCOME or "
-                      "note TEXT.");
-    return {std::string(done ? "Done: " : "Not done: ") + bracketed(ref), body + staff_sign_off()};
-}
-
-Text held_notice(std::string_view reference, std::string_view office_name, std::int64_t item,
-                 std::string_view why) {
-    const std::string ref(reference);
-    std::string body = paragraph(
-        "A message" + (ref.empty() ? std::string() : " about " + ref) + " for " +
-        team_of(office_name) + " was held for review and not added to any case: " + one_line(why) +
-        ". Nothing was sent to its sender.");
-    body += paragraph("Review it with `casegate review list`; it is inbound item " +
-                      std::to_string(item) + ".");
-    std::string subject = "Message held for review";
-    if (!ref.empty()) subject += " " + bracketed(ref);
-    return {subject, body + staff_sign_off()};
-}
-
-namespace {
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-// The items as indented lines, at most `max` of them, then how many were left out.
-std::string listed(const std::vector<std::string>& items, std::size_t max) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size() && i < max; ++i) out += "  " + items[i] + "\n";
-    if (items.size() > max) {
-        out += "  \u2026 and " + std::to_string(items.size() - max) + " more\n";
+// A list for a digest: how many, the first `max` of them, and how many were left out.
+mstch::map listing(const std::vector<std::string>& items, std::size_t max) {
+    mstch::array listed;
+    for (std::size_t i = 0; i < items.size() && i < max; ++i) listed.emplace_back(items[i]);
+    return {{"count", count(items.size())},
+            {"listed", listed},
+            {"more", count(items.size() > max ? items.size() - max : 0)}};
+}
+
+// ---- the contexts: everything each text may say ----
+
+mstch::map acknowledgement_context(std::string_view reference, const forms::Referral& r,
+                                   std::string_view office) {
+    const mstch::array recorded = chosen(r, office);
+    return {{"reference", std::string(reference)},
+            {"office", one_line(office)},
+            {"team", team_of(office)},
+            {"any_recorded", !recorded.empty()},
+            {"recorded", recorded}};
+}
+
+mstch::map office_alert_context(std::string_view reference, const forms::Referral& r,
+                                std::string_view office, bool include_details) {
+    std::string referrer = value_of(r, "referrer_name");
+    for (std::string_view key : {"referrer_role", "referrer_email"}) {
+        if (const std::string v = value_of(r, key); !v.empty()) referrer += ", " + v;
     }
-    return out;
+    mstch::map c{{"reference", std::string(reference)},
+                 {"office", one_line(office)},
+                 {"team", team_of(office)},
+                 {"doctor_name", value_of(r, "trainee_name")},
+                 {"gmc_number", value_of(r, "gmc_number")},
+                 {"route", value_of(r, "concern_route")},
+                 {"type", value_of(r, "concern_type")},
+                 {"referrer", referrer},
+                 {"incident_date", value_of(r, "incident_date")},
+                 {"support_requested", value_of(r, "support_requested")},
+                 {"include_details", include_details}};
+    c.emplace("details", include_details ? value_of(r, "details") : std::string());
+    return c;
+}
+
+mstch::map incomplete_context(std::string_view reference, const forms::Referral& r) {
+    return {{"reference", std::string(reference)},
+            {"problems", problems(r)},
+            {"given", given_labels(r)}};
+}
+
+mstch::map case_mail_context(const CaseMail& m) {
+    return {{"reference", m.reference},
+            {"office", one_line(m.office_name)},
+            {"team", team_of(m.office_name)},
+            {"from_role", one_line(m.from_role)},
+            {"from_address", one_line(m.from_address)},
+            {"include_text", m.include_text && !m.text.empty()},
+            {"text", m.include_text ? unix_lines(m.text) : std::string()},
+            {"documents", count(m.documents)},
+            {"one_document", m.documents == 1}};
+}
+
+mstch::map triage_context(const TriageDigest& d, std::size_t max) {
+    return {{"office", one_line(d.office_name)},
+            {"team", team_of(d.office_name)},
+            {"new_cases", listing(d.new_cases, max)},
+            {"awaiting_triage", listing(d.awaiting_triage, max)},
+            {"with_follow_ups", listing(d.with_follow_ups, max)},
+            {"no_case_manager", listing(d.no_case_manager, max)}};
+}
+
+mstch::map command_context(std::string_view reference, std::string_view office, bool done,
+                           std::string_view what) {
+    return {{"reference", std::string(reference)},
+            {"office", one_line(office)},
+            {"team", team_of(office)},
+            {"done", done},
+            {"what", unix_lines(what)}};
+}
+
+mstch::map held_context(std::string_view reference, std::string_view office, std::int64_t item,
+                        std::string_view why) {
+    return {{"reference", std::string(reference)},
+            {"office", one_line(office)},
+            {"team", team_of(office)},
+            {"item", std::to_string(item)},
+            {"why", one_line(why)}};
 }
 
 std::string failed_line(const RevalFailedRequest& r) {
@@ -404,163 +272,458 @@ std::string failed_line(const RevalFailedRequest& r) {
     return line;
 }
 
+mstch::map reval_digest_context(const RevalDigest& d, std::size_t max) {
+    mstch::map fresh = listing(d.new_discrepancies, max);
+    fresh.emplace("phrase",
+                  plural(d.new_discrepancies.size(), "new discrepancy", "new discrepancies"));
+    std::vector<std::string> lines;
+    lines.reserve(d.failed_requests.size());
+    for (const RevalFailedRequest& r : d.failed_requests) lines.push_back(failed_line(r));
+    mstch::map failed = listing(lines, max);
+    failed.emplace("phrase",
+                   plural(d.failed_requests.size(), "failed GMC update", "failed GMC updates"));
+    return {{"office", one_line(d.office_name)},
+            {"team", team_of(d.office_name)},
+            {"date", one_line(d.date)},
+            {"new_discrepancies", fresh},
+            {"resolved", listing(d.resolved, max)},
+            {"failed_requests", failed},
+            {"open_discrepancies", count(d.open_discrepancies)},
+            {"without_gmc_number", count(d.without_gmc_number)},
+            {"without_gmc_number_phrase",
+             plural(d.without_gmc_number, "change concerns", "changes concern")}};
+}
+
+mstch::map feed_refused_context(std::string_view office, std::string_view designated_body,
+                                std::string_view reason, std::string_view date) {
+    const bool tis = designated_body.empty();
+    return {
+        {"office", one_line(office)},
+        {"team", team_of(office)},
+        {"date", one_line(date)},
+        {"feed", tis ? std::string("the TIS extract")
+                     : "GMC Connect's list of doctors connected to " + one_line(designated_body)},
+        {"feed_short", tis ? std::string("TIS extract") : "GMC " + one_line(designated_body)},
+        {"reason", one_line(reason)}};
+}
+
+mstch::map case_context(std::string_view reference, std::string_view office) {
+    return {{"reference", std::string(reference)},
+            {"office", one_line(office)},
+            {"team", team_of(office)}};
+}
+
+mstch::map case_changed_context(const CaseChange& c, bool include_details) {
+    mstch::map m = case_context(c.reference, c.office_name);
+    m.emplace("what", one_line(c.what));
+    m.emplace("by", one_line(c.by));
+    m.emplace("status", one_line(c.status));
+    m.emplace("case_manager", one_line(c.case_manager));
+    m.emplace("has_detail", !c.detail.empty());
+    m.emplace("include_details", include_details);
+    m.emplace("detail", include_details ? unix_lines(c.detail) : std::string());
+    return m;
+}
+
+// ---- the templates ----
+
+constexpr std::size_t kMaxTemplateBytes = 64UL * 1024;
+
+struct Source {
+    std::string subject;
+    std::string body;
+};
+
+// "Subject: …", a blank line, the body; a line "--" becomes the signature marker "-- ".
+std::optional<Source> parse_source(std::string_view text, std::string& error) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    const std::string unix = unix_lines(text);
+    std::istringstream in(unix);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("Subject:", 0) != 0) {
+        error = "line 1: must be \"Subject: …\"";
+        return std::nullopt;
+    }
+    Source s;
+    s.subject = std::string(util::trim(std::string_view(line).substr(8)));
+    if (s.subject.empty()) {
+        error = "line 1: the subject is empty";
+        return std::nullopt;
+    }
+    if (std::getline(in, line) && !util::trim(line).empty()) {
+        error = "line 2: must be blank (it separates the subject from the body)";
+        return std::nullopt;
+    }
+    while (std::getline(in, line)) {
+        if (util::trim(line) == "--") line = "-- ";
+        s.body += line + "\n";
+    }
+    return s;
+}
+
+using Sources = std::map<std::string, Source, std::less<>>;
+
+struct Registry {
+    Sources common;                                       ///< from TemplateDirs::dir
+    std::map<std::string, Sources, std::less<>> offices;  ///< by office name
+};
+
+std::mutex g_mutex;
+std::shared_ptr<const Registry> g_registry;  // null: built-in texts only
+
+const Sources& builtin_sources() {
+    static const Sources sources = [] {
+        Sources out;
+        for (const auto& [name, text] : kBuiltinTemplates) {
+            std::string error;
+            if (auto s = parse_source(text, error)) out.emplace(std::string(name), *s);
+        }
+        return out;
+    }();
+    return sources;
+}
+
+const Source* find_source(const Sources& in, std::string_view name) {
+    const auto it = in.find(name);
+    return it == in.end() ? nullptr : &it->second;
+}
+
+Text render_source(const Source& s, const mstch::map& context) {
+    Text t{one_line(util::render(s.subject, context, util::Escape::none)),
+           util::render(s.body, context, util::Escape::none)};
+    while (!t.body.empty() && t.body.back() == '\n') t.body.pop_back();
+    t.body += '\n';
+    return t;
+}
+
+Text render(std::string_view name, std::string_view office, const mstch::map& context) {
+    std::shared_ptr<const Registry> registry;
+    {
+        const std::lock_guard<std::mutex> lock(g_mutex);
+        registry = g_registry;
+    }
+    const Source* s = nullptr;
+    if (registry) {
+        if (const auto it = registry->offices.find(office); it != registry->offices.end()) {
+            s = find_source(it->second, name);
+        }
+        if (s == nullptr) s = find_source(registry->common, name);
+    }
+    if (s == nullptr) s = find_source(builtin_sources(), name);
+    if (s == nullptr) return {std::string(name), "(no text)\n"};  // unreachable: checked by tests
+    return render_source(*s, context);
+}
+
 }  // namespace
 
+Text acknowledgement(std::string_view reference, const forms::Referral& r,
+                     std::string_view office_name) {
+    return render("acknowledgement", office_name,
+                  acknowledgement_context(reference, r, office_name));
+}
+
+Text office_alert(std::string_view reference, const forms::Referral& r,
+                  std::string_view office_name, bool include_details) {
+    return render("office_alert", office_name,
+                  office_alert_context(reference, r, office_name, include_details));
+}
+
+Text incomplete_reply(std::string_view reference, const forms::Referral& r) {
+    const auto it = r.fields.find("local_office");
+    const std::string office =
+        it != r.fields.end() && std::holds_alternative<std::string>(it->second)
+            ? std::get<std::string>(it->second)
+            : std::string();
+    return render("incomplete_reply", office, incomplete_context(reference, r));
+}
+
+Text follow_up_notice(const CaseMail& m) {
+    return render("follow_up_notice", m.office_name, case_mail_context(m));
+}
+
+Text duplicate_notice(const CaseMail& m) {
+    return render("duplicate_notice", m.office_name, case_mail_context(m));
+}
+
+Text triage_digest(const TriageDigest& d, std::size_t max_listed) {
+    return render("triage_digest", d.office_name, triage_context(d, max_listed));
+}
+
+Text command_result(std::string_view reference, std::string_view office_name, bool done,
+                    std::string_view what) {
+    return render("command_result", office_name,
+                  command_context(reference, office_name, done, what));
+}
+
+Text held_notice(std::string_view reference, std::string_view office_name, std::int64_t item,
+                 std::string_view why) {
+    return render("held_notice", office_name, held_context(reference, office_name, item, why));
+}
+
 Text reval_digest(const RevalDigest& d, std::size_t max_listed) {
-    const std::string office = one_line(d.office_name);
-    std::string subject =
-        "Revalidation connections \u2013 " + office + " \u2013 " + one_line(d.date) + ": " +
-        plural(d.new_discrepancies.size(), "new discrepancy", "new discrepancies") + ", " +
-        std::to_string(d.resolved.size()) + " resolved";
-    if (!d.failed_requests.empty()) {
-        subject +=
-            ", " + plural(d.failed_requests.size(), "failed GMC update", "failed GMC updates");
-    }
-    std::string body = paragraph("The revalidation connection check of " + one_line(d.date) +
-                                 " compared TIS with GMC Connect for " + team_of(office) + ".");
-    body += "New discrepancies: " + std::to_string(d.new_discrepancies.size()) + "\n";
-    body += "Resolved: " + std::to_string(d.resolved.size()) + "\n";
-    body += "Failed GMC updates: " + std::to_string(d.failed_requests.size()) + "\n";
-    body += "Open discrepancies now: " + std::to_string(d.open_discrepancies) + "\n\n";
-    if (!d.new_discrepancies.empty()) {
-        body +=
-            "New discrepancies (GMC numbers):\n" + listed(d.new_discrepancies, max_listed) + "\n";
-    }
-    if (!d.resolved.empty()) {
-        body += "Resolved (GMC numbers):\n" + listed(d.resolved, max_listed) + "\n";
-    }
-    if (!d.failed_requests.empty()) {
-        std::vector<std::string> lines;
-        lines.reserve(d.failed_requests.size());
-        for (const RevalFailedRequest& r : d.failed_requests) lines.push_back(failed_line(r));
-        body += "Failed GMC updates:\n" + listed(lines, max_listed) + "\n";
-    }
-    if (d.without_gmc_number > 0) {
-        body += paragraph(plural(d.without_gmc_number, "change concerns", "changes concern") +
-                          " a TIS record without a usable GMC number; it is counted above but "
-                          "not listed.");
-    }
-    body += paragraph(
-        "Names and other details are not sent by email. Use casegate's revalidation list "
-        "(casegate reval list) to see each doctor and act on it.");
-    return {subject, body + "-- \nSent automatically by casegate.\n"};
+    return render("reval_digest", d.office_name, reval_digest_context(d, max_listed));
 }
 
 Text reval_feed_refused(std::string_view office_name, std::string_view designated_body,
                         std::string_view reason, std::string_view date) {
-    const std::string feed =
-        designated_body.empty()
-            ? std::string("the TIS extract")
-            : "GMC Connect's list of doctors connected to " + one_line(designated_body);
-    const std::string subject = "Revalidation feed refused \u2013 " +
-                                (designated_body.empty() ? std::string("TIS extract")
-                                                         : "GMC " + one_line(designated_body)) +
-                                " \u2013 " + one_line(date);
-    std::string body = paragraph("The revalidation connection check of " + one_line(date) +
-                                 " for " + team_of(office_name) + " did not use " + feed +
-                                 ", because it did not look right:");
-    body += "Reason: " + one_line(reason) + "\n\n";
-    body += paragraph(
-        "The previous snapshot of this feed stays in force, so the connection lists still show "
-        "the data from before, and the next run will try again. If the change is real (for "
-        "example many doctors really left), please tell casegate's operator: such a change "
-        "is refused until the plausibility limits allow it.");
-    return {subject, body + "-- \nSent automatically by casegate.\n"};
+    return render("reval_feed_refused", office_name,
+                  feed_refused_context(office_name, designated_body, reason, date));
 }
 
-namespace {
-
-// The referrer's name is free text from an unverified sender and its address unverified too,
-// so the referrer is not greeted by name (module comment).
-std::string dear(std::string_view /*name*/) {
-    return greeting();
+Text referral_accepted(std::string_view reference, std::string_view office_name) {
+    return render("referral_accepted", office_name, case_context(reference, office_name));
 }
 
-}  // namespace
-
-Text referral_accepted(std::string_view reference, std::string_view referrer_name,
-                       std::string_view office_name) {
-    const std::string ref(reference);
-    std::string body = dear(referrer_name);
-    body += paragraph("Your referral " + ref + " has been accepted by " + team_of(office_name) +
-                      ". A case manager will be assigned and we will tell you who it is.");
-    body += paragraph("If you need to add information, please reply to this email and keep " +
-                      bracketed(ref) + " in the subject line.");
-    return {"Referral accepted " + bracketed(ref), body + sign_off()};
+Text referral_returned(std::string_view reference, std::string_view office_name,
+                       std::string_view reason) {
+    mstch::map c = case_context(reference, office_name);
+    c.emplace("reason", unix_lines(reason));
+    return render("referral_returned", office_name, c);
 }
 
-Text referral_returned(std::string_view reference, std::string_view referrer_name,
-                       std::string_view office_name, std::string_view reason) {
-    const std::string ref(reference);
-    std::string body = dear(referrer_name);
-    body += paragraph("Your referral " + ref + " has been returned to you by " +
-                      team_of(office_name) + ", for this reason:");
-    body += unix_lines(reason) + "\n\n";
-    body += paragraph(
-        "If you would like to discuss it or send it again with more information, "
-        "please reply to this email and keep " +
-        bracketed(ref) + " in the subject line.");
-    return {"Referral returned " + bracketed(ref), body + sign_off()};
-}
-
-Text case_manager_named(std::string_view reference, std::string_view referrer_name,
+Text case_manager_named(std::string_view reference, std::string_view office_name,
                         std::string_view case_manager_name) {
-    const std::string ref(reference);
-    std::string body = dear(referrer_name);
-    body += paragraph("A case manager has been assigned to your referral " + ref + ":");
-    body += "  " + one_line(case_manager_name) + "\n\n";
-    body += paragraph("They may contact you about it.");
-    return {"Case manager assigned " + bracketed(ref), body + sign_off()};
+    mstch::map c = case_context(reference, office_name);
+    c.emplace("case_manager", one_line(case_manager_name));
+    return render("case_manager_named", office_name, c);
 }
 
-Text meeting_arranged(std::string_view reference, std::string_view referrer_name) {
-    const std::string ref(reference);
-    std::string body = dear(referrer_name);
-    body += paragraph("This is to let you know that, following your referral " + ref +
-                      ", the doctor has been invited to a meeting with the case team.");
-    return {"Update on your referral " + bracketed(ref), body + sign_off()};
+Text meeting_arranged(std::string_view reference, std::string_view office_name) {
+    return render("meeting_arranged", office_name, case_context(reference, office_name));
 }
 
-Text engagement_recorded(std::string_view reference, std::string_view referrer_name) {
-    const std::string ref(reference);
-    std::string body = dear(referrer_name);
-    body += paragraph(
-        "This is to let you know that the case team has recorded an update on "
-        "the doctor's engagement with the support following your referral " +
-        ref + ".");
-    return {"Update on your referral " + bracketed(ref), body + sign_off()};
+Text engagement_recorded(std::string_view reference, std::string_view office_name) {
+    return render("engagement_recorded", office_name, case_context(reference, office_name));
 }
 
 Text case_changed(const CaseChange& c, bool include_details) {
-    const std::string ref = c.reference;
-    std::string body = paragraph("A case of " + team_of(c.office_name) + " has changed.");
-    body += "Reference: " + ref + "\n";
-    body += "Change: " + one_line(c.what) + "\n";
-    body += "By: " + one_line(c.by) + "\n";
-    body += "Status: " + one_line(c.status) + "\n";
-    if (!c.case_manager.empty()) body += "Case manager: " + one_line(c.case_manager) + "\n";
-    body += "\n";
-    if (!c.detail.empty()) {
-        if (include_details) {
-            body += "Detail:\n" + unix_lines(c.detail) + "\n\n";
-        } else {
-            body += paragraph(
-                "The detail of this change is held in casegate and is not "
-                "included in this email; open the case to read it.");
-        }
-    }
-    return {"Case " + one_line(c.what) + " " + bracketed(ref), body + staff_sign_off()};
+    return render("case_changed", c.office_name, case_changed_context(c, include_details));
 }
 
 Text case_assigned(std::string_view reference, std::string_view office_name,
                    std::string_view assigned_by) {
-    const std::string ref(reference);
-    std::string body =
-        paragraph("You have been assigned as the case manager of case " + ref + " of " +
-                  team_of(office_name) + " by " + one_line(assigned_by) + ".");
-    body += paragraph("Open the case in casegate (casegate cases show " + ref +
-                      ") to read the referral.");
-    return {"Case assigned to you " + bracketed(ref), body + staff_sign_off()};
+    mstch::map c = case_context(reference, office_name);
+    c.emplace("assigned_by", one_line(assigned_by));
+    return render("case_assigned", office_name, c);
+}
+
+// ---- checking an operator's texts ----
+
+namespace {
+
+constexpr std::string_view kSampleReference = "CG-2026-000042";
+constexpr std::string_view kSampleOffice = "East of England";
+
+forms::Referral sample_referral() {
+    forms::Referral r;
+    r.fields = {
+        {"trainee_name", std::string("Dr Sample Doctor")},
+        {"gmc_number", std::string("7000042")},
+        {"local_office", std::string(kSampleOffice)},
+        {"referrer_name", std::string("Sam Referrer")},
+        {"referrer_email", std::string("sam.referrer@example.nhs.uk")},
+        {"referrer_role", std::string("Educational Supervisor")},
+        {"concern_route", std::string("Professional")},
+        {"concern_type", std::string("Communication and team working")},
+        {"incident_date", std::string("2026-03-05")},
+        {"support_requested", std::vector<std::string>{"Coaching"}},
+        {"details", std::string("What happened, in the referrer's words.")},
+    };
+    return r;
+}
+
+struct Sample {
+    std::string name;
+    mstch::map context;
+    bool to_unverified = false;  ///< an automatic reply: must not read back as form fields
+};
+
+// Every text with sample data; each section and optional line given something, so that every
+// name a text may use is in its sample.
+std::vector<Sample> samples() {
+    const std::string ref(kSampleReference);
+    const std::string office(kSampleOffice);
+    const forms::Referral r = sample_referral();
+    forms::Referral incomplete = r;
+    incomplete.fields.erase("concern_type");
+    incomplete.missing = {"concern_type"};
+    incomplete.errors = {{"gmc_number", "must be 7 digits"}};
+    CaseMail mail{ref,
+                  office,
+                  "sam.referrer@example.nhs.uk",
+                  "the referrer",
+                  "A further incident happened yesterday.",
+                  2,
+                  true};
+    TriageDigest triage{office, {ref}, {ref}, {ref}, {ref}};
+    RevalDigest reval{office,
+                      "2026-11-21",
+                      {"7000001"},
+                      {"7000002"},
+                      {{"7000003", "add", "1-1RSSQ05", "refused", "90"}},
+                      3,
+                      1};
+    CaseChange change{ref,      office,       "note added", "Cal Manager", "under_review",
+                      "A note", "Cal Manager"};
+    mstch::map returned = case_context(ref, office);
+    returned.emplace("reason", std::string("Please send it to your own local office."));
+    mstch::map named = case_context(ref, office);
+    named.emplace("case_manager", std::string("Cal Manager"));
+    mstch::map assigned = case_context(ref, office);
+    assigned.emplace("assigned_by", std::string("Ada Admin"));
+    return {
+        {"acknowledgement", acknowledgement_context(ref, r, office), true},
+        {"office_alert", office_alert_context(ref, r, office, true)},
+        {"incomplete_reply", incomplete_context(ref, incomplete), true},
+        {"follow_up_notice", case_mail_context(mail)},
+        {"duplicate_notice", case_mail_context(mail)},
+        {"triage_digest", triage_context(triage, 1)},
+        {"command_result", command_context(ref, office, true, "accepted; told the referrer")},
+        {"held_notice", held_context(ref, office, 42, "the sender is not the referrer")},
+        {"reval_digest", reval_digest_context(reval, 1)},
+        {"reval_feed_refused",
+         feed_refused_context(office, "1-1RSSQ05", "row count fell", "2026-11-21")},
+        {"referral_accepted", case_context(ref, office), true},
+        {"referral_returned", returned, true},
+        {"case_manager_named", named, true},
+        {"meeting_arranged", case_context(ref, office), true},
+        {"engagement_recorded", case_context(ref, office), true},
+        {"case_changed", case_changed_context(change, true)},
+        {"case_assigned", assigned},
+    };
+}
+
+// What is wrong with one text, rendered from `s` with its sample.
+void check_source(const Source& s, const Sample& sample, const std::string& file,
+                  TemplateCheck& out) {
+    const auto report = [&](const std::string& what) {
+        out.problems.push_back(file + ": " + what);
+    };
+    for (const std::string& p : util::check_template(s.subject, sample.context))
+        report("subject: " + p.substr(p.find(": ") + 2));
+    for (const std::string& p : util::check_template(s.body, sample.context)) {
+        // The body starts on line 3 of the file.
+        const std::size_t colon = p.find(':');
+        const std::size_t line = std::stoul(p.substr(5, colon - 5)) + 2;
+        report("line " + std::to_string(line) + p.substr(colon));
+    }
+    const Text t = render_source(s, sample.context);
+    ++out.rendered;
+    if (sample.context.count("reference") != 0 &&
+        t.subject.find("[" + std::string(kSampleReference) + "]") == std::string::npos) {
+        report("the subject must keep [{{reference}}]: replies find their case by it");
+    }
+    if (sample.to_unverified) {
+        const forms::RawFields raw = forms::extract_body_fields(t.body);
+        if (!raw.empty()) {
+            report("a line reads as the form field \"" + raw.front().first +
+                   "\" (\"Label: value\"); a reply carrying this text unquoted would feed it "
+                   "back in as an answer");
+        }
+    }
+}
+
+// Reads the operator's files of one directory into `into`; unknown names are problems.
+void read_dir(const std::string& dir, Sources& into, TemplateCheck& out) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) {
+        out.problems.push_back(dir + ": cannot read the directory: " + ec.message());
+        return;
+    }
+    const std::vector<std::string>& names = template_names();
+    for (const auto& entry : it) {
+        const std::filesystem::path& path = entry.path();
+        if (path.extension() != ".txt") continue;
+        const std::string file = path.string();
+        const std::string name = path.stem().string();
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            std::string known;
+            for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+            out.problems.push_back(
+                util::concat({file, ": not a text casegate sends (the texts are: ", known, ")"}));
+            continue;
+        }
+        std::ifstream in(path, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) {
+            out.problems.push_back(file + ": cannot read");
+            continue;
+        }
+        ++out.files;
+        if (text.size() > kMaxTemplateBytes) {
+            out.problems.push_back(file + ": longer than " + std::to_string(kMaxTemplateBytes) +
+                                   " bytes");
+            continue;
+        }
+        std::string error;
+        if (auto s = parse_source(text, error)) {
+            into.emplace(name, *s);
+        } else {
+            out.problems.push_back(util::concat({file, ": ", error}));
+        }
+    }
+}
+
+TemplateCheck check(const TemplateDirs& dirs, Registry& registry) {
+    TemplateCheck out;
+    if (!dirs.dir.empty()) read_dir(dirs.dir, registry.common, out);
+    for (const auto& [office, dir] : dirs.offices) {
+        if (!dir.empty()) read_dir(dir, registry.offices[office], out);
+    }
+    const std::vector<Sample> all = samples();
+    for (const Sample& sample : all) {
+        const Source* builtin = find_source(builtin_sources(), sample.name);
+        if (builtin == nullptr) {
+            out.problems.push_back("(built in) " + sample.name + ".txt: missing");
+            continue;
+        }
+        check_source(*builtin, sample, "(built in) " + sample.name + ".txt", out);
+        if (const Source* s = find_source(registry.common, sample.name)) {
+            check_source(*s, sample, dirs.dir + "/" + sample.name + ".txt", out);
+        }
+        for (const auto& [office, dir] : dirs.offices) {
+            const auto it = registry.offices.find(office);
+            if (it == registry.offices.end()) continue;
+            if (const Source* s = find_source(it->second, sample.name)) {
+                check_source(*s, sample, dir + "/" + sample.name + ".txt", out);
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& template_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& [name, text] : kBuiltinTemplates) out.emplace_back(name);
+        return out;
+    }();
+    return names;
+}
+
+std::string_view builtin_template(std::string_view name) {
+    for (const auto& [n, text] : kBuiltinTemplates) {
+        if (n == name) return text;
+    }
+    return {};
+}
+
+TemplateCheck check_templates(const TemplateDirs& dirs) {
+    Registry registry;
+    return check(dirs, registry);
+}
+
+TemplateCheck use_templates(const TemplateDirs& dirs) {
+    auto registry = std::make_shared<Registry>();
+    TemplateCheck out = check(dirs, *registry);
+    if (out.problems.empty()) {
+        const std::lock_guard<std::mutex> lock(g_mutex);
+        g_registry = std::move(registry);
+    }
+    return out;
 }
 
 }  // namespace casegate::notifier

@@ -1,13 +1,18 @@
-// The texts of the automated notifications. Pure functions from a referral to subject + body.
+// The texts of the automated notifications: each function gathers what its text may say and
+// renders the text's template (notifier/templates/NAME.txt, built in; an operator's own file
+// wins: use_templates).
 //
-// Privacy: the office alert carries the free-text details only when asked to; nothing here is
-// ever addressed to the trainee (recipients are chosen by the caller).
+// Privacy: what a text can say is what its function gives the template. The office alert gets
+// the free-text details only when asked to; the automatic replies get no name, GMC number or
+// free text at all, so no template can echo them. Nothing here is ever addressed to the trainee
+// (recipients are chosen by the caller).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "forms/form.hpp"
@@ -61,7 +66,8 @@ Text triage_digest(const TriageDigest& d, std::size_t max_listed = 50);
 
 /// To a member of staff who replied with a command: what was done and who was told, or the
 /// exact reason nothing was changed.
-Text command_result(std::string_view reference, bool done, std::string_view what);
+Text command_result(std::string_view reference, std::string_view office_name, bool done,
+                    std::string_view what);
 
 /// To the office's admin team: a message held for review (`why`: a few words, e.g. "the sender
 /// is not the referrer or staff of the case"), named by its inbound item id. `reference` is the
@@ -110,23 +116,23 @@ Text reval_feed_refused(std::string_view office_name, std::string_view designate
 // and never clinical or personal detail of the outcome, the notes or the plan; the doctor is
 // never written to as such (only as the referrer of a self-referral).
 
-/// To the referrer: the referral was accepted by the office.
-Text referral_accepted(std::string_view reference, std::string_view referrer_name,
-                       std::string_view office_name);
+/// To the referrer: the referral was accepted by the office. The referrer is greeted by no name
+/// (theirs is free text from an unverified sender).
+Text referral_accepted(std::string_view reference, std::string_view office_name);
 
 /// To the referrer: the referral was returned, with the reason the office gave.
-Text referral_returned(std::string_view reference, std::string_view referrer_name,
-                       std::string_view office_name, std::string_view reason);
+Text referral_returned(std::string_view reference, std::string_view office_name,
+                       std::string_view reason);
 
 /// To the referrer: who the case manager will be (their name only).
-Text case_manager_named(std::string_view reference, std::string_view referrer_name,
+Text case_manager_named(std::string_view reference, std::string_view office_name,
                         std::string_view case_manager_name);
 
 /// To the referrer: the doctor was invited to a meeting (no date, no detail).
-Text meeting_arranged(std::string_view reference, std::string_view referrer_name);
+Text meeting_arranged(std::string_view reference, std::string_view office_name);
 
 /// To the referrer: the doctor's engagement with support was recorded (not whether they did).
-Text engagement_recorded(std::string_view reference, std::string_view referrer_name);
+Text engagement_recorded(std::string_view reference, std::string_view office_name);
 
 /// A change to a case, as told to the office's staff.
 struct CaseChange {
@@ -146,5 +152,43 @@ Text case_changed(const CaseChange& c, bool include_details);
 /// To the member of staff just named case manager of the case.
 Text case_assigned(std::string_view reference, std::string_view office_name,
                    std::string_view assigned_by);
+
+// ---- the template files ---------------------------------------------------------------------
+//
+// A text's file is named after it (`acknowledgement.txt`: template_names()). Its first line is
+// `Subject: …`, then a blank line, then the body; both are Mustache (`{{reference}}`,
+// `{{#section}}…{{/section}}`), inserted as plain text. A line `--` ends the body's text and
+// starts the signature (sent as the standard "-- " marker). The names a text may use are those
+// of its built-in file.
+
+/// Where an operator's own texts are: `dir` for every office, and per office a directory whose
+/// files win over dir's. A text with no file uses the built-in one. Empty: built-in only.
+struct TemplateDirs {
+    std::string dir;
+    std::vector<std::pair<std::string, std::string>> offices;  ///< office name, its directory
+};
+
+/// The names of the texts, in a fixed order.
+const std::vector<std::string>& template_names();
+
+/// The built-in file of the text `name` (the shipped default); "" when there is none.
+std::string_view builtin_template(std::string_view name);
+
+/// What checking the texts found.
+struct TemplateCheck {
+    std::vector<std::string> problems;  ///< each "FILE: line N: what is wrong"
+    std::size_t files = 0;              ///< operator's files read
+    std::size_t rendered = 0;           ///< texts rendered with sample data (built-in included)
+};
+
+/// Reads the files and renders every text each office would use with sample data, checking
+/// each: the `Subject:` line, tags left open, sections not closed, names the text does not have,
+/// a subject without its `[{{reference}}]` tag (replies are threaded by it), and an automatic
+/// reply that would read back as form fields if a reply carried it unquoted.
+TemplateCheck check_templates(const TemplateDirs& dirs);
+
+/// check_templates, and when nothing is wrong the texts rendered from now on, in this process,
+/// are these. With a problem the texts in use stay as they were.
+TemplateCheck use_templates(const TemplateDirs& dirs);
 
 }  // namespace casegate::notifier

@@ -1,6 +1,7 @@
 // Trimming, written once. Never fails; malformed UTF-8 passes through unchanged.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,9 @@ std::string_view trim_text(std::string_view s);
 
 /// ASCII lower-casing; other bytes (UTF-8 included) are left alone.
 std::string ascii_lower(std::string_view s);
+
+/// The parts joined, in one allocation (for messages of many pieces).
+std::string concat(std::initializer_list<std::string_view> parts);
 
 /// Equal ignoring the case of ASCII letters (as mail systems compare addresses and header
 /// names).

@@ -1,8 +1,11 @@
 // `casegate cases …`: the words, the output (table, JSON lines, CSV, show's JSON) and the exit
 // codes, in process and through the real binary.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 
+#include "notifier/templates.hpp"
 #include "tests/cases/fixture.hpp"
 
 using namespace casegate;
@@ -161,6 +164,51 @@ BOOST_FIXTURE_TEST_CASE(binary_end_to_end, Fixture) {
                std::string::npos);
     BOOST_TEST(status(ref) == "accepted");
     BOOST_TEST(e2e::run_casegate({"cases", "accept", ref, "--config", config_path}) == 2);
+}
+
+// The operator's texts: a file in [notifications] templates_dir replaces the shipped text of the
+// emails the command sends; check-config renders every text and names a broken file by line, and
+// with a broken file nothing changes and nothing is sent.
+BOOST_FIXTURE_TEST_CASE(operator_texts_are_used_and_checked, Fixture) {
+    const std::string texts = dir.file("texts");
+    std::filesystem::create_directories(texts);
+    test_tools::write_file(texts + "/referral_accepted.txt",
+                           "Subject: Accepted by East of England [{{reference}}]\n\n"
+                           "Your referral {{reference}} is with {{team}}.\n");
+    std::ofstream(config_path, std::ios::app)
+        << "\n[notifications]\ntemplates_dir = \"" << texts << "\"\n";
+
+    BOOST_TEST(e2e::run_casegate({"check-config", "--config", config_path}) == 0);
+
+    const std::string ref = open();
+    const std::int64_t before = last_outbox_id();
+    BOOST_TEST_REQUIRE(cli({"accept", ref}).rc == cases::kCasesOk);
+    const std::vector<Notice> sent = notices(ref, before);
+    const auto accepted = std::find_if(sent.begin(), sent.end(),
+                                       [](const Notice& n) { return n.kind == "referral_accepted"; });
+    BOOST_TEST_REQUIRE((accepted != sent.end()));
+    BOOST_TEST(accepted->message.find("Subject: Accepted by East of England [" + ref + "]") !=
+               std::string::npos);
+    BOOST_TEST(accepted->message.find(
+                   "Your referral " + ref +
+                   " is with the East of England local office's case-management team.") !=
+               std::string::npos);
+
+    test_tools::write_file(texts + "/referral_returned.txt",
+                           "Subject: Returned [{{reference}}]\n\n{{#reason}}{{reason}}\n");
+    const std::string log = dir.file("check.txt");
+    BOOST_TEST(e2e::run_casegate({"check-config", "--config", config_path}, {}, log) == 1);
+    BOOST_TEST(e2e::read_file(log).find(texts + "/referral_returned.txt: line 3: section 'reason' "
+                                        "is never closed") != std::string::npos,
+               e2e::read_file(log));
+    const std::string other = open();
+    const std::int64_t before_refusal = last_outbox_id();
+    const Run r = cli({"return", other, "--reason", "Wrong office"});
+    BOOST_TEST(r.rc != cases::kCasesOk);
+    BOOST_TEST(r.err.find("referral_returned.txt") != std::string::npos, r.err);
+    BOOST_TEST(status(other) == "submitted");
+    BOOST_TEST(last_outbox_id() == before_refusal);
+    notifier::use_templates({});  // the shipped texts again, for the tests after this one
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "util/hmac.hpp"
+#include "util/mustache.hpp"
 #include "util/random.hpp"
 #include "util/strings.hpp"
 
@@ -58,6 +59,37 @@ BOOST_AUTO_TEST_CASE(hmac_sha256_known_answer) {
     BOOST_TEST(u::equal_constant_time("abc", "abc"));
     BOOST_TEST(!u::equal_constant_time("abc", "abd"));
     BOOST_TEST(!u::equal_constant_time("abc", "abcd"));
+}
+
+// {{name}} is escaped for HTML and inserted as it is for text; {{{name}}} never escapes; each
+// call's choice is its own.
+BOOST_AUTO_TEST_CASE(mustache_escaping) {
+    const mstch::map c{{"name", std::string("<b>Zo\u00eb</b> & 'co'")}};
+    BOOST_TEST(u::render("{{name}}", c, u::Escape::html) ==
+               "&lt;b&gt;Zo\u00eb&lt;&#47;b&gt; &amp; &#39;co&#39;");
+    BOOST_TEST(u::render("{{name}}", c, u::Escape::none) == "<b>Zo\u00eb</b> & 'co'");
+    BOOST_TEST(u::render("{{{name}}}", c, u::Escape::html) == "<b>Zo\u00eb</b> & 'co'");
+    BOOST_TEST(u::render("{{name}}", c, u::Escape::html) != u::render("{{name}}", c, u::Escape::none));
+}
+
+// The tag check finds what mstch renders silently: names not in the sample (a section's items
+// included), sections left open or closed out of order, tags left open, partials.
+BOOST_AUTO_TEST_CASE(mustache_check) {
+    const mstch::map sample{{"a", std::string("x")},
+                            {"rows", mstch::array{mstch::map{{"cell", std::string("y")}}}}};
+    BOOST_TEST(u::check_template("{{a}} {{#rows}}{{cell}}{{.}}{{/rows}} {{! note }}", sample).empty());
+    BOOST_TEST(u::check_template("{{rows.cell}}{{{a}}}{{&a}}", sample).empty());
+    const auto one = [&](const std::string& t) {
+        const auto p = u::check_template(t, sample);
+        return p.size() == 1 ? p[0] : "(" + std::to_string(p.size()) + " problems)";
+    };
+    BOOST_TEST(one("\n{{b}}").rfind("line 2: unknown name 'b'", 0) == 0U);
+    BOOST_TEST(one("{{#rows}}") == "line 1: section 'rows' is never closed ({{/rows}})");
+    BOOST_TEST(one("{{/rows}}") == "line 1: {{/rows}} closes no section");
+    BOOST_TEST(one("{{#rows}}{{#a}}\n{{/rows}}") ==
+               "line 2: {{/rows}} closes 'a', opened on line 1; expected {{/a}}");
+    BOOST_TEST(one("{{a") == "line 1: a tag opened with {{ is not closed with }} on the same line");
+    BOOST_TEST(one("{{>a}}") == "line 1: partials ({{>name}}) are not supported");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
