@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cases/digest.hpp"
+#include "cases/outgoing.hpp"
 #include "cases/purge.hpp"
 #include "cases/service.hpp"
 #include "common/config.hpp"
@@ -86,7 +87,7 @@ class Daemon {
             if (g_reload.exchange(false)) reload();
             cycle(false);
             common::watchdog_ping();
-            sleep_a_little(std::chrono::seconds(1));
+            wait_a_little(std::chrono::seconds(1));
         }
         sd_notify(0, "STOPPING=1\nSTATUS=stopping");
         common::logger("daemon")->info("stopped");
@@ -97,6 +98,12 @@ class Daemon {
     void build() {
         pipelines_.clear();
         db_ = std::make_unique<storage::Db>(cfg_.database_conninfo);
+        try {
+            // A case changed straight in the database wakes the loop (0007_case_events).
+            db_->listen("casegate_case_events");
+        } catch (const storage::DbError&) {
+            // Not connected yet: the connection made by the next statement listens.
+        }
         pipeline_dbs_.clear();
         for (int i = 0; i < kProcessors; ++i)
             pipeline_dbs_.push_back(std::make_unique<storage::Db>(cfg_.database_conninfo));
@@ -327,6 +334,7 @@ class Daemon {
     void reload() {
         try {
             common::Config fresh = common::load_config(path_);
+            cases::use_texts(fresh);  // the operator's texts, read again
             // A key that needs a restart keeps its running value (common/settings.cpp says which).
             const common::ReloadPlan plan = common::plan_reload(cfg_, fresh);
             for (const auto& key : plan.kept) {
@@ -343,6 +351,23 @@ class Daemon {
         } catch (const std::exception& e) {
             common::logger("daemon")->error(
                 "reload refused, keeping the running configuration error={}", e.what());
+        }
+    }
+
+    // Up to `total`, or until a case is changed in the database (a NOTIFY on the main
+    // connection), a signal or a reload.
+    void wait_a_little(std::chrono::milliseconds total) {
+        const auto until = Clock::now() + total;
+        while (!g_stop && !g_reload && Clock::now() < until) {
+            bool woken = false;
+            try {
+                woken = db_->wait_for_notification(std::chrono::milliseconds(100));
+            } catch (const std::exception& e) {
+                common::logger("daemon")->debug("wait for database changes error={}", e.what());
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+            common::watchdog_ping();
+            if (woken) return;
         }
     }
 
@@ -384,6 +409,7 @@ int run_daemon(const std::string& config_path, bool once) {
     common::Config cfg;
     try {
         cfg = common::load_config(config_path);
+        cases::use_texts(cfg);
     } catch (const common::ConfigError& e) {
         common::init_logging("info");
         common::logger("daemon")->critical("bad configuration: {}", e.what());

@@ -349,6 +349,44 @@ BOOST_FIXTURE_TEST_CASE(changes_made_in_sql_are_told_the_same, Fixture) {
     BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE actor LIKE 'database:%'") == 2);
 }
 
+// A reassignment tells the case manager who is taken off the case (what changed and who has it
+// now), as well as the new one, the referrer and the office; by the service and by SQL alike.
+BOOST_FIXTURE_TEST_CASE(reassignment_tells_the_previous_case_manager, Fixture) {
+    const std::string ref = open();
+    apply(kAda, ref, Change::accept);
+    apply(kAda, ref, Change::assign, kCal);
+    std::int64_t mark = last_outbox_id();
+    apply(kAda, ref, Change::assign, kCleo);
+    std::vector<Notice> ns = notices(ref, mark);
+    BOOST_TEST(find_kind(ns, "case_assigned")->to == Strings{kCleo});
+    // Each member of staff has a row of their own (their reply token); the mailbox shares one.
+    const auto told = [](const std::vector<Notice>& rows, const std::string& kind) {
+        std::set<std::string> to;
+        for (const Notice& n : rows) {
+            if (n.kind == kind) to.insert(n.to.begin(), n.to.end());
+        }
+        return to;
+    };
+    using Set = std::set<std::string>;
+    BOOST_TEST(told(ns, "case_changed") == (Set{kCal, kEoeMailbox}));
+    BOOST_TEST(find_kind(ns, "case_changed")->message.find("Case manager: Cleo Manager") !=
+               std::string::npos);
+
+    // The same through the database: Cleo, taken off, is told.
+    mark = last_outbox_id();
+    db().exec("UPDATE cases SET case_manager = $2 WHERE reference = $1", {ref, kCal});
+    BOOST_TEST(cases::tell_database_changes(db(), cfg) == 1);
+    ns = notices(ref, mark);
+    BOOST_TEST(find_kind(ns, "case_assigned")->to == Strings{kCal});
+    BOOST_TEST(told(ns, "case_changed") == (Set{kCleo, kEoeMailbox}));
+
+    // Assigning the same case manager again tells nobody twice.
+    mark = last_outbox_id();
+    apply(kAda, ref, Change::assign, kCal);
+    ns = notices(ref, mark);
+    BOOST_TEST(told(ns, "case_changed") == Set{kEoeMailbox});
+}
+
 // The retention purge: a dry run lists the archived cases closed more than retention_days ago;
 // the apply blanks their personal data and deletes their documents, keeps the skeleton and the
 // audit, and audits each purge; the counts match; a recent one and an open one are untouched.

@@ -2,6 +2,8 @@
 // notification carries a reply address with a token for its recipient; a command on the first
 // line of the reply is carried out as that member of staff, with the command line's rules, and
 // they are told the outcome. A token used by someone else, or expired, changes nothing.
+#include <thread>
+
 #include "tests/e2e/e2e_support.hpp"
 #include "tests/support/tools.hpp"
 #include "workflow/threading.hpp"
@@ -176,6 +178,27 @@ BOOST_FIXTURE_TEST_CASE(forged_expired_and_refused_commands_change_nothing, Fres
     }
     BOOST_TEST(expired_told == 1);
     BOOST_TEST(refused_told == 1);
+}
+
+// A change written straight into PostgreSQL by another system reaches the running daemon (the
+// trigger's NOTIFY wakes it) and is told as the workflow says: the referrer hears the referral
+// was accepted, the case records who changed it.
+BOOST_FIXTURE_TEST_CASE(database_change_is_told_by_the_running_daemon, Fresh) {
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = kStaff;
+    TestConfig cfg(db, opt);
+    deliver("referrals", kReferral);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    const std::string ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()});
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // running (the event waits if not)
+    db.db().exec("UPDATE cases SET status = 'accepted'");
+    BOOST_TEST(eventually(
+        [&] { return count_to("sup81@trust.example.nhs.uk", "Referral accepted [" + ref + "]") == 1; },
+        std::chrono::seconds(20)));
+    BOOST_TEST(db.count("SELECT count(*) FROM case_actions WHERE kind = 'database_change'") == 1);
+    stop_with_sigterm(daemon);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
