@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "cases/access.hpp"
 #include "cases/outgoing.hpp"
 #include "common/log.hpp"
 #include "notifier/compose.hpp"
@@ -22,13 +23,50 @@
 
 namespace casegate::cases {
 
+namespace detail {
+
+workflow::CaseFacts facts_of(const storage::StoredCase& c) {
+    return {c.status, c.local_office, c.case_manager, c.referrer_email};
+}
+
+// The office an incomplete submission (no case yet) belongs to: the configured office it
+// names, else the default office.
+std::string office_of(const common::Config& cfg, const storage::StoredSubmission& sub) {
+    const nlohmann::json fields =
+        nlohmann::json::parse(sub.fields_json, nullptr, /*allow_exceptions=*/false);
+    if (fields.is_object()) {
+        const auto it = fields.find("local_office");
+        if (it != fields.end() && it->is_string() && cfg.office(it->get<std::string>()))
+            return it->get<std::string>();
+    }
+    return cfg.default_office;
+}
+
+// Whether an incomplete submission is the actor's to see: the admins of its office, and those
+// of the default office (where every submission without a usable office goes).
+bool can_see_submission(const common::Config& cfg, const Staff& s,
+                        const storage::StoredSubmission& sub) {
+    if (s.role != workflow::Role::admin) return false;
+    return s.office == cfg.default_office || s.office == office_of(cfg, sub);
+}
+
+Outcome unknown_staff(std::string_view email, std::string_view reference) {
+    Outcome out;
+    out.reference = std::string(reference);
+    out.rule = "only the office's staff";
+    out.refusal = "'" + std::string(email) + "' " + std::string(kUnknownStaff);
+    return out;
+}
+
+}  // namespace detail
+
 namespace {
+
+using namespace detail;
 
 using workflow::CaseStatus;
 using workflow::Change;
 using ojson = nlohmann::ordered_json;
-
-constexpr std::string_view kNoSuchCase = "no such case";
 
 std::string dump(const ojson& j) {
     return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
@@ -75,10 +113,6 @@ bool has_text(Change c) {
            c == Change::outcome || c == Change::close || c == Change::note;
 }
 
-workflow::CaseFacts facts_of(const storage::StoredCase& c) {
-    return {c.status, c.local_office, c.case_manager, c.referrer_email};
-}
-
 std::string name_of(const common::Config& cfg, std::string_view email) {
     const std::optional<Staff> s = find_staff(cfg, email);
     return s ? s->name : std::string(email);
@@ -91,27 +125,6 @@ void add_recipient(std::vector<std::string>& to, const std::string& address,
     const bool known = std::any_of(to.begin(), to.end(),
                                    [&](const std::string& a) { return util::iequals(a, address); });
     if (!known) to.push_back(address);
-}
-
-// The office an incomplete submission (no case yet) belongs to: the configured office it
-// names, else the default office.
-std::string office_of(const common::Config& cfg, const storage::StoredSubmission& sub) {
-    const nlohmann::json fields =
-        nlohmann::json::parse(sub.fields_json, nullptr, /*allow_exceptions=*/false);
-    if (fields.is_object()) {
-        const auto it = fields.find("local_office");
-        if (it != fields.end() && it->is_string() && cfg.office(it->get<std::string>()))
-            return it->get<std::string>();
-    }
-    return cfg.default_office;
-}
-
-// Whether an incomplete submission is the actor's to see: the admins of its office, and those
-// of the default office (where every submission without a usable office goes).
-bool can_see_submission(const common::Config& cfg, const Staff& s,
-                        const storage::StoredSubmission& sub) {
-    if (s.role != workflow::Role::admin) return false;
-    return s.office == cfg.default_office || s.office == office_of(cfg, sub);
 }
 
 // One change to one locked case, inside the caller's transaction.
@@ -429,14 +442,6 @@ class Changer {
     std::string content_type_;
 };
 
-Outcome unknown_staff(std::string_view email, std::string_view reference) {
-    Outcome out;
-    out.reference = std::string(reference);
-    out.rule = "only the office's staff";
-    out.refusal = "'" + std::string(email) + "' " + std::string(kUnknownStaff);
-    return out;
-}
-
 }  // namespace
 
 Outcome apply_in_transaction(storage::Db& db, const common::Config& cfg,
@@ -480,10 +485,6 @@ std::optional<Change> change_of_status(const std::string& from, const std::strin
     if (to == "closed") return Change::close;
     if (to == "archived") return Change::archive;
     return std::nullopt;
-}
-
-std::string_view kind_of_view(bool refused) {
-    return refused ? "view_refused" : "viewed";
 }
 
 }  // namespace
@@ -538,113 +539,6 @@ Outcome apply(storage::Db& db, const common::Config& cfg, std::string_view actor
 Outcome attach(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
                std::string_view reference, const Document& document) {
     return change_case(db, cfg, actor_email, reference, Change::attach, {}, &document);
-}
-
-CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
-              std::string_view reference) {
-    CaseView v;
-    const std::optional<Staff> staff = find_staff(cfg, actor_email);
-    if (!staff) {
-        v.refusal = unknown_staff(actor_email, reference).refusal;
-        return v;
-    }
-    const std::string ref(util::trim(reference));
-    storage::with_retry(db, [&] {
-        v = CaseView{};
-        storage::Transaction tx(db);
-        if (const auto c = storage::find_case(db, ref, false)) {
-            const bool visible = workflow::can_see(staff->actor(), facts_of(*c));
-            storage::audit(db, staff->email, "case." + std::string(kind_of_view(!visible)), c->id,
-                           c->submission_id);
-            if (visible) {
-                v.found = true;
-                v.reference = c->reference;
-                v.status = std::string(workflow::to_string(c->status));
-                v.local_office = c->local_office;
-                v.case_manager = c->case_manager;
-                v.outcome = c->outcome;
-                v.created_at = c->created_at;
-                v.fields_json = c->fields_json;
-                v.actions = storage::case_actions_of(db, c->id);
-                v.documents = storage::documents_of(db, c->id, std::nullopt);
-            }
-        } else if (const auto s = storage::find_incomplete_submission(db, ref)) {
-            const bool visible = can_see_submission(cfg, *staff, *s);
-            storage::audit(db, staff->email, "submission." + std::string(kind_of_view(!visible)),
-                           std::nullopt, s->id);
-            if (visible) {
-                v.found = true;
-                v.reference = s->reference;
-                v.status = "incomplete";
-                v.local_office = office_of(cfg, *s);
-                v.created_at = s->created_at;
-                v.fields_json = s->fields_json;
-                v.missing_json = s->missing_json;
-                v.errors_json = s->errors_json;
-                v.documents = storage::documents_of(db, std::nullopt, s->id);
-            }
-        }
-        tx.commit();
-    });
-    if (!v.found) v.refusal = std::string(kNoSuchCase);
-    return v;
-}
-
-AuditView audit_trail(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
-                      std::string_view reference) {
-    AuditView v;
-    const std::optional<Staff> staff = find_staff(cfg, actor_email);
-    if (!staff) {
-        v.refusal = unknown_staff(actor_email, reference).refusal;
-        return v;
-    }
-    const std::string ref(util::trim(reference));
-    storage::with_retry(db, [&] {
-        v = AuditView{};
-        storage::Transaction tx(db);
-        std::optional<std::int64_t> case_id, submission_id;
-        if (const auto c = storage::find_case(db, ref, false)) {
-            v.found = workflow::can_see(staff->actor(), facts_of(*c));
-            case_id = c->id;
-            submission_id = c->submission_id;
-        } else if (const auto s = storage::find_incomplete_submission(db, ref)) {
-            v.found = can_see_submission(cfg, *staff, *s);
-            submission_id = s->id;
-        }
-        if (v.found) v.entries = storage::audit_of(db, case_id, submission_id);
-        if (case_id || submission_id) {
-            storage::audit(db, staff->email, v.found ? "case.audit_read" : "case.audit_refused",
-                           case_id, submission_id);
-        }
-        tx.commit();
-    });
-    if (!v.found) v.refusal = std::string(kNoSuchCase);
-    return v;
-}
-
-std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg,
-                                      std::string_view actor_email, storage::CaseFilter filter) {
-    const std::optional<Staff> staff = find_staff(cfg, actor_email);
-    if (!staff)
-        throw std::invalid_argument("'" + std::string(actor_email) + "' " +
-                                    std::string(kUnknownStaff));
-    // Another office's cases are never listed, whatever the filter asks.
-    if (!filter.office.empty() && filter.office != staff->office) return {};
-    filter.office = staff->office;
-    if (staff->role == workflow::Role::case_manager) {
-        if (filter.case_manager && !util::iequals(*filter.case_manager, staff->email)) return {};
-        filter.case_manager = staff->email;
-    }
-    std::vector<storage::StoredCase> out;
-    storage::with_retry(db, [&] {
-        storage::Transaction tx(db);
-        out = storage::list_cases(db, filter);
-        ojson audit;
-        audit["count"] = out.size();
-        storage::audit(db, staff->email, "cases.listed", std::nullopt, std::nullopt, dump(audit));
-        tx.commit();
-    });
-    return out;
 }
 
 int tell_database_changes(storage::Db& db, const common::Config& cfg, int limit) {

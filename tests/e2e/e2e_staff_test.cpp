@@ -93,6 +93,25 @@ std::string status_of(TestDb& db) {
     return db.db().exec("SELECT status FROM cases").text(0, 0);
 }
 
+ConfigOptions with_staff() {
+    ConfigOptions opt;
+    opt.extra = kStaff;
+    return opt;
+}
+
+// A configuration with the office's staff, and one referral made a case by one run.
+struct OneCase : Fresh {
+    TestDb db;
+    TestConfig cfg{db, with_staff()};
+    std::string ref;
+
+    OneCase() {
+        deliver("referrals", kReferral);
+        BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+        ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+    }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(e2e)
@@ -100,14 +119,7 @@ BOOST_AUTO_TEST_SUITE(e2e)
 // From the new-referral alert to closure, by email replies alone: the admin accepts (the
 // referrer is told) and assigns the case manager (who gets the case with her own reply
 // address); she puts it under review and closes it. Each outcome comes back to whoever acted.
-BOOST_FIXTURE_TEST_CASE(staff_run_a_case_by_replying, Fresh) {
-    TestDb db;
-    ConfigOptions opt;
-    opt.extra = kStaff;
-    TestConfig cfg(db, opt);
-    deliver("referrals", kReferral);
-    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
-    const std::string ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+BOOST_FIXTURE_TEST_CASE(staff_run_a_case_by_replying, OneCase) {
     const Mail alert = last_to("alex.admin@casegate.test", "New referral [" + ref + "]");
     BOOST_TEST(alert.reply_to.rfind("casegate+" + ref + ".", 0) == 0u);
     BOOST_TEST(count_to("em-admin@casegate.test", "New referral") == 1);
@@ -145,14 +157,7 @@ BOOST_FIXTURE_TEST_CASE(staff_run_a_case_by_replying, Fresh) {
 // Alex's reply address used by someone else, an expired one, and a refused command: nothing
 // changes; the expired and refused ones are explained to the member of staff, the stolen one
 // is held for review and its sender told nothing.
-BOOST_FIXTURE_TEST_CASE(forged_expired_and_refused_commands_change_nothing, Fresh) {
-    TestDb db;
-    ConfigOptions opt;
-    opt.extra = kStaff;
-    TestConfig cfg(db, opt);
-    deliver("referrals", kReferral);
-    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
-    const std::string ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+BOOST_FIXTURE_TEST_CASE(forged_expired_and_refused_commands_change_nothing, OneCase) {
     const Mail alert = last_to("alex.admin@casegate.test", "New referral [" + ref + "]");
 
     deliver("referrals", reply(alert, "casey@casegate.test", "f1@casegate.test", alert.reply_to,
@@ -183,14 +188,7 @@ BOOST_FIXTURE_TEST_CASE(forged_expired_and_refused_commands_change_nothing, Fres
 // A change written straight into PostgreSQL by another system reaches the running daemon (the
 // trigger's NOTIFY wakes it) and is told as the workflow says: the referrer hears the referral
 // was accepted, the case records who changed it.
-BOOST_FIXTURE_TEST_CASE(database_change_is_told_by_the_running_daemon, Fresh) {
-    TestDb db;
-    ConfigOptions opt;
-    opt.extra = kStaff;
-    TestConfig cfg(db, opt);
-    deliver("referrals", kReferral);
-    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
-    const std::string ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+BOOST_FIXTURE_TEST_CASE(database_change_is_told_by_the_running_daemon, OneCase) {
     Process daemon({casegate_binary(), "run", "--config", cfg.path()});
     std::this_thread::sleep_for(std::chrono::seconds(1));  // running (the event waits if not)
     db.db().exec("UPDATE cases SET status = 'accepted'");
@@ -207,14 +205,7 @@ BOOST_AUTO_TEST_SUITE(e2e)
 
 // A stranger's message naming a case is held; an admin lists it, attaches it to the case (it
 // becomes a follow-up at the next turn, the case manager or admins told) and dismisses another.
-BOOST_FIXTURE_TEST_CASE(held_mail_is_listed_attached_and_dismissed, Fresh) {
-    TestDb db;
-    ConfigOptions opt;
-    opt.extra = kStaff;
-    TestConfig cfg(db, opt);
-    deliver("referrals", kReferral);
-    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
-    const std::string ref = db.db().exec("SELECT reference FROM cases").text(0, 0);
+BOOST_FIXTURE_TEST_CASE(held_mail_is_listed_attached_and_dismissed, OneCase) {
     for (const char* who : {"ward.sister@trust.example.nhs.uk", "nosy@elsewhere.example"}) {
         deliver("referrals", "From: " + std::string(who) + "\r\nTo: referrals@casegate.test\r\n"
                              "Subject: About [" + ref + "]\r\nMessage-ID: <" + who + ".h>\r\n"
