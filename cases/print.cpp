@@ -28,7 +28,14 @@ json parsed(const std::string& text, const json& fallback) {
     return j.is_discarded() ? fallback : j;
 }
 
-// A stored field value as one line of text.
+std::string one_line(std::string s) {
+    std::replace_if(
+        s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    return s;
+}
+
+}  // namespace
+
 std::string value_text(const json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_boolean()) return v.get<bool>() ? "Yes" : "No";
@@ -39,14 +46,6 @@ std::string value_text(const json& v) {
     }
     return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
-
-std::string one_line(std::string s) {
-    std::replace_if(
-        s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-    return s;
-}
-
-}  // namespace
 
 void table(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
     std::vector<std::size_t> widths;

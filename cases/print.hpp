@@ -1,4 +1,4 @@
-// How the cases commands print: tables, JSON lines, CSV. Internal to casegate_cases.
+// How the cases commands (and the console's CSV export) print: tables, JSON lines, CSV.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,6 +18,10 @@ void table(const std::vector<std::vector<std::string>>& rows, std::ostream& out)
 /// One CSV record (RFC 4180 quoting; a cell a spreadsheet would read as a formula is prefixed
 /// with an apostrophe).
 void csv_record(const std::vector<std::string>& cells, std::ostream& out);
+
+/// A stored field value as text: a string as it is, a yes/no as Yes or No, a list joined
+/// with ", ".
+std::string value_text(const nlohmann::json& v);
 
 /// One line of JSON, invalid UTF-8 replaced.
 std::string line(const ojson& j);

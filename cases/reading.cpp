@@ -34,7 +34,7 @@ std::optional<Staff> reader(const common::Config& cfg, std::string_view email,
 }  // namespace
 
 CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
-              std::string_view reference) {
+              std::string_view reference, bool with_audit) {
     CaseView v;
     const std::optional<Staff> staff = reader(cfg, actor_email, reference, v.refusal);
     if (!staff) return v;
@@ -57,6 +57,8 @@ CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor
                 v.fields_json = c->fields_json;
                 v.actions = storage::case_actions_of(db, c->id);
                 v.documents = storage::documents_of(db, c->id, std::nullopt);
+                v.case_id = c->id;
+                if (with_audit) v.audit = storage::audit_of(db, c->id, c->submission_id);
             }
         } else if (const auto s = storage::find_incomplete_submission(db, ref)) {
             const bool visible = can_see_submission(cfg, *staff, *s);
@@ -72,6 +74,7 @@ CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor
                 v.missing_json = s->missing_json;
                 v.errors_json = s->errors_json;
                 v.documents = storage::documents_of(db, std::nullopt, s->id);
+                if (with_audit) v.audit = storage::audit_of(db, std::nullopt, s->id);
             }
         }
         tx.commit();
@@ -111,6 +114,11 @@ AuditView audit_trail(storage::Db& db, const common::Config& cfg, std::string_vi
 
 std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg,
                                       std::string_view actor_email, storage::CaseFilter filter) {
+    return list_page(db, cfg, actor_email, std::move(filter), {}, false).cases;
+}
+
+CaseList list_page(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
+                   storage::CaseFilter filter, const storage::CaseOrder& order, bool counts) {
     const std::optional<Staff> staff = find_staff(cfg, actor_email);
     if (!staff)
         throw std::invalid_argument("'" + std::string(actor_email) + "' " +
@@ -122,12 +130,14 @@ std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg
         if (filter.case_manager && !util::iequals(*filter.case_manager, staff->email)) return {};
         filter.case_manager = staff->email;
     }
-    std::vector<storage::StoredCase> out;
+    CaseList out;
     storage::with_retry(db, [&] {
         storage::Transaction tx(db);
-        out = storage::list_cases(db, filter);
+        out.cases = storage::list_cases(db, filter, order);
+        if (counts) out.counts = storage::count_cases(db, filter);
         ojson audit;
-        audit["count"] = out.size();
+        audit["count"] = out.cases.size();
+        if (!filter.gmc.empty()) audit["doctor"] = true;
         storage::audit(db, staff->email, "cases.listed", std::nullopt, std::nullopt, dump(audit));
         tx.commit();
     });

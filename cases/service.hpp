@@ -97,11 +97,14 @@ struct CaseView {
     std::string missing_json = "[]", errors_json = "[]";  ///< incomplete submissions
     std::vector<storage::StoredAction> actions;
     std::vector<storage::StoredDocument> documents;
+    std::int64_t case_id = 0;              ///< 0 for an incomplete submission
+    std::vector<storage::AuditEntry> audit;  ///< with_audit only, this view included
 };
 
-/// Reads the case (or incomplete submission) and audits the view ("case.viewed").
+/// Reads the case (or incomplete submission) and audits the view ("case.viewed"); with
+/// `with_audit` also its audit log (the staff console's case page shows it).
 CaseView show(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
-              std::string_view reference);
+              std::string_view reference, bool with_audit = false);
 
 /// Who viewed and changed the case, and when; the read itself is audited ("case.audit_read").
 struct AuditView {
@@ -118,12 +121,25 @@ AuditView audit_trail(storage::Db& db, const common::Config& cfg, std::string_vi
 std::vector<storage::StoredCase> list(storage::Db& db, const common::Config& cfg,
                                       std::string_view actor_email, storage::CaseFilter filter);
 
+/// One page of the cases the member may see, in `order`, with (when `counts`) how many match
+/// and how many are in each status. Audited as list() is.
+struct CaseList {
+    std::vector<storage::StoredCase> cases;
+    storage::CaseCounts counts;
+};
+CaseList list_page(storage::Db& db, const common::Config& cfg, std::string_view actor_email,
+                   storage::CaseFilter filter, const storage::CaseOrder& order, bool counts);
+
 /// Tells the changes of status or case manager written straight into PostgreSQL (recorded by
 /// a trigger, storage/sql/0007_case_events.sql) exactly as if made here: a case action, an
 /// audit entry and the notifications workflow::recipients names, the database user standing
 /// for the actor. At most `limit` events per call, each by one process. Returns the events
 /// told.
 int tell_database_changes(storage::Db& db, const common::Config& cfg, int limit = 100);
+
+/// The refusal for a case that does not exist or that the member may not see (the same text,
+/// so that nobody learns which).
+inline constexpr std::string_view kNoSuchCase = "no such case";
 
 /// The text of a refusal for an email that is not a member of staff.
 inline constexpr std::string_view kUnknownStaff = "is not a member of staff in the configuration";

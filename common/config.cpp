@@ -55,12 +55,19 @@ std::string read_database(Section& s) {
     return conninfo;
 }
 
-void read_smtp(Section& s, SmtpConfig& smtp) {
+// The console writes notifications for the daemon to send: it needs the sender, never the
+// credentials.
+void read_smtp(Section& s, SmtpConfig& smtp, Program program) {
     smtp.url = s.str("url");
     smtp.from = s.str("from");
     smtp.from_name = s.str("from_name");
     smtp.user = s.str("user");
-    read_credentials(s, smtp.password, smtp.oauth2_token);
+    if (program == Program::daemon) {
+        read_credentials(s, smtp.password, smtp.oauth2_token);
+    } else {
+        s.secret_unread("password_file");
+        s.secret_unread("oauth2_token_file");
+    }
 }
 
 MailboxConfig read_mailbox(Section& s) {
@@ -209,6 +216,15 @@ void read_console(Section& s, ConsoleConfig& c) {
     c.listen = s.str("listen");
     c.base_url = s.str("base_url");
     check_http_url(c.base_url, s.key("base_url"));
+    c.assets_dir = s.str("assets_dir");
+    c.threads = static_cast<int>(s.integer("threads"));
+    c.max_upload_bytes = static_cast<std::size_t>(s.integer("max_upload_bytes"));
+    c.session_idle_minutes = static_cast<int>(s.integer("session_idle_minutes"));
+    c.session_max_hours = static_cast<int>(s.integer("session_max_hours"));
+    c.proxy_user_header = s.str("proxy_user_header");
+    c.trusted_proxies = s.list("trusted_proxies");
+    if (!c.proxy_user_header.empty() && c.trusted_proxies.empty())
+        fail(s.key("trusted_proxies"), "is needed with proxy_user_header");
 }
 
 void read_form_service(Section& s, FormServiceConfig& f) {
@@ -229,7 +245,7 @@ void load(const SectionInfo& info, Section& s, Config& c) {
     if (n == "database") {
         c.database_conninfo = read_database(s);
     } else if (n == "smtp") {
-        read_smtp(s, c.smtp);
+        read_smtp(s, c.smtp, c.program);
     } else if (n == "mailbox") {
         c.mailboxes.push_back(read_mailbox(s));
     } else if (n == "form_endpoint") {

@@ -126,6 +126,13 @@ struct ThreadingConfig {
 struct ConsoleConfig {
     std::string listen = "127.0.0.1:8080";  ///< HOST:PORT
     std::string base_url;                   ///< how staff reach it, for links in emails
+    std::string assets_dir = "/usr/share/casegate/web/assets";
+    int threads = 8;
+    std::size_t max_upload_bytes = std::size_t{25} * 1024 * 1024;
+    int session_idle_minutes = 30;
+    int session_max_hours = 10;
+    std::string proxy_user_header;             ///< "" for none
+    std::vector<std::string> trusted_proxies;  ///< addresses whose header is believed
 };
 
 /// The web form service's `[form_service]` section.

@@ -114,6 +114,9 @@ class Section {
         return x ? read_secret(x->as_string().str, key(k)) : std::string();
     }
 
+    /// A secret key taken but not read (a program that does not need the secret).
+    void secret_unread(std::string_view k) { take(k, {T::secret_file}); }
+
     /// A key that does not apply here (`why`): an error if given.
     void unused(std::string_view k, const std::string& why) {
         take(k, {});

@@ -36,10 +36,11 @@ constexpr std::array kSections{
     },
     SectionInfo{
         .name = "smtp",
-        .used_by = kDaemon,
-        .required_by = kDaemon,
+        .used_by = kDaemon | kConsole,
+        .required_by = kDaemon | kConsole,
         .help = "How casegate sends mail (acknowledgements, replies, office alerts, digests). "
-                "TLS certificates are always verified.",
+                "TLS certificates are always verified. The console reads only from and "
+                "from_name: what it has to say goes through the outbox, sent by the daemon.",
     },
     SectionInfo{
         .name = "mailbox",
@@ -417,6 +418,33 @@ constexpr std::array kSettings{
             .help = "Its address as staff reach it, for links in emails: https:// (http:// to "
                     "loopback).",
             .example = "https://casegate.example.nhs.uk/"},
+    Setting{.section = "console", .key = "assets_dir", .type = T::path,
+            .default_value = "/usr/share/casegate/web/assets", .reload = restart,
+            .help = "The NHS.UK frontend's style sheet and images, and the console's own, "
+                    "served under /assets/."},
+    Setting{.section = "console", .key = "threads", .type = T::integer, .default_value = "8",
+            .min = 1, .max = 256, .reload = restart,
+            .help = "Requests served at once; each has its own database connection."},
+    Setting{.section = "console", .key = "max_upload_bytes", .type = T::integer,
+            .default_value = "26214400", .min = 64 * 1024, .max = kGiB, .unit = "bytes",
+            .reload = restart,
+            .help = "The largest request (a document uploaded to a case)."},
+    Setting{.section = "console", .key = "session_idle_minutes", .type = T::integer,
+            .default_value = "30", .min = 1, .max = 24 * 60, .unit = "minutes",
+            .help = "A session not used for this long ends."},
+    Setting{.section = "console", .key = "session_max_hours", .type = T::integer,
+            .default_value = "10", .min = 1, .max = 7 * 24, .unit = "hours",
+            .help = "A session ends this long after sign-in, however busy."},
+    Setting{.section = "console", .key = "proxy_user_header", .type = T::string,
+            .help = "With single sign-on at an authenticating reverse proxy (oauth2-proxy, "
+                    "mod_auth_openidc): the request header carrying the member's email, "
+                    "trusted only from trusted_proxies. None = sign-in links only.",
+            .example = "X-Forwarded-Email", .example_commented = true},
+    Setting{.section = "console", .key = "trusted_proxies", .type = T::string_list,
+            .need = depends,
+            .help = "The proxies' own addresses (exact IP addresses) whose proxy_user_header "
+                    "is believed; needed with proxy_user_header.",
+            .example = "127.0.0.1", .example_commented = true},
 
     // [form_service]
     Setting{.section = "form_service", .key = "listen", .type = T::listen,

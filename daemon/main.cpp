@@ -13,6 +13,7 @@
 #include "common/config_cli.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "console/console.hpp"
 #include "daemon/run.hpp"
 #include "forms/form_pdf.hpp"
 #include "intake/parse_worker.hpp"
@@ -27,6 +28,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: casegate COMMAND [ARGS]\n"
     "  run [--config FILE] [--once]      run the daemon (--once: one poll, process, send, exit)\n"
+    "  console [--config FILE]           serve the staff console ([console] listen)\n"
     "  check-config [--config FILE] [--program daemon|console|form-service]\n"
     "                                    validate the configuration as that program reads it\n"
     "  config-example                    print the example configuration, made from the table\n"
@@ -176,6 +178,10 @@ int main(int argc, char** argv) {
     std::string error;
     if (!parse_common(rest, common, error)) return usage_error(error);
     if (cmd == "run") return daemon::run_daemon(common.config, common.once);
+    if (cmd == "console") {
+        if (common.once) return usage_error("console takes no --once");
+        return console::run_console(common.config);
+    }
     if (cmd == "migrate") return cmd_migrate(common);
     return usage_error("unknown command '" + cmd + "'");
 }

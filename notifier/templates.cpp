@@ -198,6 +198,8 @@ std::vector<Sample> samples() {
         {"engagement_recorded", case_context(ref, office), true},
         {"case_changed", case_changed_context(change, true)},
         {"case_assigned", assigned},
+        {"sign_in_link",
+         sign_in_context("Ada Admin", "https://casegate.example.nhs.uk/sign-in/0123abcd", 15)},
     };
 }
 

@@ -110,6 +110,10 @@ Text reval_digest(const RevalDigest& d, std::size_t max_listed = 200);
 Text reval_feed_refused(std::string_view office_name, std::string_view designated_body,
                         std::string_view reason, std::string_view date);
 
+/// To a member of staff who asked to sign in to the console: the one-time link and how long it
+/// lasts.
+Text sign_in_link(std::string_view name, std::string_view link, int minutes);
+
 // ---- the case workflow ----------------------------------------------------------------------
 //
 // Sent when staff change a case (cases/). The referrer is told what happened to their referral

@@ -295,6 +295,10 @@ mstch::map feed_refused_context(std::string_view office, std::string_view design
         {"reason", one_line(reason)}};
 }
 
+mstch::map sign_in_context(std::string_view name, std::string_view link, int minutes) {
+    return {{"name", one_line(name)}, {"link", one_line(link)}, {"minutes", std::to_string(minutes)}};
+}
+
 mstch::map case_context(std::string_view reference, std::string_view office) {
     return {{"reference", std::string(reference)},
             {"office", one_line(office)},
@@ -399,6 +403,10 @@ Text engagement_recorded(std::string_view reference, std::string_view office_nam
 
 Text case_changed(const CaseChange& c, bool include_details) {
     return render("case_changed", c.office_name, case_changed_context(c, include_details));
+}
+
+Text sign_in_link(std::string_view name, std::string_view link, int minutes) {
+    return render("sign_in_link", "", sign_in_context(name, link, minutes));
 }
 
 Text case_assigned(std::string_view reference, std::string_view office_name,

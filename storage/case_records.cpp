@@ -1,5 +1,6 @@
 #include "storage/case_records.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "storage/cases.hpp"
@@ -70,32 +71,88 @@ void update_case(Db& db, std::int64_t case_id, const CaseUpdate& u) {
         {case_id, status, u.case_manager, u.outcome, u.set_closed_at, u.clear_closed_at});
 }
 
-std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f) {
+namespace {
+
+// The WHERE clause of a listing and its parameters ($1…$11); `with_status` false leaves the
+// statuses out (for the counts by status).
+std::string case_where(const CaseFilter& f, bool with_status, std::vector<Param>& params) {
     const auto text = [](const std::string& s) { return s.empty() ? Param() : Param(s); };
-    const Result r = db.exec(
-        std::string(kCaseColumns) +
-            " WHERE ($1::text IS NULL OR c.local_office = $1)"
-            " AND ($2::text IS NULL OR lower(c.case_manager) = lower($2))"
-            " AND ($3::text[] IS NULL OR c.status = ANY($3::text[]))"
-            " AND ($4::text IS NULL OR lower(c.concern_route) = lower($4))"
-            " AND ($5::text IS NULL OR lower(c.concern_type) = lower($5))"
-            " AND ($6::text IS NULL OR strpos(lower(coalesce(c.employer, '')), lower($6)) > 0)"
-            " AND ($7::text IS NULL OR strpos(lower(c.reference), lower($7)) > 0"
-            "  OR strpos(lower(c.trainee_name), lower($7)) > 0"
-            "  OR strpos(c.gmc_number, $7) > 0"
-            "  OR strpos(lower(c.referrer_name), lower($7)) > 0"
-            "  OR strpos(lower(c.referrer_email), lower($7)) > 0)"
-            " AND ($8::date IS NULL OR c.created_at::date >= $8::date)"
-            " AND ($9::date IS NULL OR c.created_at::date <= $9::date)"
-            " AND ($10 OR NOT c.archived)"
-            " ORDER BY c.created_at DESC, c.id DESC",
-        {text(f.office), f.case_manager,
-         f.statuses.empty() ? Param() : Param(pg_text_array(f.statuses)), text(f.route),
-         text(f.type), text(f.employer), text(f.search), text(f.created_from), text(f.created_to),
-         f.include_archived});
+    params = {text(f.office),
+              f.case_manager,
+              with_status && !f.statuses.empty() ? Param(pg_text_array(f.statuses)) : Param(),
+              text(f.route),
+              text(f.type),
+              text(f.employer),
+              text(f.search),
+              text(f.created_from),
+              text(f.created_to),
+              f.include_archived,
+              text(f.gmc)};
+    return " WHERE ($1::text IS NULL OR c.local_office = $1)"
+           " AND ($2::text IS NULL OR lower(c.case_manager) = lower($2))"
+           " AND ($3::text[] IS NULL OR c.status = ANY($3::text[]))"
+           " AND ($4::text IS NULL OR lower(c.concern_route) = lower($4))"
+           " AND ($5::text IS NULL OR lower(c.concern_type) = lower($5))"
+           " AND ($6::text IS NULL OR strpos(lower(coalesce(c.employer, '')), lower($6)) > 0)"
+           " AND ($7::text IS NULL OR strpos(lower(c.reference), lower($7)) > 0"
+           "  OR strpos(lower(c.trainee_name), lower($7)) > 0"
+           "  OR strpos(c.gmc_number, $7) > 0"
+           "  OR strpos(lower(c.referrer_name), lower($7)) > 0"
+           "  OR strpos(lower(c.referrer_email), lower($7)) > 0)"
+           " AND ($8::date IS NULL OR c.created_at::date >= $8::date)"
+           " AND ($9::date IS NULL OR c.created_at::date <= $9::date)"
+           " AND ($10 OR NOT c.archived)"
+           " AND ($11::text IS NULL OR c.gmc_number = $11)";
+}
+
+std::string order_column(const std::string& sort) {
+    static const std::pair<const char*, const char*> kColumns[] = {
+        {"reference", "c.reference"},       {"status", "c.status"},
+        {"office", "c.local_office"},       {"case_manager", "lower(c.case_manager)"},
+        {"doctor", "lower(c.trainee_name)"}, {"gmc", "c.gmc_number"},
+        {"referrer", "lower(c.referrer_name)"}, {"route", "c.concern_route"},
+        {"type", "c.concern_type"},         {"employer", "lower(c.employer)"},
+    };
+    for (const auto& [name, column] : kColumns) {
+        if (sort == name) return column;
+    }
+    return "c.created_at";
+}
+
+}  // namespace
+
+std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f, const CaseOrder& order) {
+    std::vector<Param> params;
+    std::string sql = std::string(kCaseColumns) + case_where(f, true, params);
+    const char* dir = order.ascending ? " ASC" : " DESC";
+    sql += " ORDER BY " + order_column(order.sort) + dir + " NULLS LAST, c.created_at" + dir +
+           ", c.id" + dir;
+    if (order.limit > 0) {
+        params.emplace_back(order.limit);
+        params.emplace_back(std::max(0, order.offset));
+        sql += " LIMIT $12 OFFSET $13";
+    }
+    const Result r = db.exec(sql, params);
     std::vector<StoredCase> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(case_at(r, i));
+    return out;
+}
+
+CaseCounts count_cases(Db& db, const CaseFilter& f) {
+    std::vector<Param> params;
+    const std::string where = case_where(f, false, params);
+    const Result r =
+        db.exec("SELECT c.status, count(*) FROM cases c" + where + " GROUP BY 1 ORDER BY 1", params);
+    CaseCounts out;
+    for (int i = 0; i < r.rows(); ++i) {
+        const std::string status = r.text(i, 0);
+        const int n = static_cast<int>(r.int64(i, 1));
+        out.by_status.emplace_back(status, n);
+        if (f.statuses.empty() ||
+            std::find(f.statuses.begin(), f.statuses.end(), status) != f.statuses.end())
+            out.total += n;
+    }
     return out;
 }
 
@@ -113,14 +170,23 @@ std::vector<StoredAction> case_actions_of(Db& db, std::int64_t case_id) {
 std::vector<StoredDocument> documents_of(Db& db, std::optional<std::int64_t> case_id,
                                          std::optional<std::int64_t> submission_id) {
     const Result r = db.exec(
-        "SELECT filename, content_type, " CASEGATE_TIME("created_at") ", size FROM documents"
+        "SELECT filename, content_type, " CASEGATE_TIME("created_at") ", size, id FROM documents"
         " WHERE case_id = $1 OR ($1::bigint IS NULL AND submission_id = $2) ORDER BY id",
         {case_id, submission_id});
     std::vector<StoredDocument> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
-        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.int64(i, 3)});
+        out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.int64(i, 3), r.int64(i, 4)});
     return out;
+}
+
+std::optional<DocumentContent> document_of_case(Db& db, std::int64_t case_id,
+                                                std::int64_t document_id) {
+    const Result r = db.exec(
+        "SELECT filename, content_type, content FROM documents WHERE id = $2 AND case_id = $1",
+        {case_id, document_id});
+    if (r.rows() == 0) return std::nullopt;
+    return DocumentContent{r.text(0, 0), r.text(0, 1), r.bytes(0, 2)};
 }
 
 std::vector<AuditEntry> audit_of(Db& db, std::optional<std::int64_t> case_id,

@@ -53,10 +53,30 @@ struct CaseFilter {
     std::vector<std::string> statuses;
     std::string route, type, employer, search;
     std::string created_from, created_to;  ///< YYYY-MM-DD, inclusive
+    std::string gmc;                       ///< exact GMC number
     bool include_archived = false;
 };
-/// Cases matching the filter, newest first.
-std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f);
+
+/// The order and the page of a listing.
+struct CaseOrder {
+    /// reference, status, office, case_manager, doctor, gmc, referrer, route, type, employer
+    /// or created (the default); anything else is created.
+    std::string sort = "created";
+    bool ascending = false;
+    int limit = 0;  ///< 0: every row
+    int offset = 0;
+};
+
+/// Cases matching the filter, newest first (or in `order`).
+std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f, const CaseOrder& order = {});
+
+/// How many cases match the filter, and how many of them are in each status (the filter's
+/// statuses ignored, so that a page can show every status's count next to its choice).
+struct CaseCounts {
+    int total = 0;                                        ///< matching the whole filter
+    std::vector<std::pair<std::string, int>> by_status;  ///< status → count, statuses present
+};
+CaseCounts count_cases(Db& db, const CaseFilter& f);
 
 struct StoredAction {
     std::string kind, actor, at;
@@ -67,9 +87,17 @@ std::vector<StoredAction> case_actions_of(Db& db, std::int64_t case_id);
 struct StoredDocument {
     std::string filename, content_type, created_at;
     std::int64_t size = 0;
+    std::int64_t id = 0;
 };
 std::vector<StoredDocument> documents_of(Db& db, std::optional<std::int64_t> case_id,
                                          std::optional<std::int64_t> submission_id);
+
+/// One document's name, type and bytes, if it belongs to the case.
+struct DocumentContent {
+    std::string filename, content_type, content;
+};
+std::optional<DocumentContent> document_of_case(Db& db, std::int64_t case_id,
+                                                std::int64_t document_id);
 
 struct AuditEntry {
     std::string at, actor, action;

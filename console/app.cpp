@@ -1,0 +1,340 @@
+// The console's routes, sign-in and sessions. The pages themselves are in pages.cpp.
+#include "console/app.hpp"
+
+#include <algorithm>
+#include <spdlog/spdlog.h>
+#include <utility>
+
+#include "cases/outgoing.hpp"
+#include "common/log.hpp"
+#include "console/pages.hpp"
+#include "notifier/compose.hpp"
+#include "storage/cases.hpp"
+#include "storage/console.hpp"
+#include "storage/outbox.hpp"
+#include "util/hmac.hpp"
+#include "util/random.hpp"
+#include "util/strings.hpp"
+
+namespace casegate::console {
+
+std::string Request::param(const std::string& name) const {
+    const auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> Request::params_of(const std::string& name) const {
+    std::vector<std::string> out;
+    const auto [from, to] = params.equal_range(name);
+    for (auto it = from; it != to; ++it) out.push_back(it->second);
+    return out;
+}
+
+std::string Request::header(const std::string& lower_name) const {
+    const auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::string Request::cookie(const std::string& name) const {
+    const std::string all = header("cookie");
+    std::size_t pos = 0;
+    while (pos < all.size()) {
+        std::size_t end = all.find(';', pos);
+        if (end == std::string::npos) end = all.size();
+        const std::string_view pair = util::trim(std::string_view(all).substr(pos, end - pos));
+        const std::size_t eq = pair.find('=');
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+            return std::string(pair.substr(eq + 1));
+        pos = end + 1;
+    }
+    return {};
+}
+
+std::vector<std::pair<std::string, std::string>> security_headers() {
+    return {
+        {"Content-Security-Policy",
+         "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+         "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+        {"X-Frame-Options", "DENY"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Cross-Origin-Opener-Policy", "same-origin"},
+        {"Cross-Origin-Resource-Policy", "same-origin"},
+        {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+    };
+}
+
+namespace {
+
+std::string session_cookie(const std::string& value, int max_age_seconds) {
+    return util::concat({kSessionCookie, "=", value, "; Path=/; Max-Age=",
+                         std::to_string(max_age_seconds),
+                         "; Secure; HttpOnly; SameSite=Strict"});
+}
+
+// A path segment made of [A-Za-z0-9-] only (references, GMC numbers, tokens, ids).
+bool plain_segment(std::string_view s) {
+    return !s.empty() && s.size() <= 128 && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-';
+    });
+}
+
+// "/cases/REF/documents/7" → {"cases", "REF", "documents", "7"}.
+std::vector<std::string> segments(const std::string& path) {
+    std::vector<std::string> out;
+    std::size_t pos = 1;
+    while (pos <= path.size()) {
+        std::size_t end = path.find('/', pos);
+        if (end == std::string::npos) end = path.size();
+        if (end > pos) out.push_back(path.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+App::App(common::Config cfg) : cfg_(std::move(cfg)), proxy_secret_(util::random_hex(32)) {}
+
+Response App::handle(storage::Db& db, const Request& req) const {
+    Response r;
+    try {
+        r = route(db, req);
+    } catch (const storage::DbError& e) {
+        common::logger("console")->error("database error on {} {}: {}", req.method, req.path,
+                                         e.what());
+        r = page(nullptr, "Service unavailable", "message",
+                 {{"heading", std::string("Sorry, the service is unavailable")},
+                  {"text", std::string("The case database cannot be reached. Try again in a "
+                                       "few minutes.")}},
+                 503);
+    } catch (const std::exception& e) {
+        common::logger("console")->error("error on {} {}: {}", req.method, req.path, e.what());
+        r = page(nullptr, "Something went wrong", "message",
+                 {{"heading", std::string("Sorry, something went wrong")},
+                  {"text", std::string("Nothing was changed by the request that failed.")}},
+                 500);
+    }
+    for (auto& h : security_headers()) r.headers.push_back(std::move(h));
+    if (r.no_store) r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
+std::optional<App::Viewer> App::viewer(storage::Db& db, const Request& req,
+                                       bool& proxied) const {
+    proxied = false;
+    const common::ConsoleConfig& c = cfg_.console;
+    if (!c.proxy_user_header.empty() &&
+        std::find(c.trusted_proxies.begin(), c.trusted_proxies.end(), req.remote_addr) !=
+            c.trusted_proxies.end()) {
+        const std::string email = req.header(util::ascii_lower(c.proxy_user_header));
+        if (!email.empty()) {
+            proxied = true;
+            const std::optional<cases::Staff> staff = cases::find_staff(cfg_, email);
+            if (!staff) return std::nullopt;
+            // The proxy signs the member in on every request; the CSRF token is tied to them.
+            return Viewer{*staff, "", util::hmac_sha256_hex(proxy_secret_, staff->email), ""};
+        }
+    }
+    const std::string id = req.cookie(kSessionCookie);
+    if (!plain_segment(id)) return std::nullopt;
+    const bool page_view = req.method == "GET";
+    std::optional<storage::ConsoleSession> s;
+    storage::with_retry(db, [&] {
+        s = storage::touch_session(db, id, c.session_idle_minutes, page_view);
+    });
+    if (!s) return std::nullopt;
+    const std::optional<cases::Staff> staff = cases::find_staff(cfg_, s->email);
+    if (!staff) return std::nullopt;  // no longer in the configuration
+    return Viewer{*staff, id, s->csrf_token, s->flash};
+}
+
+Response App::route(storage::Db& db, const Request& req) const {
+    const std::vector<std::string> seg = segments(req.path);
+    const bool get = req.method == "GET" || req.method == "HEAD";
+    const bool post = req.method == "POST";
+    if (!get && !post) {
+        Response r = not_found(nullptr);
+        r.status = 405;
+        return r;
+    }
+
+    // Signing in needs no session.
+    if (!seg.empty() && seg[0] == "sign-in") {
+        if (seg.size() == 1 && post) return sign_in_request(db, req);
+        if (seg.size() == 2 && plain_segment(seg[1]))
+            return get ? sign_in_confirm(seg[1]) : sign_in_use(db, seg[1]);
+        return not_found(nullptr);
+    }
+
+    bool proxied = false;
+    const std::optional<Viewer> v = viewer(db, req, proxied);
+    if (!v) {
+        if (get && seg.empty()) return sign_in_page("", "");
+        if (get) {
+            Response r = sign_in_page("", "Sign in to see this page.");
+            r.status = 401;
+            return r;
+        }
+        Response r = sign_in_page("", "Your session has ended. Sign in again.");
+        r.status = 401;
+        return r;
+    }
+
+    if (post) {
+        // Every form carries the session's token; SameSite=Strict cookies are the second lock.
+        if (!util::equal_constant_time(req.param("csrf"), v->csrf)) {
+            Response r = page(&*v, "Form expired", "message",
+                              {{"heading", std::string("This form has expired")},
+                               {"text", std::string("Nothing was changed. Go back, reload the "
+                                                    "page and try again.")}},
+                              403);
+            return r;
+        }
+        if (seg.size() == 1 && seg[0] == "sign-out") return sign_out(db, *v);
+        if (seg.size() == 3 && seg[0] == "cases" && plain_segment(seg[1])) {
+            if (seg[2] == "actions") return case_change(db, *v, seg[1], req);
+            if (seg[2] == "documents") return case_upload(db, *v, seg[1], req);
+        }
+        if (seg.size() == 3 && seg[0] == "held" && plain_segment(seg[1]))
+            return held_change(db, *v, seg[1], seg[2], req);
+        return not_found(&*v);
+    }
+
+    if (seg.empty()) return cases_page(db, *v, req, false);
+    if (seg.size() == 1 && seg[0] == "cases.csv") return cases_page(db, *v, req, true);
+    if (seg.size() == 2 && seg[0] == "cases" && plain_segment(seg[1]))
+        return case_page(db, *v, seg[1]);
+    if (seg.size() == 4 && seg[0] == "cases" && plain_segment(seg[1]) && seg[2] == "documents" &&
+        plain_segment(seg[3]))
+        return case_document(db, *v, seg[1], seg[3]);
+    if (seg.size() == 2 && seg[0] == "doctors" && plain_segment(seg[1]))
+        return doctor_page(db, *v, seg[1]);
+    if (seg.size() == 1 && seg[0] == "held") return held_page(db, *v);
+    return not_found(&*v);
+}
+
+// ---- signing in ----------------------------------------------------------------------------
+
+Response App::sign_in_page(const std::string& message, const std::string& error) const {
+    mstch::map c{{"message", message}, {"error", error}, {"has_error", !error.empty()}};
+    return page(nullptr, "Sign in", "sign_in", c, error.empty() ? 200 : 400);
+}
+
+Response App::sign_in_request(storage::Db& db, const Request& req) const {
+    const std::string email{util::trim(req.param("email"))};
+    if (email.empty() || email.size() > 254 || email.find('@') == std::string::npos) {
+        return sign_in_page("", "Enter your work email address, like name@example.nhs.uk");
+    }
+    // The same answer whether or not the address is staff: the page tells nobody who is.
+    if (const std::optional<cases::Staff> staff = cases::find_staff(cfg_, email)) {
+        const std::string token = util::random_hex(32);
+        std::string base = cfg_.console.base_url;
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        const std::string link = util::concat({base, "/sign-in/", token});
+        storage::with_retry(db, [&] {
+            storage::Transaction tx(db);
+            storage::add_sign_in(db, token, staff->email, kSignInMinutes);
+            notifier::Notification n;
+            n.kind = "sign_in_link";
+            n.text = notifier::sign_in_link(staff->name, link, kSignInMinutes);
+            n.to = {staff->email};
+            storage::enqueue(db, notifier::compose({cfg_.smtp.from, cfg_.smtp.from_name}, n));
+            storage::audit(db, staff->email, "console.sign_in_link", std::nullopt, std::nullopt,
+                           "{}");
+            tx.commit();
+        });
+        common::logger("console")->info("sign-in link sent to a member of {}", staff->office);
+    } else {
+        common::logger("console")->info("sign-in asked for an address that is not staff");
+    }
+    return page(nullptr, "Check your email", "sign_in_sent",
+                {{"minutes", std::to_string(kSignInMinutes)}});
+}
+
+Response App::sign_in_confirm(const std::string& token) const {
+    // A GET never uses the link: mail scanners open links before people do.
+    return page(nullptr, "Sign in", "sign_in_confirm", {{"token", token}});
+}
+
+Response App::sign_in_use(storage::Db& db, const std::string& token) const {
+    std::optional<std::string> email;
+    std::string session_id, csrf;
+    storage::with_retry(db, [&] {
+        storage::Transaction tx(db);
+        email = storage::use_sign_in(db, token);
+        if (email && cases::find_staff(cfg_, *email)) {
+            session_id = util::random_hex(32);
+            csrf = util::random_hex(32);
+            storage::add_session(db, session_id, *email, csrf, "link",
+                                 cfg_.console.session_max_hours * 60);
+            storage::audit(db, *email, "console.signed_in", std::nullopt, std::nullopt, "{}");
+        }
+        tx.commit();
+    });
+    if (session_id.empty()) {
+        return sign_in_page("", "That sign-in link has expired or has been used. Ask for a new "
+                                "one below.");
+    }
+    Response r = Response::redirect("/");
+    r.headers.emplace_back("Set-Cookie",
+                           session_cookie(session_id, cfg_.console.session_max_hours * 3600));
+    return r;
+}
+
+Response App::sign_out(storage::Db& db, const Viewer& v) const {
+    if (!v.session_id.empty()) {
+        storage::with_retry(db, [&] {
+            storage::Transaction tx(db);
+            storage::end_session(db, v.session_id);
+            storage::audit(db, v.staff.email, "console.signed_out", std::nullopt, std::nullopt,
+                           "{}");
+            tx.commit();
+        });
+    }
+    Response r = sign_in_page("You have signed out.", "");
+    r.headers.emplace_back("Set-Cookie", session_cookie("", 0));
+    return r;
+}
+
+void App::set_flash(storage::Db& db, const Viewer& v, const std::string& flash) const {
+    if (v.session_id.empty()) return;
+    storage::with_retry(db, [&] { storage::set_flash(db, v.session_id, flash); });
+}
+
+// ---- the frame of every page ---------------------------------------------------------------
+
+Response App::page(const Viewer* v, const std::string& title, const std::string& body_template,
+                   const mstch::map& context, int status) const {
+    mstch::map frame{{"title", title}};
+    if (v) {
+        mstch::map member{{"name", v->staff.name},
+                          {"office", v->staff.office},
+                          {"role", std::string(v->staff.role == workflow::Role::admin
+                                                   ? "Admin"
+                                                   : "Case manager")},
+                          {"csrf", v->csrf},
+                          {"is_admin", v->staff.role == workflow::Role::admin},
+                          {"can_sign_out", !v->session_id.empty()}};
+        frame.emplace("member", member);
+    }
+    mstch::map body_context = context;
+    if (v) body_context.emplace("csrf", v->csrf);
+    frame.emplace("content", render_page(body_template, body_context));
+    Response r;
+    r.status = status;
+    r.body = render_page("layout", frame);
+    return r;
+}
+
+Response App::not_found(const Viewer* v) const {
+    return page(v, "Page not found", "message",
+                {{"heading", std::string("Page not found")},
+                 {"text", std::string("If you typed the web address, check it is correct. If "
+                                      "you followed a link to a case, it may not be one you "
+                                      "can see.")}},
+                404);
+}
+
+}  // namespace casegate::console

@@ -1,0 +1,23 @@
+-- casegate schema, version 10: the staff console's sign-in links and sessions. Only SHA-256
+-- hashes of the secrets handed out are kept, so a copy of the database signs nobody in.
+CREATE TABLE console_sign_ins (
+    token_hash  bytea PRIMARY KEY,
+    email       text NOT NULL,            -- the member of staff, as configured
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL,
+    used_at     timestamptz
+);
+CREATE INDEX console_sign_ins_expiry ON console_sign_ins (expires_at);
+
+CREATE TABLE console_sessions (
+    id_hash       bytea PRIMARY KEY,
+    email         text NOT NULL,
+    csrf_token    text NOT NULL,          -- put in every form of the session's pages
+    via           text NOT NULL,          -- 'link' or 'proxy'
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    last_seen_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at    timestamptz NOT NULL,   -- absolute expiry
+    ended_at      timestamptz,
+    flash         text                    -- what the last change did, shown once
+);
+CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
