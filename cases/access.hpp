@@ -9,8 +9,6 @@
 
 namespace casegate::cases::detail {
 
-inline constexpr std::string_view kNoSuchCase = "no such case";
-
 /// What the rules need to know of a stored case.
 workflow::CaseFacts facts_of(const storage::StoredCase& c);
 

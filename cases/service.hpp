@@ -97,7 +97,7 @@ struct CaseView {
     std::string missing_json = "[]", errors_json = "[]";  ///< incomplete submissions
     std::vector<storage::StoredAction> actions;
     std::vector<storage::StoredDocument> documents;
-    std::int64_t case_id = 0;              ///< 0 for an incomplete submission
+    std::int64_t case_id = 0;                ///< 0 for an incomplete submission
     std::vector<storage::AuditEntry> audit;  ///< with_audit only, this view included
 };
 

@@ -29,6 +29,12 @@ void keep_running(const Setting& s, const Config& running, Config& fresh) {
         fresh.database_conninfo = running.database_conninfo;
     } else if (s.section == "console" && s.key == "listen") {
         fresh.console.listen = running.console.listen;
+    } else if (s.section == "console" && s.key == "assets_dir") {
+        fresh.console.assets_dir = running.console.assets_dir;
+    } else if (s.section == "console" && s.key == "threads") {
+        fresh.console.threads = running.console.threads;
+    } else if (s.section == "console" && s.key == "max_upload_bytes") {
+        fresh.console.max_upload_bytes = running.console.max_upload_bytes;
     } else if (s.section == "form_service" && s.key == "listen") {
         fresh.form_service.listen = running.form_service.listen;
     } else if (s.section == "form_service" && s.key == "spool_dir") {

@@ -97,23 +97,35 @@ std::vector<std::string> segments(const std::string& path) {
 
 App::App(common::Config cfg) : cfg_(std::move(cfg)), proxy_secret_(util::random_hex(32)) {}
 
+Response App::unavailable() const {
+    Response r = page(nullptr, "Service unavailable", "message",
+                      {{"heading", std::string("Sorry, the service is unavailable")},
+                       {"text", std::string("The case database cannot be reached. Try again in "
+                                            "a few minutes.")}},
+                      503);
+    for (auto& h : security_headers()) r.headers.push_back(std::move(h));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
 Response App::handle(storage::Db& db, const Request& req) const {
+    // Paths name cases and doctors: the log gives only the first segment.
+    const auto where = [&req] {
+        const std::size_t end = req.path.find('/', 1);
+        return req.method + " " + req.path.substr(0, end);
+    };
     Response r;
     try {
         r = route(db, req);
     } catch (const storage::DbError& e) {
-        common::logger("console")->error("database error on {} {}: {}", req.method, req.path,
-                                         e.what());
-        r = page(nullptr, "Service unavailable", "message",
-                 {{"heading", std::string("Sorry, the service is unavailable")},
-                  {"text", std::string("The case database cannot be reached. Try again in a "
-                                       "few minutes.")}},
-                 503);
+        common::logger("console")->error("database error on {}: {}", where(), e.what());
+        return unavailable();
     } catch (const std::exception& e) {
-        common::logger("console")->error("error on {} {}: {}", req.method, req.path, e.what());
+        common::logger("console")->error("error on {}: {}", where(), e.what());
         r = page(nullptr, "Something went wrong", "message",
                  {{"heading", std::string("Sorry, something went wrong")},
-                  {"text", std::string("Nothing was changed by the request that failed.")}},
+                  {"text", std::string("The error is logged for the service's operators. Look "
+                                       "at the case before trying again.")}},
                  500);
     }
     for (auto& h : security_headers()) r.headers.push_back(std::move(h));
@@ -228,26 +240,39 @@ Response App::sign_in_request(storage::Db& db, const Request& req) const {
         return sign_in_page("", "Enter your work email address, like name@example.nhs.uk");
     }
     // The same answer whether or not the address is staff: the page tells nobody who is.
-    if (const std::optional<cases::Staff> staff = cases::find_staff(cfg_, email)) {
+    const std::optional<cases::Staff> staff = cases::find_staff(cfg_, email);
+    bool sent = false;
+    if (staff) {
         const std::string token = util::random_hex(32);
         std::string base = cfg_.console.base_url;
         while (!base.empty() && base.back() == '/') base.pop_back();
         const std::string link = util::concat({base, "/sign-in/", token});
         storage::with_retry(db, [&] {
             storage::Transaction tx(db);
-            storage::add_sign_in(db, token, staff->email, kSignInMinutes);
-            notifier::Notification n;
-            n.kind = "sign_in_link";
-            n.text = notifier::sign_in_link(staff->name, link, kSignInMinutes);
-            n.to = {staff->email};
-            storage::enqueue(db, notifier::compose({cfg_.smtp.from, cfg_.smtp.from_name}, n));
-            storage::audit(db, staff->email, "console.sign_in_link", std::nullopt, std::nullopt,
-                           "{}");
+            storage::forget_old_sessions(db);
+            sent = storage::recent_sign_ins(db, staff->email, kSignInMinutes) < kSignInsPerWindow;
+            if (sent) {
+                storage::add_sign_in(db, token, staff->email, kSignInMinutes);
+                notifier::Notification n;
+                n.kind = "sign_in_link";
+                n.text = notifier::sign_in_link(staff->name, link, kSignInMinutes);
+                n.to = {staff->email};
+                storage::enqueue(db, notifier::compose({cfg_.smtp.from, cfg_.smtp.from_name}, n));
+            }
+            storage::audit(db, staff->email,
+                           sent ? "console.sign_in_link" : "console.sign_in_link_withheld",
+                           std::nullopt, std::nullopt, "{}");
             tx.commit();
         });
-        common::logger("console")->info("sign-in link sent to a member of {}", staff->office);
+    }
+    const auto log = common::logger("console");
+    if (!staff) {
+        log->info("sign-in asked for an address that is not staff");
+    } else if (sent) {
+        log->info("sign-in link sent to a member of {}", staff->office);
     } else {
-        common::logger("console")->info("sign-in asked for an address that is not staff");
+        log->warn("sign-in link withheld from a member of {}: {} sent in {} minutes",
+                  staff->office, kSignInsPerWindow, kSignInMinutes);
     }
     return page(nullptr, "Check your email", "sign_in_sent",
                 {{"minutes", std::to_string(kSignInMinutes)}});

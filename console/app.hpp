@@ -20,6 +20,10 @@ namespace casegate::console {
 /// How long a sign-in link lasts.
 inline constexpr int kSignInMinutes = 15;
 
+/// At most this many sign-in links are sent to one member within kSignInMinutes; more asks
+/// get the same page and send nothing, so that nobody can flood a member's inbox.
+inline constexpr int kSignInsPerWindow = 5;
+
 /// The session cookie: Secure, HttpOnly, SameSite=Strict, host-only.
 inline constexpr const char* kSessionCookie = "__Host-casegate";
 
@@ -29,6 +33,9 @@ class App {
 
     /// Answers one request. Never throws: a database failure is a 503 page.
     Response handle(storage::Db& db, const Request& req) const;
+
+    /// The page for a database that cannot be reached (503).
+    Response unavailable() const;
 
     const common::Config& config() const { return cfg_; }
 

@@ -465,13 +465,16 @@ Response App::case_page(storage::Db& db, const Viewer& v, const std::string& ref
 
 namespace {
 
-// What a change did, for the next page: the summary and who was told, or why not.
-std::string flash_of(const cases::Outcome& o, const common::Config& cfg) {
+// What a change did, for the next page: the summary (and `what`, when given) and who was told,
+// or why not.
+std::string flash_of(const cases::Outcome& o, const common::Config& cfg,
+                     const std::string& what = {}) {
     json f;
     f["done"] = o.done;
     json lines = json::array();
     if (o.done) {
         f["title"] = o.summary.empty() ? std::string("Done") : o.summary;
+        if (!what.empty()) lines.push_back(what);
         if (o.told.empty()) lines.push_back("Nobody else was told.");
         for (const cases::Told& t : o.told) {
             std::string to;
@@ -555,7 +558,7 @@ Response App::case_upload(storage::Db& db, const Viewer& v, const std::string& r
         o = cases::attach(db, cfg_, v.staff.email, reference, {it->filename, it->content});
         if (!o.done && o.refusal == cases::kNoSuchCase) return not_found(&v);
     }
-    set_flash(db, v, flash_of(o, cfg_));
+    set_flash(db, v, flash_of(o, cfg_, it == req.files.end() ? "" : "Added " + it->filename));
     return Response::redirect(util::concat({"/cases/", reference}));
 }
 

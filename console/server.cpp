@@ -85,6 +85,13 @@ int run_console(const std::string& config_path) {
     server.set_write_timeout(15, 0);
     server.set_keep_alive_max_count(100);
     server.set_keep_alive_timeout(5);
+    // SO_REUSEADDR, so that a restart is not refused by the last run's connections in
+    // TIME_WAIT; not the library's SO_REUSEPORT, which would let a second console share the
+    // port unnoticed.
+    server.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     if (!server.set_mount_point("/assets", cfg.console.assets_dir)) {
         log->critical("console.assets_dir {} is not a directory", cfg.console.assets_dir);
         return 78;
@@ -94,19 +101,27 @@ int run_console(const std::string& config_path) {
         res.set_header("X-Content-Type-Options", "nosniff");
     });
     const std::string conninfo = cfg.database_conninfo;
-    const auto handler = [&app, conninfo](const httplib::Request& in, httplib::Response& out) {
+    const auto handler = [&app, conninfo, log](const httplib::Request& in,
+                                               httplib::Response& out) {
         // One connection per worker thread, made when the thread first needs it.
         thread_local std::unique_ptr<storage::Db> db;
-        if (!db) db = std::make_unique<storage::Db>(conninfo);
+        if (!db) {
+            try {
+                db = std::make_unique<storage::Db>(conninfo);
+            } catch (const std::exception& e) {
+                log->error("database unavailable: {}", e.what());
+                answer(app.unavailable(), out);
+                return;
+            }
+        }
         answer(app.handle(*db, request_of(in)), out);
     };
     server.Get(".*", handler);
     server.Post(".*", handler);
-    server.set_error_handler([&app](const httplib::Request&, httplib::Response& res) {
+    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (res.status == 413) {
             res.set_content("The upload is too large.", "text/plain; charset=utf-8");
         }
-        (void)app;
     });
 
     std::string host;

@@ -296,7 +296,8 @@ mstch::map feed_refused_context(std::string_view office, std::string_view design
 }
 
 mstch::map sign_in_context(std::string_view name, std::string_view link, int minutes) {
-    return {{"name", one_line(name)}, {"link", one_line(link)}, {"minutes", std::to_string(minutes)}};
+    return {
+        {"name", one_line(name)}, {"link", one_line(link)}, {"minutes", std::to_string(minutes)}};
 }
 
 mstch::map case_context(std::string_view reference, std::string_view office) {

@@ -107,11 +107,16 @@ std::string case_where(const CaseFilter& f, bool with_status, std::vector<Param>
 
 std::string order_column(const std::string& sort) {
     static const std::pair<const char*, const char*> kColumns[] = {
-        {"reference", "c.reference"},       {"status", "c.status"},
-        {"office", "c.local_office"},       {"case_manager", "lower(c.case_manager)"},
-        {"doctor", "lower(c.trainee_name)"}, {"gmc", "c.gmc_number"},
-        {"referrer", "lower(c.referrer_name)"}, {"route", "c.concern_route"},
-        {"type", "c.concern_type"},         {"employer", "lower(c.employer)"},
+        {"reference", "c.reference"},
+        {"status", "c.status"},
+        {"office", "c.local_office"},
+        {"case_manager", "lower(c.case_manager)"},
+        {"doctor", "lower(c.trainee_name)"},
+        {"gmc", "c.gmc_number"},
+        {"referrer", "lower(c.referrer_name)"},
+        {"route", "c.concern_route"},
+        {"type", "c.concern_type"},
+        {"employer", "lower(c.employer)"},
     };
     for (const auto& [name, column] : kColumns) {
         if (sort == name) return column;
@@ -142,8 +147,8 @@ std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f, const CaseOrder&
 CaseCounts count_cases(Db& db, const CaseFilter& f) {
     std::vector<Param> params;
     const std::string where = case_where(f, false, params);
-    const Result r =
-        db.exec("SELECT c.status, count(*) FROM cases c" + where + " GROUP BY 1 ORDER BY 1", params);
+    const Result r = db.exec(
+        "SELECT c.status, count(*) FROM cases c" + where + " GROUP BY 1 ORDER BY 1", params);
     CaseCounts out;
     for (int i = 0; i < r.rows(); ++i) {
         const std::string status = r.text(i, 0);

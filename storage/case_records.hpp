@@ -73,7 +73,7 @@ std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f, const CaseOrder&
 /// How many cases match the filter, and how many of them are in each status (the filter's
 /// statuses ignored, so that a page can show every status's count next to its choice).
 struct CaseCounts {
-    int total = 0;                                        ///< matching the whole filter
+    int total = 0;                                       ///< matching the whole filter
     std::vector<std::pair<std::string, int>> by_status;  ///< status → count, statuses present
 };
 CaseCounts count_cases(Db& db, const CaseFilter& f);

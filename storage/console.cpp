@@ -9,6 +9,14 @@ void add_sign_in(Db& db, const std::string& token, const std::string& email, int
         {token, email, minutes});
 }
 
+int recent_sign_ins(Db& db, const std::string& email, int minutes) {
+    return static_cast<int>(
+        db.exec("SELECT count(*) FROM console_sign_ins WHERE lower(email) = lower($1)"
+                " AND created_at > now() - make_interval(mins => $2)",
+                {email, minutes})
+            .int64(0, 0));
+}
+
 std::optional<std::string> use_sign_in(Db& db, const std::string& token) {
     const Result r = db.exec(
         "UPDATE console_sign_ins SET used_at = now()"
@@ -28,8 +36,8 @@ void add_session(Db& db, const std::string& session_id, const std::string& email
         {session_id, email, csrf_token, via, absolute_minutes});
 }
 
-std::optional<ConsoleSession> touch_session(Db& db, const std::string& session_id,
-                                            int idle_minutes, bool take_flash) {
+std::optional<ConsoleSession> touch_session(Db& db, const std::string& session_id, int idle_minutes,
+                                            bool take_flash) {
     const Result r = db.exec(
         "WITH s AS (SELECT id_hash, flash FROM console_sessions"
         "  WHERE id_hash = sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL"
@@ -57,8 +65,8 @@ void end_session(Db& db, const std::string& session_id) {
 }
 
 int forget_old_sessions(Db& db) {
-    const Result a = db.exec(
-        "DELETE FROM console_sign_ins WHERE expires_at < now() - interval '1 day'");
+    const Result a =
+        db.exec("DELETE FROM console_sign_ins WHERE expires_at < now() - interval '1 day'");
     const Result b = db.exec(
         "DELETE FROM console_sessions WHERE coalesce(ended_at, expires_at) < now() - interval "
         "'1 day'");

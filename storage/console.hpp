@@ -12,6 +12,9 @@ namespace casegate::storage {
 /// Records a sign-in link's token for `email`, usable once within `minutes`.
 void add_sign_in(Db& db, const std::string& token, const std::string& email, int minutes);
 
+/// How many sign-in links were made for `email` in the last `minutes` (used or not).
+int recent_sign_ins(Db& db, const std::string& email, int minutes);
+
 /// Uses the token: the member's email when it exists, is unused and has not expired (and marks
 /// it used, so a second use finds nothing); nullopt otherwise.
 std::optional<std::string> use_sign_in(Db& db, const std::string& token);
@@ -30,8 +33,8 @@ void add_session(Db& db, const std::string& session_id, const std::string& email
 /// The session, if it is neither ended, nor past its absolute expiry, nor idle for more than
 /// `idle_minutes`; its last use becomes now. With `take_flash` the flash is returned and
 /// cleared (a page shown), otherwise left for the next page.
-std::optional<ConsoleSession> touch_session(Db& db, const std::string& session_id,
-                                            int idle_minutes, bool take_flash);
+std::optional<ConsoleSession> touch_session(Db& db, const std::string& session_id, int idle_minutes,
+                                            bool take_flash);
 
 /// Leaves a message for the session's next page.
 void set_flash(Db& db, const std::string& session_id, const std::string& flash);

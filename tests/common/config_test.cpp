@@ -427,6 +427,9 @@ BOOST_AUTO_TEST_CASE(console_needs_its_sections) {
     std::string no_console = console();
     no_console.erase(no_console.find("[console]"));
     expect_message(no_console, "console: section is required", Program::console);
+    std::string no_smtp = console();
+    no_smtp.erase(no_smtp.find("[smtp]"), no_smtp.find("[[office]]") - no_smtp.find("[smtp]"));
+    expect_message(no_smtp, "smtp: section is required", Program::console);
     std::string no_office = console();
     const auto office_at = no_office.find("[[office]]");
     no_office.erase(office_at, no_office.find("[console]") - office_at);
@@ -443,9 +446,11 @@ BOOST_AUTO_TEST_CASE(console_needs_its_sections) {
 BOOST_AUTO_TEST_CASE(unused_sections_are_checked_not_loaded) {
     std::string t = base("", "[console]\nbase_url = \"https://casegate.x.nhs.uk/\"\n");
     t.replace(t.find(secret_file()), secret_file().size(), "/nonexistent/imap-secret");
+    t.insert(t.find("[[mailbox]]"), "password_file = \"/nonexistent/smtp-secret\"\n");
     const auto c = parse_config(t, "test.toml", Program::console);
     BOOST_TEST(c.mailboxes.empty());
-    BOOST_TEST(c.smtp.url.empty());
+    BOOST_TEST(c.smtp.from == "casegate@x.nhs.uk");  // the sender of its sign-in links
+    BOOST_TEST(c.smtp.password.empty());
     BOOST_TEST(c.values.count("mailbox[0].password_file") == 0u);
     expect_error(t + "[limits]\nmax_parts = 0\n", "limits.max_parts", Program::console);
     std::string typo = t;

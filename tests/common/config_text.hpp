@@ -40,9 +40,10 @@ inline std::string form_service(const std::string& extra = "") {
     return "[form_service]\npull_token_file = \"" + secret_file() + "\"\n" + extra;
 }
 
-/// A minimal console configuration.
+/// A minimal console configuration (its sign-in links are sent from [smtp] from).
 inline std::string console(const std::string& extra = "") {
     return "[database]\nconninfo = \"dbname=casegate\"\n"
+           "[smtp]\nurl = \"smtp://127.0.0.1:2525\"\nfrom = \"casegate@x.nhs.uk\"\n"
            "[[office]]\nname = \"Wessex\"\nadmin_emails = [\"a@x.nhs.uk\"]\n"
            "[console]\nbase_url = \"https://casegate.x.nhs.uk/\"\n" +
            extra;
