@@ -16,7 +16,8 @@ namespace {
 const char* const kUsage =
     "usage: casegate review list [--json] --as EMAIL [--config FILE]\n"
     "       casegate review attach ITEM REF --as EMAIL [--config FILE]\n"
-    "       casegate review dismiss ITEM [--reason TEXT] --as EMAIL [--config FILE]\n";
+    "       casegate review dismiss ITEM [--reason TEXT] --as EMAIL [--config FILE]\n"
+    "       casegate review rerun ITEM --as EMAIL [--config FILE]\n";
 
 Staff admin_of(const common::Config& cfg, std::string_view email) {
     const std::optional<Staff> s = find_staff(cfg, email);
@@ -97,6 +98,41 @@ std::string dismiss_held(storage::Db& db, const common::Config& cfg, std::string
     return {};
 }
 
+std::vector<SetAsideItem> set_aside_items(storage::Db& db, const common::Config& cfg,
+                                          std::string_view admin_email, int limit) {
+    const Staff admin = admin_of(cfg, admin_email);
+    std::vector<SetAsideItem> out;
+    if (admin.office != cfg.default_office) return out;
+    const storage::Result r = db.exec(
+        "SELECT id, to_char(received_at, 'YYYY-MM-DD HH24:MI'), source,"
+        " coalesce(from_address, ''), state, coalesce(reason, '')"
+        " FROM inbound_items WHERE state IN ('set_aside', 'quarantined')"
+        " ORDER BY id DESC LIMIT $1",
+        {limit});
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(
+            {r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5)});
+    }
+    return out;
+}
+
+std::string rerun_item(storage::Db& db, const common::Config& cfg, std::string_view admin_email,
+                       std::int64_t item) {
+    const Staff admin = admin_of(cfg, admin_email);
+    if (admin.office != cfg.default_office) return "no such item";
+    storage::Transaction tx(db);
+    const storage::Result r = db.exec(
+        "UPDATE inbound_items SET state = 'received', attempts = 0, next_attempt_at = now(),"
+        " processed_at = NULL, claimed_by = NULL, claimed_until = NULL"
+        " WHERE id = $1 AND state IN ('set_aside', 'quarantined') RETURNING state",
+        {item});
+    if (r.rows() == 0) return "no such item";
+    storage::audit(db, admin.email, "review.rerun", std::nullopt, std::nullopt,
+                   nlohmann::json{{"item", item}}.dump());
+    tx.commit();
+    return {};
+}
+
 int review_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string sub = args.empty() ? "" : args[0];
     std::string config = common::kDefaultConfigPath;
@@ -122,10 +158,13 @@ int review_main(const std::vector<std::string>& args, std::ostream& out, std::os
             words.push_back(a);
         }
     }
-    const std::size_t wanted = sub == "list" ? 0 : sub == "attach" ? 2 : sub == "dismiss" ? 1 : 99;
+    const std::size_t wanted = sub == "list"                        ? 0
+                               : sub == "attach"                    ? 2
+                               : sub == "dismiss" || sub == "rerun" ? 1
+                                                                    : 99;
     if (wanted == 99 || words.size() != wanted || as.empty()) {
         err << "casegate review: "
-            << (wanted == 99 ? "a subcommand list, attach or dismiss is required"
+            << (wanted == 99 ? "a subcommand list, attach, dismiss or rerun is required"
                 : as.empty() ? "--as EMAIL is required"
                              : "wrong number of arguments")
             << "\n"
@@ -163,16 +202,21 @@ int review_main(const std::vector<std::string>& args, std::ostream& out, std::os
             }
             return 0;
         }
-        const std::string why = sub == "attach" ? release_held(db, cfg, as, item, words[1])
-                                                : dismiss_held(db, cfg, as, item, reason);
+        const std::string why = sub == "attach"  ? release_held(db, cfg, as, item, words[1])
+                                : sub == "rerun" ? rerun_item(db, cfg, as, item)
+                                                 : dismiss_held(db, cfg, as, item, reason);
         if (!why.empty()) {
             err << "casegate review " << sub << ": " << why << "\n";
             return 1;
         }
-        out << (sub == "attach" ? "released item " + std::to_string(item) + " onto " + words[1] +
-                                      "; the daemon adds it to the case at its next turn"
-                                : "dismissed item " + std::to_string(item))
-            << "\n";
+        if (sub == "attach") {
+            out << "released item " << item << " onto " << words[1]
+                << "; the daemon adds it to the case at its next turn\n";
+        } else if (sub == "rerun") {
+            out << "item " << item << " is due again; the daemon processes it at its next turn\n";
+        } else {
+            out << "dismissed item " << item << "\n";
+        }
         return 0;
     } catch (const std::invalid_argument& e) {
         err << "casegate review " << sub << ": " << e.what() << "\n";

@@ -211,6 +211,7 @@ Response App::route(storage::Db& db, const Request& req) const {
         }
         if (seg.size() == 3 && seg[0] == "held" && plain_segment(seg[1]))
             return held_change(db, *v, seg[1], seg[2], req);
+        if (seg.size() == 1 && seg[0] == "revalidation") return reval_change(db, *v, req);
         return not_found(&*v);
     }
 
@@ -224,6 +225,9 @@ Response App::route(storage::Db& db, const Request& req) const {
     if (seg.size() == 2 && seg[0] == "doctors" && plain_segment(seg[1]))
         return doctor_page(db, *v, seg[1]);
     if (seg.size() == 1 && seg[0] == "held") return held_page(db, *v);
+    if (seg.size() == 1 && seg[0] == "reports") return reports_page(db, *v, req, false);
+    if (seg.size() == 1 && seg[0] == "reports.csv") return reports_page(db, *v, req, true);
+    if (seg.size() == 1 && seg[0] == "revalidation") return reval_page(db, *v, req);
     return not_found(&*v);
 }
 

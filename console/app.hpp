@@ -65,6 +65,9 @@ class App {
     Response case_document(storage::Db& db, const Viewer& v, const std::string& reference,
                            const std::string& id) const;
     Response doctor_page(storage::Db& db, const Viewer& v, const std::string& gmc) const;
+    Response reports_page(storage::Db& db, const Viewer& v, const Request& req, bool csv) const;
+    Response reval_page(storage::Db& db, const Viewer& v, const Request& req) const;
+    Response reval_change(storage::Db& db, const Viewer& v, const Request& req) const;
     Response held_page(storage::Db& db, const Viewer& v) const;
     Response held_change(storage::Db& db, const Viewer& v, const std::string& item,
                          const std::string& what, const Request& req) const;

@@ -12,6 +12,7 @@
 #include "cases/review.hpp"
 #include "common/log.hpp"
 #include "console/app.hpp"
+#include "console/page_parts.hpp"
 #include "forms/form.hpp"
 #include "reval/admin.hpp"
 #include "util/strings.hpp"
@@ -28,76 +29,10 @@ constexpr std::pair<std::string_view, std::string_view> kPageTemplates[] = {
 
 constexpr int kPageSize = 50;
 
-json parsed(const std::string& text) {
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    return j.is_discarded() ? json::object() : j;
-}
-
-std::string url_encode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
-}
-
-std::string status_label(std::string_view status) {
-    if (status == "submitted") return "Submitted";
-    if (status == "accepted") return "Accepted";
-    if (status == "returned") return "Returned";
-    if (status == "under_review") return "Under review";
-    if (status == "closed") return "Closed";
-    if (status == "archived") return "Archived";
-    if (status == "incomplete") return "Incomplete";
-    return std::string(status);
-}
-
-std::string status_tag(std::string_view status) {
-    if (status == "submitted") return "nhsuk-tag--blue";
-    if (status == "accepted") return "nhsuk-tag--green";
-    if (status == "returned") return "nhsuk-tag--orange";
-    if (status == "under_review") return "nhsuk-tag--purple";
-    if (status == "closed") return "nhsuk-tag--grey";
-    if (status == "incomplete") return "nhsuk-tag--yellow";
-    return "nhsuk-tag--white";
-}
-
-// "2026-03-05T10:11:12+00" → "5 Mar 2026 10:11"; anything else as it is.
-std::string when(const std::string& t) {
-    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (t.size() < 16 || t[4] != '-' || t[7] != '-') return t;
-    const int month = std::atoi(t.substr(5, 2).c_str());
-    const int day = std::atoi(t.substr(8, 2).c_str());
-    if (month < 1 || month > 12) return t;
-    std::string out = std::to_string(day) + " " + kMonths[month - 1] + " " + t.substr(0, 4);
-    if (t.size() >= 16 && t[10] == 'T') out += " " + t.substr(11, 5);
-    return out;
-}
-
 std::string size_text(std::int64_t bytes) {
     if (bytes < 1024) return std::to_string(bytes) + " bytes";
     if (bytes < 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";
     return std::to_string((bytes + 512 * 1024) / (1024 * 1024)) + " MB";
-}
-
-bool is_date(const std::string& s) {
-    return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-           std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-}
-
-std::string staff_name(const common::Config& cfg, const std::string& email) {
-    const std::optional<cases::Staff> s = cases::find_staff(cfg, email);
-    return s ? s->name : email;
 }
 
 std::string action_label(std::string_view kind) {
@@ -645,7 +580,22 @@ Response App::held_page(storage::Db& db, const Viewer& v) const {
                                      {"attach", "/held/" + std::to_string(h.id) + "/attach"},
                                      {"dismiss", "/held/" + std::to_string(h.id) + "/dismiss"}});
     }
-    mstch::map c{{"rows", rows}, {"has_rows", !rows.empty()}};
+    mstch::array set_aside;
+    for (const cases::SetAsideItem& i : cases::set_aside_items(db, cfg_, v.staff.email)) {
+        set_aside.emplace_back(mstch::map{
+            {"id", std::to_string(i.id)},
+            {"received", i.received_at},
+            {"source", i.source},
+            {"from", i.from_address},
+            {"state", std::string(i.state == "quarantined" ? "Quarantined" : "Set aside")},
+            {"reason", i.reason},
+            {"rerun", "/held/" + std::to_string(i.id) + "/rerun"}});
+    }
+    mstch::map c{{"rows", rows},
+                 {"has_rows", !rows.empty()},
+                 {"set_aside", set_aside},
+                 {"has_set_aside", !set_aside.empty()},
+                 {"default_office", v.staff.office == cfg_.default_office}};
     if (!v.flash.empty()) {
         const json flash = parsed(v.flash);
         c.emplace("flash", mstch::map{{"done", flash.value("done", false)},
@@ -665,14 +615,17 @@ Response App::held_change(storage::Db& db, const Viewer& v, const std::string& i
     } else if (what == "dismiss") {
         why = cases::dismiss_held(db, cfg_, v.staff.email, id,
                                   std::string(util::trim(req.param("reason"))));
+    } else if (what == "rerun") {
+        why = cases::rerun_item(db, cfg_, v.staff.email, id);
     } else {
         return not_found(&v);
     }
     json f;
     f["done"] = why.empty();
-    f["title"] = why.empty() ? (what == "attach" ? "Item " + item + " will be added to the case"
-                                                 : "Item " + item + " dismissed")
-                             : "Not done: " + why;
+    const std::string done = what == "attach"  ? "Item " + item + " will be added to the case"
+                             : what == "rerun" ? "Item " + item + " will be processed again"
+                                               : "Item " + item + " dismissed";
+    f["title"] = why.empty() ? done : "Not done: " + why;
     set_flash(db, v, f.dump());
     return Response::redirect("/held");
 }

@@ -85,6 +85,7 @@ int run_console(const std::string& config_path) {
     server.set_write_timeout(15, 0);
     server.set_keep_alive_max_count(100);
     server.set_keep_alive_timeout(5);
+    server.set_tcp_nodelay(true);
     // SO_REUSEADDR, so that a restart is not refused by the last run's connections in
     // TIME_WAIT; not the library's SO_REUSEPORT, which would let a second console share the
     // port unnoticed.

@@ -60,6 +60,7 @@ constexpr const char* kUsage =
     "  review list [--json] --as EMAIL     mail held for review, for an office's admins\n"
     "  review attach ITEM REF --as EMAIL   add a held message to a case as a follow-up\n"
     "  review dismiss ITEM [--reason TEXT] --as EMAIL\n"
+    "  review rerun ITEM --as EMAIL        process a set-aside or quarantined item again\n"
     "  purge --dry-run|--apply             the retention purge ([retention] retention_days)\n";
 
 int usage_error(const std::string& what) {

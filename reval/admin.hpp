@@ -31,6 +31,14 @@ struct ListOptions {
 int reval_list(const common::Config& cfg, storage::Db& db, const ListOptions& o, std::ostream& out,
                std::ostream& err);
 
+/// The same list as rows of words: the header (GMC, NAME, LIST, REASONS, DBS, FLAG, GMC REQUEST,
+/// ACTION, ACCESS), then one row per doctor. nullopt, with the reason on `err`, when the
+/// office or the list is unknown.
+std::optional<std::vector<std::vector<std::string>>> reval_table(const common::Config& cfg,
+                                                                 storage::Db& db,
+                                                                 const ListOptions& o,
+                                                                 std::ostream& err);
+
 struct ActionOptions {
     std::string action;  ///< add | remove | hide | unhide | flag | unflag
     std::string doctor;  ///< GMC number (or TIS person id of a doctor without one)

@@ -154,13 +154,21 @@ void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream
 
 using namespace detail;
 
-int reval_list(const common::Config& cfg, storage::Db& db, const ListOptions& o, std::ostream& out,
-               std::ostream& err) {
-    const common::OfficeConfig* office = find_office(cfg, o.office);
-    if (!office) return unknown_office(cfg, o.office, err);
+namespace {
+
+// The office's stored doctors for `o`, or nullopt (and the usage error on err).
+std::optional<std::vector<storage::StoredDoctor>> doctors_for(const common::Config& cfg,
+                                                              storage::Db& db, const ListOptions& o,
+                                                              const common::OfficeConfig*& office,
+                                                              std::ostream& err) {
+    office = find_office(cfg, o.office);
+    if (!office) {
+        unknown_office(cfg, o.office, err);
+        return std::nullopt;
+    }
     if (!o.list.empty() && std::find(kLists.begin(), kLists.end(), o.list) == kLists.end()) {
         err << "casegate reval list: unknown list '" << o.list << "'\n" << kUsage;
-        return kRevalUsage;
+        return std::nullopt;
     }
     std::vector<storage::StoredDoctor> doctors;
     storage::with_retry(db, [&] {
@@ -168,20 +176,44 @@ int reval_list(const common::Config& cfg, storage::Db& db, const ListOptions& o,
         doctors = storage::doctors_visible_to(db, office->designated_body, o.list);
         tx.commit();
     });
+    return doctors;
+}
+
+const std::vector<std::string> kHeader = {"GMC",  "NAME",        "LIST",   "REASONS", "DBS",
+                                          "FLAG", "GMC REQUEST", "ACTION", "ACCESS"};
+
+}  // namespace
+
+std::optional<std::vector<std::vector<std::string>>> reval_table(const common::Config& cfg,
+                                                                 storage::Db& db,
+                                                                 const ListOptions& o,
+                                                                 std::ostream& err) {
+    const common::OfficeConfig* office = nullptr;
+    const auto doctors = doctors_for(cfg, db, o, office, err);
+    if (!doctors) return std::nullopt;
+    std::vector<std::vector<std::string>> rows{kHeader};
+    for (const auto& d : *doctors) rows.push_back(table_row(d, office->designated_body));
+    return rows;
+}
+
+int reval_list(const common::Config& cfg, storage::Db& db, const ListOptions& o, std::ostream& out,
+               std::ostream& err) {
+    const common::OfficeConfig* office = nullptr;
+    const auto doctors = doctors_for(cfg, db, o, office, err);
+    if (!doctors) return kRevalUsage;
     if (o.json) {
-        for (const auto& d : doctors) out << dump(list_line(d, office->designated_body)) << '\n';
+        for (const auto& d : *doctors) out << dump(list_line(d, office->designated_body)) << '\n';
         out.flush();
         return kRevalOk;
     }
-    std::vector<std::vector<std::string>> rows{
-        {"GMC", "NAME", "LIST", "REASONS", "DBS", "FLAG", "GMC REQUEST", "ACTION", "ACCESS"}};
+    std::vector<std::vector<std::string>> rows{kHeader};
     std::size_t read_only = 0;
-    for (const auto& d : doctors) {
+    for (const auto& d : *doctors) {
         rows.push_back(table_row(d, office->designated_body));
         if (rows.back().back() == "read-only") ++read_only;
     }
     print_table(rows, out);
-    out << doctors.size() << (doctors.size() == 1 ? " doctor" : " doctors") << " for "
+    out << doctors->size() << (doctors->size() == 1 ? " doctor" : " doctors") << " for "
         << office->name << " (" << office->designated_body << ")"
         << (o.list.empty() ? "" : ", list " + o.list) << "; " << read_only << " read-only\n";
     out.flush();

@@ -9,7 +9,8 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${rc})")
 endif()
-foreach(f bin/casegate lib/systemd/system/casegate.service lib/sysusers.d/casegate.conf
+foreach(f bin/casegate lib/systemd/system/casegate.service
+          lib/systemd/system/casegate-console.service lib/sysusers.d/casegate.conf
           lib/tmpfiles.d/casegate.conf share/doc/casegate/README.md
           share/doc/casegate/examples/casegate.toml)
   if(NOT EXISTS "${DEST}/${f}")
@@ -19,6 +20,13 @@ endforeach()
 file(STRINGS "${DEST}/lib/systemd/system/casegate.service" exec REGEX "^ExecStart=")
 if(NOT exec MATCHES "^ExecStart=/usr/bin/casegate run ")
   message(FATAL_ERROR "unexpected ${exec}")
+endif()
+file(STRINGS "${DEST}/lib/systemd/system/casegate-console.service" exec REGEX "^ExecStart=")
+if(NOT exec MATCHES "^ExecStart=/usr/bin/casegate console ")
+  message(FATAL_ERROR "unexpected ${exec}")
+endif()
+if(NOT EXISTS "${DEST}/share/casegate/web/assets/console.css")
+  message(FATAL_ERROR "not installed: the console's static files")
 endif()
 set(creds "${DEST}/credentials")
 file(MAKE_DIRECTORY "${creds}")

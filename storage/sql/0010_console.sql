@@ -21,3 +21,10 @@ CREATE TABLE console_sessions (
     flash         text                    -- what the last change did, shown once
 );
 CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+
+-- What the console's pages look up for every case shown: its submission and documents, and
+-- each office's cases newest first (the working list, reports by date).
+CREATE INDEX submissions_case ON submissions (case_id);
+CREATE INDEX documents_case ON documents (case_id);
+CREATE INDEX documents_submission ON documents (submission_id);
+CREATE INDEX cases_office_created ON cases (local_office, created_at);

@@ -137,6 +137,24 @@ test('an admin runs a case from the working list in the browser', async (t) => {
     assert.match(audit, /accept/i);
   });
 
+  await t.test("the doctor's cases, held items, revalidation and reports pages", async () => {
+    await page.goto(`${base}/cases/${ref}`);
+    await page.getByRole('link', { name: 'Every case about this doctor' }).click();
+    assert.match(await page.locator('main').innerText(), new RegExp(ref));
+    await check(page, 'doctor');
+    await page.getByRole('link', { name: 'Held for review' }).click();
+    await page.getByRole('heading', { name: 'Held for review' }).waitFor();
+    await check(page, 'held');
+    await page.getByRole('link', { name: 'Revalidation' }).click();
+    await page.getByRole('heading', { name: /^Revalidation/ }).waitFor();
+    await check(page, 'revalidation');
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: /^Reports/ }).waitFor();
+    const chart = page.locator('#by-route ~ figure svg, section[aria-labelledby="by-route"] svg');
+    assert.match(await chart.first().textContent(), /Professional/);
+    await check(page, 'reports');
+  });
+
   await t.test('sign-out ends the session', async () => {
     const cookie = (await context.cookies()).find((c) => c.name === '__Host-casegate');
     await page.getByRole('button', { name: 'Sign out' }).click();

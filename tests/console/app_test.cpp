@@ -3,6 +3,7 @@
 // may see, and the headers of every answer. The browser test (tests/browser/) drives the same
 // pages through chromium.
 #include <boost/test/unit_test.hpp>
+#include <sstream>
 #include <string>
 
 #include "console/app.hpp"
@@ -26,11 +27,20 @@ struct ConsoleFixture : Fixture {
         return c;
     }
 
+    // `path` may have a query ("?a=1&b=2", values not encoded).
     console::Response get(const std::string& path, const std::string& cookie = {},
                           const std::string& from = "127.0.0.1") {
         console::Request r;
         r.method = "GET";
-        r.path = path;
+        r.path = path.substr(0, path.find('?'));
+        if (const std::size_t q = path.find('?'); q != std::string::npos) {
+            std::istringstream query(path.substr(q + 1));
+            for (std::string pair; std::getline(query, pair, '&');) {
+                const std::size_t eq = pair.find('=');
+                r.params.emplace(pair.substr(0, eq),
+                                 eq == std::string::npos ? "" : pair.substr(eq + 1));
+            }
+        }
         r.remote_addr = from;
         if (!cookie.empty()) r.headers["cookie"] = std::string(console::kSessionCookie) + "=" + cookie;
         return app.handle(db(), r);
@@ -284,6 +294,100 @@ BOOST_AUTO_TEST_CASE(the_csv_is_the_filtered_list) {
     const std::string health = app.handle(db(), r).body;
     BOOST_TEST(contains(health, "2222222"));
     BOOST_TEST(!contains(health, "1111111"));
+}
+
+// The default office's admins see the items that became no case, with their reasons, and can
+// have one processed again; other admins and case managers cannot.
+BOOST_AUTO_TEST_CASE(set_aside_items_can_be_processed_again) {
+    const std::string id =
+        db().exec("INSERT INTO inbound_items (source, source_kind, source_key, sha256, size, raw,"
+                  " from_address, state, reason) VALUES ('referrals', 'maildir', 'k1',"
+                  " sha256('x'), 1, 'x', 'someone@else.test', 'quarantined',"
+                  " 'message size 1 exceeds limit max_message_bytes=0') RETURNING id")
+            .text(0, 0);
+    const std::string ada = sign_in(kAda);
+    const std::string page = get("/held", ada).body;
+    BOOST_TEST(contains(page, "max_message_bytes"));
+    BOOST_TEST(contains(page, "Process again<span class=\"nhsuk-u-visually-hidden\"> item " + id));
+
+    const std::string emma = sign_in(kEmma);
+    BOOST_TEST(!contains(get("/held", emma).body, "max_message_bytes"));
+    post("/held/" + id + "/rerun", {{"csrf", csrf_of(emma)}}, emma);
+    BOOST_TEST(db().exec("SELECT state FROM inbound_items WHERE id = " + id).text(0, 0) ==
+               "quarantined");
+    BOOST_TEST(get("/held", sign_in(kCal)).status == 404);
+
+    BOOST_TEST(post("/held/" + id + "/rerun", {{"csrf", csrf_of(ada)}}, ada).status == 303);
+    BOOST_TEST(db().exec("SELECT state || ' ' || attempts FROM inbound_items WHERE id = " + id)
+                   .text(0, 0) == "received 0");
+    BOOST_TEST(contains(get("/held", ada).body, "will be processed again"));
+    BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE action = 'review.rerun'") == 1);
+}
+
+// Reports count the office's cases by each dimension (and every office's by office) for a date
+// range, as a table, a chart and a CSV; admins only.
+BOOST_AUTO_TEST_CASE(reports_count_cases) {
+    open({.gmc = "1000001", .employer = "Norfolk Hospital"});
+    open({.gmc = "1000002", .route = "Health", .employer = "Norfolk Hospital"});
+    open({.gmc = "1000003", .employer = "Ipswich Hospital"});
+    open({.office = "East Midlands", .gmc = "1000004", .employer = "Derby Hospital"});
+    const std::string ada = sign_in(kAda);
+    const std::string today = db().exec("SELECT current_date::text").text(0, 0);
+
+    const console::Response csv = get("/reports.csv", ada);
+    BOOST_TEST(csv.status == 200);
+    for (const char* row : {"office,East of England,3", "office,East Midlands,1",
+                            "employer,Norfolk Hospital,2", "employer,Ipswich Hospital,1",
+                            "route,Professional,2", "route,Health,1", "status,submitted,3",
+                            "outcome,,3"})
+        BOOST_TEST(contains(csv.body, std::string(row) + "\r\n"), row);
+    // Another office's cases are counted by office only.
+    BOOST_TEST(!contains(csv.body, "Derby Hospital"));
+
+    const console::Response page = get("/reports", ada);
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(contains(page.body, "<svg"));
+    BOOST_TEST(contains(page.body, "Norfolk Hospital"));
+    BOOST_TEST(contains(page.body, "None recorded"));
+
+    console::Request r;
+    r.method = "GET";
+    r.path = "/reports.csv";
+    r.remote_addr = "127.0.0.1";
+    r.headers["cookie"] = std::string(console::kSessionCookie) + "=" + ada;
+    r.params.emplace("from", "2000-01-01");
+    r.params.emplace("to", "2000-12-31");
+    BOOST_TEST(app.handle(db(), r).body == "dimension,value,cases\r\n");
+    r.path = "/reports";
+    r.params.clear();
+    r.params.emplace("from", today);
+    r.params.emplace("to", "2000-01-01");
+    const console::Response backwards = app.handle(db(), r);
+    BOOST_TEST(backwards.status == 400);
+    BOOST_TEST(contains(backwards.body, "To must be on or after From"));
+    BOOST_TEST(get("/reports", sign_in(kCal)).status == 404);
+    // Each report shown is audited (not the refused one).
+    BOOST_TEST(count("SELECT count(*) FROM audit_log WHERE action = 'reports.viewed'") == 3);
+}
+
+// The revalidation page shows the office's list and passes actions to the `reval` rules; a
+// refusal is shown as the command gives it, without its usage text.
+BOOST_AUTO_TEST_CASE(revalidation_actions_show_their_refusals) {
+    const std::string ada = sign_in(kAda);
+    const console::Response list = get("/revalidation?list=connected", ada);
+    BOOST_TEST(list.status == 200);
+    BOOST_TEST(contains(list.body, "0 doctors on this list"));
+    const console::Response act =
+        post("/revalidation", {{"csrf", csrf_of(ada)}, {"action", "flag"}, {"doctor", "7000001"},
+                               {"reason", "checking"}, {"list", "connected"}},
+             ada);
+    BOOST_TEST(act.status == 303);
+    BOOST_TEST(header(act, "Location") == "/revalidation?list=connected");
+    const std::string shown = get("/revalidation?list=connected", ada).body;
+    BOOST_TEST(contains(shown, "Not done"));
+    BOOST_TEST(contains(shown, "casegate reval flag: "));
+    BOOST_TEST(!contains(shown, "usage:"));
+    BOOST_TEST(get("/revalidation", sign_in(kCal)).status == 404);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
