@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "storage/cases.hpp"
+#include "util/strings.hpp"
 
 namespace casegate::storage {
 
@@ -12,13 +13,17 @@ namespace {
 // A time as printed everywhere staff read it: "2026-03-05T10:11:12+00".
 #define CASEGATE_TIME(col) "to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SSOF')"
 
-constexpr const char* kCaseColumns =
-    "SELECT c.id, c.reference, c.status, c.local_office, c.case_manager, c.trainee_name,"
-    " c.gmc_number, c.referrer_name, c.referrer_email, c.concern_route, c.concern_type,"
-    " c.employer, c.outcome, " CASEGATE_TIME("c.created_at") ", " CASEGATE_TIME("c.closed_at")
-    ", s.id, coalesce(s.fields::text, '{}')"
-    " FROM cases c LEFT JOIN LATERAL (SELECT id, fields FROM submissions"
-    "  WHERE case_id = c.id ORDER BY id LIMIT 1) s ON true";
+// The columns of a StoredCase, read from `c` (cases, or a page of them) with its first
+// submission.
+#define CASEGATE_CASE_SELECT(from) \
+    "SELECT c.id, c.reference, c.status, c.local_office, c.case_manager, c.trainee_name,"       \
+    " c.gmc_number, c.referrer_name, c.referrer_email, c.concern_route, c.concern_type,"        \
+    " c.employer, c.outcome, " CASEGATE_TIME("c.created_at") ", " CASEGATE_TIME("c.closed_at") \
+    ", s.id, coalesce(s.fields::text, '{}')"                                                    \
+    " FROM " from " c LEFT JOIN LATERAL (SELECT id, fields FROM submissions"                    \
+    "  WHERE case_id = c.id ORDER BY id LIMIT 1) s ON true"
+
+constexpr const char* kCaseColumns = CASEGATE_CASE_SELECT("cases");
 
 std::optional<std::string> opt(const Result& r, int row, int col) {
     if (r.is_null(row, col)) return std::nullopt;
@@ -101,7 +106,9 @@ std::string case_where(const CaseFilter& f, bool with_status, std::vector<Param>
            "  OR strpos(lower(c.referrer_email), lower($7)) > 0)"
            " AND ($8::date IS NULL OR c.created_at::date >= $8::date)"
            " AND ($9::date IS NULL OR c.created_at::date <= $9::date)"
-           " AND ($10 OR NOT c.archived)"
+           // status, not the archived flag (kept equal by 0006): the index on (office, status)
+           // answers it alone.
+           " AND ($10 OR c.status <> 'archived')"
            " AND ($11::text IS NULL OR c.gmc_number = $11)";
 }
 
@@ -128,15 +135,23 @@ std::string order_column(const std::string& sort) {
 
 std::vector<StoredCase> list_cases(Db& db, const CaseFilter& f, const CaseOrder& order) {
     std::vector<Param> params;
-    std::string sql = std::string(kCaseColumns) + case_where(f, true, params);
     const char* dir = order.ascending ? " ASC" : " DESC";
-    sql += " ORDER BY " + order_column(order.sort) + dir + " NULLS LAST, c.created_at" + dir +
-           ", c.id" + dir;
+    // By date, the order of the index on (office, created_at, id): a page is read from the
+    // index, not sorted out of every case of the office.
+    const std::string column = order_column(order.sort);
+    const std::string order_by =
+        column == "c.created_at" ? util::concat({" ORDER BY c.created_at", dir, ", c.id", dir})
+                                 : util::concat({" ORDER BY ", column, dir,
+                                                 " NULLS LAST, c.created_at", dir, ", c.id", dir});
+    // The page of cases first, then each one's submission: only the rows shown are joined.
+    std::string page = "SELECT c.* FROM cases c" + case_where(f, true, params) + order_by;
     if (order.limit > 0) {
         params.emplace_back(order.limit);
         params.emplace_back(std::max(0, order.offset));
-        sql += " LIMIT $12 OFFSET $13";
+        page += " LIMIT $12 OFFSET $13";
     }
+    const std::string sql =
+        "WITH page AS (" + page + ") " + CASEGATE_CASE_SELECT("page") + order_by;
     const Result r = db.exec(sql, params);
     std::vector<StoredCase> out;
     out.reserve(static_cast<std::size_t>(r.rows()));

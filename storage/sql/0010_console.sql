@@ -27,4 +27,4 @@ CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
 CREATE INDEX submissions_case ON submissions (case_id);
 CREATE INDEX documents_case ON documents (case_id);
 CREATE INDEX documents_submission ON documents (submission_id);
-CREATE INDEX cases_office_created ON cases (local_office, created_at);
+CREATE INDEX cases_office_created ON cases (local_office, created_at, id);
