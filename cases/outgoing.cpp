@@ -59,6 +59,8 @@ notifier::TemplateDirs template_dirs(const common::Config& cfg) {
     for (const common::OfficeConfig& o : cfg.offices) {
         if (!o.templates_dir.empty()) dirs.offices.emplace_back(o.name, o.templates_dir);
     }
+    dirs.console_url = cfg.console.base_url;
+    if (!dirs.console_url.empty() && dirs.console_url.back() != '/') dirs.console_url += '/';
     return dirs;
 }
 

@@ -139,12 +139,13 @@ constexpr std::array kSections{
     },
     SectionInfo{
         .name = "console",
-        .used_by = kConsole,
+        .used_by = kDaemon | kConsole,
         .required_by = kConsole,
         .example_commented = true,
         .help = "The staff console, on the daemon's host: it needs [database] and [[office]] "
                 "with its staff, and ignores the daemon's sections (checked, but no secret of "
-                "theirs is read).",
+                "theirs is read). The daemon reads its base_url: staff emails then link to the "
+                "case's page.",
     },
     SectionInfo{
         .name = "form_service",

@@ -72,6 +72,17 @@ std::string session_cookie(const std::string& value, int max_age_seconds) {
                          "; Secure; HttpOnly; SameSite=Strict"});
 }
 
+// A page of this console to return to after signing in: a path of [A-Za-z0-9/._-], never
+// another site ("//host") and never the sign-in pages themselves.
+bool own_page(std::string_view path) {
+    return path.size() > 1 && path.size() <= 200 && path[0] == '/' && path[1] != '/' &&
+           !path.starts_with("/sign-") &&
+           std::all_of(path.begin(), path.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '/' || c == '-' || c == '.' || c == '_';
+           });
+}
+
 // A path segment made of [A-Za-z0-9-] only (references, GMC numbers, tokens, ids).
 bool plain_segment(std::string_view s) {
     return !s.empty() && s.size() <= 128 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -185,7 +196,8 @@ Response App::route(storage::Db& db, const Request& req) const {
     if (!v) {
         if (get && seg.empty()) return sign_in_page("", "");
         if (get) {
-            Response r = sign_in_page("", "Sign in to see this page.");
+            Response r = sign_in_page("", "Sign in to see this page.",
+                                      own_page(req.path) ? req.path : "");
             r.status = 401;
             return r;
         }
@@ -233,13 +245,19 @@ Response App::route(storage::Db& db, const Request& req) const {
 
 // ---- signing in ----------------------------------------------------------------------------
 
-Response App::sign_in_page(const std::string& message, const std::string& error) const {
-    mstch::map c{{"message", message}, {"error", error}, {"has_error", !error.empty()}};
+Response App::sign_in_page(const std::string& message, const std::string& error,
+                           const std::string& return_to) const {
+    mstch::map c{{"message", message},
+                 {"error", error},
+                 {"has_error", !error.empty()},
+                 {"return_to", return_to}};
     return page(nullptr, "Sign in", "sign_in", c, error.empty() ? 200 : 400);
 }
 
 Response App::sign_in_request(storage::Db& db, const Request& req) const {
     const std::string email{util::trim(req.param("email"))};
+    const std::string asked = req.param("return_to");
+    const std::string return_to = own_page(asked) ? asked : "/";
     if (email.empty() || email.size() > 254 || email.find('@') == std::string::npos) {
         return sign_in_page("", "Enter your work email address, like name@example.nhs.uk");
     }
@@ -256,7 +274,7 @@ Response App::sign_in_request(storage::Db& db, const Request& req) const {
             storage::forget_old_sessions(db);
             sent = storage::recent_sign_ins(db, staff->email, kSignInMinutes) < kSignInsPerWindow;
             if (sent) {
-                storage::add_sign_in(db, token, staff->email, kSignInMinutes);
+                storage::add_sign_in(db, token, staff->email, kSignInMinutes, return_to);
                 notifier::Notification n;
                 n.kind = "sign_in_link";
                 n.text = notifier::sign_in_link(staff->name, link, kSignInMinutes);
@@ -288,17 +306,18 @@ Response App::sign_in_confirm(const std::string& token) const {
 }
 
 Response App::sign_in_use(storage::Db& db, const std::string& token) const {
-    std::optional<std::string> email;
+    std::optional<storage::UsedSignIn> used;
     std::string session_id, csrf;
     storage::with_retry(db, [&] {
         storage::Transaction tx(db);
-        email = storage::use_sign_in(db, token);
-        if (email && cases::find_staff(cfg_, *email)) {
+        used = storage::use_sign_in(db, token);
+        if (used && cases::find_staff(cfg_, used->email)) {
             session_id = util::random_hex(32);
             csrf = util::random_hex(32);
-            storage::add_session(db, session_id, *email, csrf, "link",
+            storage::add_session(db, session_id, used->email, csrf, "link",
                                  cfg_.console.session_max_hours * 60);
-            storage::audit(db, *email, "console.signed_in", std::nullopt, std::nullopt, "{}");
+            storage::audit(db, used->email, "console.signed_in", std::nullopt, std::nullopt,
+                           "{}");
         }
         tx.commit();
     });
@@ -306,7 +325,7 @@ Response App::sign_in_use(storage::Db& db, const std::string& token) const {
         return sign_in_page("", "That sign-in link has expired or has been used. Ask for a new "
                                 "one below.");
     }
-    Response r = Response::redirect("/");
+    Response r = Response::redirect(own_page(used->return_to) ? used->return_to : "/");
     r.headers.emplace_back("Set-Cookie",
                            session_cookie(session_id, cfg_.console.session_max_hours * 3600));
     return r;

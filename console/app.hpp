@@ -50,7 +50,8 @@ class App {
     Response route(storage::Db& db, const Request& req) const;
     std::optional<Viewer> viewer(storage::Db& db, const Request& req, bool& proxied) const;
 
-    Response sign_in_page(const std::string& message, const std::string& error) const;
+    Response sign_in_page(const std::string& message, const std::string& error,
+                          const std::string& return_to = {}) const;
     Response sign_in_request(storage::Db& db, const Request& req) const;
     Response sign_in_confirm(const std::string& token) const;
     Response sign_in_use(storage::Db& db, const std::string& token) const;

@@ -65,7 +65,23 @@ using Sources = std::map<std::string, Source, std::less<>>;
 struct Registry {
     Sources common;                                       ///< from TemplateDirs::dir
     std::map<std::string, Sources, std::less<>> offices;  ///< by office name
+    std::string console_url;
 };
+
+// The console's links every text may use (empty without a console).
+mstch::map with_links(mstch::map c, const std::string& console_url) {
+    std::string case_link;
+    if (const auto it = c.find("reference"); it != c.end() && !console_url.empty()) {
+        if (const auto* ref = boost::get<std::string>(&it->second); ref && !ref->empty())
+            case_link = console_url + "cases/" + *ref;
+    }
+    c["case_link"] = case_link;
+    c["console_link"] = console_url;
+    c["held_link"] = console_url.empty() ? std::string() : console_url + "held";
+    return c;
+}
+
+constexpr const char* kSampleConsole = "https://casegate.example.nhs.uk/";
 
 std::mutex g_mutex;
 std::shared_ptr<const Registry> g_registry;  // null: built-in texts only
@@ -112,7 +128,7 @@ Text detail::render(std::string_view name, std::string_view office, const mstch:
     }
     if (s == nullptr) s = find_source(builtin_sources(), name);
     if (s == nullptr) return {std::string(name), "(no text)\n"};  // unreachable: checked by tests
-    return render_source(*s, context);
+    return render_source(*s, with_links(context, registry ? registry->console_url : ""));
 }
 
 // ---- checking an operator's texts ----
@@ -206,18 +222,19 @@ std::vector<Sample> samples() {
 // What is wrong with one text, rendered from `s` with its sample.
 void check_source(const Source& s, const Sample& sample, const std::string& file,
                   TemplateCheck& out) {
+    const mstch::map context = with_links(sample.context, kSampleConsole);
     const auto report = [&](const std::string& what) {
         out.problems.push_back(file + ": " + what);
     };
-    for (const std::string& p : util::check_template(s.subject, sample.context))
+    for (const std::string& p : util::check_template(s.subject, context))
         report("subject: " + p.substr(p.find(": ") + 2));
-    for (const std::string& p : util::check_template(s.body, sample.context)) {
+    for (const std::string& p : util::check_template(s.body, context)) {
         // The body starts on line 3 of the file.
         const std::size_t colon = p.find(':');
         const std::size_t line = std::stoul(p.substr(5, colon - 5)) + 2;
         report("line " + std::to_string(line) + p.substr(colon));
     }
-    const Text t = render_source(s, sample.context);
+    const Text t = render_source(s, context);
     ++out.rendered;
     if (sample.context.count("reference") != 0 &&
         t.subject.find("[" + std::string(kSampleReference) + "]") == std::string::npos) {
@@ -277,6 +294,7 @@ void read_dir(const std::string& dir, Sources& into, TemplateCheck& out) {
 
 TemplateCheck check(const TemplateDirs& dirs, Registry& registry) {
     TemplateCheck out;
+    registry.console_url = dirs.console_url;
     if (!dirs.dir.empty()) read_dir(dirs.dir, registry.common, out);
     for (const auto& [office, dir] : dirs.offices) {
         if (!dir.empty()) read_dir(dir, registry.offices[office], out);

@@ -170,6 +170,10 @@ Text case_assigned(std::string_view reference, std::string_view office_name,
 struct TemplateDirs {
     std::string dir;
     std::vector<std::pair<std::string, std::string>> offices;  ///< office name, its directory
+    /// The staff console's address ([console] base_url, ending in "/"), "" without one. Every
+    /// text may then use {{console_link}}, {{held_link}} and, with a reference,
+    /// {{case_link}} (all "" without a console).
+    std::string console_url;
 };
 
 /// The names of the texts, in a fixed order.

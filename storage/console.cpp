@@ -2,11 +2,12 @@
 
 namespace casegate::storage {
 
-void add_sign_in(Db& db, const std::string& token, const std::string& email, int minutes) {
+void add_sign_in(Db& db, const std::string& token, const std::string& email, int minutes,
+                 const std::string& return_to) {
     db.exec(
-        "INSERT INTO console_sign_ins (token_hash, email, expires_at)"
-        " VALUES (sha256(convert_to($1, 'UTF8')), $2, now() + make_interval(mins => $3))",
-        {token, email, minutes});
+        "INSERT INTO console_sign_ins (token_hash, email, expires_at, return_to)"
+        " VALUES (sha256(convert_to($1, 'UTF8')), $2, now() + make_interval(mins => $3), $4)",
+        {token, email, minutes, return_to});
 }
 
 int recent_sign_ins(Db& db, const std::string& email, int minutes) {
@@ -17,14 +18,14 @@ int recent_sign_ins(Db& db, const std::string& email, int minutes) {
             .int64(0, 0));
 }
 
-std::optional<std::string> use_sign_in(Db& db, const std::string& token) {
+std::optional<UsedSignIn> use_sign_in(Db& db, const std::string& token) {
     const Result r = db.exec(
         "UPDATE console_sign_ins SET used_at = now()"
         " WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND used_at IS NULL"
-        " AND expires_at > now() RETURNING email",
+        " AND expires_at > now() RETURNING email, return_to",
         {token});
     if (r.rows() == 0) return std::nullopt;
-    return r.text(0, 0);
+    return UsedSignIn{r.text(0, 0), r.text(0, 1)};
 }
 
 void add_session(Db& db, const std::string& session_id, const std::string& email,

@@ -9,15 +9,22 @@
 
 namespace casegate::storage {
 
-/// Records a sign-in link's token for `email`, usable once within `minutes`.
-void add_sign_in(Db& db, const std::string& token, const std::string& email, int minutes);
+/// Records a sign-in link's token for `email`, usable once within `minutes`; `return_to` is the
+/// page to show once signed in.
+void add_sign_in(Db& db, const std::string& token, const std::string& email, int minutes,
+                 const std::string& return_to = "/");
 
 /// How many sign-in links were made for `email` in the last `minutes` (used or not).
 int recent_sign_ins(Db& db, const std::string& email, int minutes);
 
-/// Uses the token: the member's email when it exists, is unused and has not expired (and marks
-/// it used, so a second use finds nothing); nullopt otherwise.
-std::optional<std::string> use_sign_in(Db& db, const std::string& token);
+struct UsedSignIn {
+    std::string email;
+    std::string return_to;
+};
+
+/// Uses the token: the member's email and page when it exists, is unused and has not expired
+/// (and marks it used, so a second use finds nothing); nullopt otherwise.
+std::optional<UsedSignIn> use_sign_in(Db& db, const std::string& token);
 
 /// A signed-in member of staff.
 struct ConsoleSession {

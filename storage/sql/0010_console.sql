@@ -5,7 +5,8 @@ CREATE TABLE console_sign_ins (
     email       text NOT NULL,            -- the member of staff, as configured
     created_at  timestamptz NOT NULL DEFAULT now(),
     expires_at  timestamptz NOT NULL,
-    used_at     timestamptz
+    used_at     timestamptz,
+    return_to   text NOT NULL DEFAULT '/'  -- the console page asked for before signing in
 );
 CREATE INDEX console_sign_ins_expiry ON console_sign_ins (expires_at);
 

@@ -6,7 +6,7 @@
 // Each page is checked by axe-core and photographed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, launch, check, signIn, waitForMail } from './support.mjs';
+import { env, launch, check, signIn, waitForMail, messages } from './support.mjs';
 
 const base = env('CASEGATE_CONSOLE_URL');
 const admin = env('CASEGATE_ADMIN');
@@ -90,7 +90,8 @@ test('an admin runs a case from the working list in the browser', async (t) => {
     await page.locator('.console-flash').waitFor();
     assert.match(await page.locator('.console-flash').innerText(), /assigned/i);
     assert.notEqual(await page.locator('#case-manager').innerText(), 'None yet');
-    await waitForMail(caseManager, (m) => m.subject.includes(ref));
+    const mail = await waitForMail(caseManager, (m) => m.subject.includes(ref));
+    assert.ok(mail.body.includes(`${base}/cases/${ref}`), 'the email links to the case');
   });
 
   await t.test('upload a document and download it again', async () => {
@@ -153,6 +154,27 @@ test('an admin runs a case from the working list in the browser', async (t) => {
     const chart = page.locator('#by-route ~ figure svg, section[aria-labelledby="by-route"] svg');
     assert.match(await chart.first().textContent(), /Professional/);
     await check(page, 'reports');
+  });
+
+  await t.test('the case manager follows the link in her email to the case', async () => {
+    const mail = await waitForMail(caseManager, (m) => m.subject.includes(ref));
+    const link = mail.body.match(/https?:\/\/\S+\/cases\/CG-[0-9-]+/)[0];
+    const own = await browser.newContext();
+    const p = await own.newPage();
+    const first = await p.goto(link);
+    assert.equal(first.status(), 401);
+    const seen = new Set(messages().map((m) => m.file));
+    await p.getByLabel('Your work email address').fill(caseManager);
+    await p.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    const signIn = await waitForMail(caseManager, (m) => /sign in/i.test(m.subject) && !seen.has(m.file));
+    await p.goto(signIn.body.match(/https?:\/\/\S+\/sign-in\/[0-9a-f]+/)[0]);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: `Case ${ref}` }).waitFor();
+    // Hers to work on: the changes a case manager may make, not an admin's.
+    assert.equal(await p.getByRole('button', { name: 'Start the review' }).count(), 1);
+    assert.equal(await p.getByText('Assign a case manager').count(), 0);
+    await check(p, 'case-manager-case');
+    await own.close();
   });
 
   await t.test('sign-out ends the session', async () => {

@@ -390,4 +390,24 @@ BOOST_AUTO_TEST_CASE(revalidation_actions_show_their_refusals) {
     BOOST_TEST(get("/revalidation", sign_in(kCal)).status == 404);
 }
 
+// A page asked for before signing in (a case linked from an email) is shown once signed in;
+// nothing but this console's own pages is returned to.
+BOOST_AUTO_TEST_CASE(the_page_asked_for_is_shown_after_signing_in) {
+    const std::string ref = open();
+    const console::Response asked = get("/cases/" + ref);
+    BOOST_TEST(asked.status == 401);
+    BOOST_TEST(contains(asked.body, "name=\"return_to\""));
+    for (const auto& [given, expected] :
+         std::vector<std::pair<std::string, std::string>>{{"/cases/" + ref, "/cases/" + ref},
+                                                          {"//evil.example/x", "/"},
+                                                          {"https://evil.example/", "/"},
+                                                          {"/sign-in/abc", "/"},
+                                                          {"/cases/x?y=<z>", "/"}}) {
+        db().exec("DELETE FROM console_sign_ins");
+        post("/sign-in", {{"email", kCal}, {"return_to", given}});
+        const console::Response used = post("/sign-in/" + emailed_token(kCal), {});
+        BOOST_TEST(header(used, "Location") == expected, given);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -469,7 +469,7 @@ BOOST_AUTO_TEST_CASE(operator_templates_override_per_office) {
              "The team\n");
     wessex.file("referral_accepted.txt",
                 "Subject: Wessex has accepted [{{reference}}]\n\nWessex: {{reference}}.\n");
-    const n::TemplateCheck c = n::use_templates({all.str(), {{"Wessex", wessex.str()}}});
+    const n::TemplateCheck c = n::use_templates({all.str(), {{"Wessex", wessex.str()}}, {}});
     BOOST_TEST_REQUIRE(c.problems.empty(), problems_of(c));
     BOOST_TEST(c.files == 2U);
 
@@ -505,7 +505,7 @@ BOOST_AUTO_TEST_CASE(broken_templates_are_reported_and_not_used) {
     const std::string open_tag =
         dir.file("case_assigned.txt", "Subject: Yours [{{reference}}]\n\nBy {{assigned_by\n");
 
-    const n::TemplateCheck c = n::use_templates({dir.str(), {}});
+    const n::TemplateCheck c = n::use_templates({dir.str(), {}, {}});
     BOOST_TEST(has_problem(c, ack + ": line 5: unknown name 'lable'"), problems_of(c));
     BOOST_TEST(has_problem(c, ack + ": line 4: section 'recorded' is never closed"));
     BOOST_TEST(has_problem(c, returned + ": the subject must keep [{{reference}}]"));
@@ -518,8 +518,31 @@ BOOST_AUTO_TEST_CASE(broken_templates_are_reported_and_not_used) {
     BOOST_TEST(n::referral_returned(kRef, "Wessex", "x").subject ==
                "Referral returned [" + kRef + "]");
     // A missing directory is a problem too.
-    BOOST_TEST(has_problem(n::check_templates({dir.str() + "/absent", {}}),
+    BOOST_TEST(has_problem(n::check_templates({dir.str() + "/absent", {}, {}}),
                            "cannot read the directory"));
+}
+
+// With a console, the staff texts link to the case (and a held item to the review page);
+// without one they say how to find it on the command line. Referrers get no console link.
+BOOST_AUTO_TEST_CASE(staff_texts_link_to_the_console) {
+    const BuiltinTextsAfter restore;
+    BOOST_TEST(contains(n::case_assigned(kRef, "Wessex", "Ada Admin").body,
+                        "casegate cases show " + kRef));
+    n::TemplateDirs dirs;
+    dirs.console_url = "https://casegate.example.nhs.uk/";
+    const n::TemplateCheck c = n::use_templates(dirs);
+    BOOST_REQUIRE_MESSAGE(c.problems.empty(), problems_of(c));
+    const std::string link = "https://casegate.example.nhs.uk/cases/" + kRef;
+    BOOST_TEST(contains(n::office_alert(kRef, complete_referral(), "Wessex", false).body,
+                        "Open the case: " + link));
+    const std::string assigned = n::case_assigned(kRef, "Wessex", "Ada Admin").body;
+    BOOST_TEST(contains(assigned, link));
+    BOOST_TEST(!contains(assigned, "casegate cases show"));
+    BOOST_TEST(contains(n::held_notice(kRef, "Wessex", 7, "not the referrer").body,
+                        "https://casegate.example.nhs.uk/held; it is inbound item 7"));
+    BOOST_TEST(!contains(n::acknowledgement(kRef, complete_referral(), "Wessex").body,
+                         "casegate.example.nhs.uk"));
+    BOOST_TEST(!contains(n::referral_accepted(kRef, "Wessex").body, "casegate.example.nhs.uk"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
