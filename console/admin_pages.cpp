@@ -200,16 +200,6 @@ Response App::reval_page(storage::Db& db, const Viewer& v, const Request& req) c
                  {"count", std::to_string(rows.size())},
                  {"unavailable", !table.has_value()},
                  {"list", list}};
-    if (!v.flash.empty()) {
-        const json flash = parsed(v.flash);
-        mstch::array lines;
-        if (flash.contains("lines"))
-            for (const json& l : flash["lines"])
-                if (l.is_string()) lines.emplace_back(l.get<std::string>());
-        c.emplace("flash", mstch::map{{"done", flash.value("done", false)},
-                                      {"title", flash.value("title", std::string())},
-                                      {"lines", lines}});
-    }
     return page(&v, "Revalidation", "revalidation", c);
 }
 
@@ -235,20 +225,13 @@ Response App::reval_change(storage::Db& db, const Viewer& v, const Request& req)
         rc = reval::reval_act(cfg_, db, o, *today, out, err);
     }
     // What the command would print, without its usage text.
-    const auto first_lines = [](const std::string& text) {
-        json lines = json::array();
-        std::istringstream in(text);
-        for (std::string line; std::getline(in, line);) {
-            if (line.rfind("usage:", 0) == 0 || line.rfind("  ", 0) == 0) break;
-            if (!line.empty()) lines.push_back(line);
-        }
-        return lines;
-    };
-    json f;
-    f["done"] = rc == reval::kRevalOk;
-    f["title"] = rc == reval::kRevalOk ? "Done" : "Not done";
-    f["lines"] = first_lines(rc == reval::kRevalOk ? out.str() : err.str());
-    set_flash(db, v, f.dump(-1, ' ', false, json::error_handler_t::replace));
+    Flash f{rc == reval::kRevalOk, "", {}};
+    std::istringstream in(f.done ? out.str() : err.str());
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("usage:", 0) == 0 || line.rfind("  ", 0) == 0) break;
+        if (!line.empty()) f.lines.push_back(line);
+    }
+    set_flash(db, v, f);
     return Response::redirect("/revalidation?list=" + url_encode(req.param("list")));
 }
 

@@ -1,6 +1,10 @@
 // The console's routes, sign-in and sessions. The pages themselves are in pages.cpp.
 #include "console/app.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "console/page_parts.hpp"
+
 #include <algorithm>
 #include <spdlog/spdlog.h>
 #include <utility>
@@ -346,9 +350,12 @@ Response App::sign_out(storage::Db& db, const Viewer& v) const {
     return r;
 }
 
-void App::set_flash(storage::Db& db, const Viewer& v, const std::string& flash) const {
+void App::set_flash(storage::Db& db, const Viewer& v, const Flash& flash) const {
     if (v.session_id.empty()) return;
-    storage::with_retry(db, [&] { storage::set_flash(db, v.session_id, flash); });
+    const std::string text =
+        nlohmann::json{{"done", flash.done}, {"title", flash.title}, {"lines", flash.lines}}.dump(
+            -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    storage::with_retry(db, [&] { storage::set_flash(db, v.session_id, text); });
 }
 
 // ---- the frame of every page ---------------------------------------------------------------
@@ -369,6 +376,21 @@ Response App::page(const Viewer* v, const std::string& title, const std::string&
     }
     mstch::map body_context = context;
     if (v) body_context.emplace("csrf", v->csrf);
+    if (v && !v->flash.empty()) {
+        // What the last change did, above whichever page comes next.
+        const nlohmann::json f = parsed(v->flash);
+        mstch::array lines;
+        if (f.contains("lines") && f["lines"].is_array())
+            for (const nlohmann::json& l : f["lines"])
+                if (l.is_string()) lines.emplace_back(l.get<std::string>());
+        const bool has_lines = !lines.empty();
+        body_context.emplace(
+            "flash_html",
+            render_page("flash", {{"done", f.value("done", false)},
+                                  {"title", f.value("title", std::string())},
+                                  {"lines", std::move(lines)},
+                                  {"has_lines", has_lines}}));
+    }
     frame.emplace("content", render_page(body_template, body_context));
     Response r;
     r.status = status;

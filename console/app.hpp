@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cases/service.hpp"
 #include "common/config.hpp"
@@ -26,6 +27,14 @@ inline constexpr int kSignInsPerWindow = 5;
 
 /// The session cookie: Secure, HttpOnly, SameSite=Strict, host-only.
 inline constexpr const char* kSessionCookie = "__Host-casegate";
+
+/// What a change did, shown once on the next page: done, with a summary and lines (who was
+/// told), or not done, with the reasons.
+struct Flash {
+    bool done = false;
+    std::string title;
+    std::vector<std::string> lines;
+};
 
 class App {
   public:
@@ -76,7 +85,7 @@ class App {
     Response page(const Viewer* v, const std::string& title, const std::string& body_template,
                   const mstch::map& context, int status = 200) const;
     Response not_found(const Viewer* v) const;
-    void set_flash(storage::Db& db, const Viewer& v, const std::string& flash) const;
+    void set_flash(storage::Db& db, const Viewer& v, const Flash& flash) const;
 
     common::Config cfg_;
     std::string proxy_secret_;  ///< this process's key for the CSRF tokens of proxied members

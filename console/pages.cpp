@@ -341,12 +341,25 @@ Response App::case_page(storage::Db& db, const Viewer& v, const std::string& ref
     if (cv.status != "incomplete") {
         const workflow::CaseFacts facts{*workflow::case_status_from(cv.status), cv.local_office,
                                         cv.case_manager, ""};
+        // The changes that need nothing but a press of a button, with their labels.
+        static const std::pair<workflow::Change, const char*> kButtons[] = {
+            {workflow::Change::accept, "Accept the referral"},
+            {workflow::Change::review, "Start the review"},
+            {workflow::Change::archive, "Archive the case"},
+            {workflow::Change::reopen, "Reopen the case"}};
+        mstch::array buttons;
         for (const workflow::Change ch : kChanges) {
-            if (workflow::decide(v.staff.actor(), facts, ch, "x").allowed) {
-                forms_ctx.emplace(std::string("can_") + std::string(workflow::to_string(ch)), true);
-                any_form = true;
+            if (!workflow::decide(v.staff.actor(), facts, ch, "x").allowed) continue;
+            forms_ctx.emplace(std::string("can_") + std::string(workflow::to_string(ch)), true);
+            any_form = true;
+            for (const auto& [button, label] : kButtons) {
+                if (button != ch) continue;
+                buttons.emplace_back(mstch::map{{"change", std::string(workflow::to_string(ch))},
+                                                {"label", std::string(label)},
+                                                {"primary", buttons.empty()}});
             }
         }
+        forms_ctx.emplace("buttons", buttons);
         if (workflow::decide(v.staff.actor(), facts, workflow::Change::attach, "x").allowed) {
             forms_ctx.emplace("can_attach", true);
             any_form = true;
@@ -386,15 +399,6 @@ Response App::case_page(storage::Db& db, const Viewer& v, const std::string& ref
     const json values_doc = parsed(cv.fields_json);
     if (values_doc.contains("gmc_number") && values_doc["gmc_number"].is_string())
         c.emplace("doctor_link", "/doctors/" + values_doc["gmc_number"].get<std::string>());
-    if (!v.flash.empty()) {
-        const json flash = parsed(v.flash);
-        mstch::array lines;
-        if (flash.contains("lines"))
-            for (const json& l : flash["lines"]) lines.emplace_back(cases::print::value_text(l));
-        c.emplace("flash", mstch::map{{"done", flash.value("done", false)},
-                                      {"title", flash.value("title", std::string())},
-                                      {"lines", lines}});
-    }
     return page(&v, "Case " + cv.reference, "case", c);
 }
 
@@ -402,27 +406,17 @@ namespace {
 
 // What a change did, for the next page: the summary (and `what`, when given) and who was told,
 // or why not.
-std::string flash_of(const cases::Outcome& o, const common::Config& cfg,
-                     const std::string& what = {}) {
-    json f;
-    f["done"] = o.done;
-    json lines = json::array();
-    if (o.done) {
-        f["title"] = o.summary.empty() ? std::string("Done") : o.summary;
-        if (!what.empty()) lines.push_back(what);
-        if (o.told.empty()) lines.push_back("Nobody else was told.");
-        for (const cases::Told& t : o.told) {
-            std::string to;
-            for (const std::string& a : t.to)
-                to += (to.empty() ? "" : ", ") + staff_name(cfg, a);
-            lines.push_back("Told the " + t.who + (to.empty() ? "" : " (" + to + ")"));
-        }
-    } else {
-        f["title"] = "Not done";
-        lines.push_back(o.refusal);
+Flash flash_of(const cases::Outcome& o, const common::Config& cfg, const std::string& what = {}) {
+    if (!o.done) return {false, "", {o.refusal}};
+    Flash f{true, o.summary, {}};
+    if (!what.empty()) f.lines.push_back(what);
+    if (o.told.empty()) f.lines.emplace_back("Nobody else was told.");
+    for (const cases::Told& t : o.told) {
+        std::string to;
+        for (const std::string& a : t.to) to += (to.empty() ? "" : ", ") + staff_name(cfg, a);
+        f.lines.push_back("Told the " + t.who + (to.empty() ? "" : " (" + to + ")"));
     }
-    f["lines"] = lines;
-    return f.dump(-1, ' ', false, json::error_handler_t::replace);
+    return f;
 }
 
 }  // namespace
@@ -596,11 +590,6 @@ Response App::held_page(storage::Db& db, const Viewer& v) const {
                  {"set_aside", set_aside},
                  {"has_set_aside", !set_aside.empty()},
                  {"default_office", v.staff.office == cfg_.default_office}};
-    if (!v.flash.empty()) {
-        const json flash = parsed(v.flash);
-        c.emplace("flash", mstch::map{{"done", flash.value("done", false)},
-                                      {"title", flash.value("title", std::string())}});
-    }
     return page(&v, "Held for review", "held", c);
 }
 
@@ -620,13 +609,10 @@ Response App::held_change(storage::Db& db, const Viewer& v, const std::string& i
     } else {
         return not_found(&v);
     }
-    json f;
-    f["done"] = why.empty();
     const std::string done = what == "attach"  ? "Item " + item + " will be added to the case"
                              : what == "rerun" ? "Item " + item + " will be processed again"
                                                : "Item " + item + " dismissed";
-    f["title"] = why.empty() ? done : "Not done: " + why;
-    set_flash(db, v, f.dump());
+    set_flash(db, v, why.empty() ? Flash{true, done, {}} : Flash{false, "", {why}});
     return Response::redirect("/held");
 }
 
