@@ -12,11 +12,16 @@
 
 #include "cases/service.hpp"
 #include "common/config.hpp"
-#include "console/http.hpp"
+#include "http/http.hpp"
 #include "storage/pg.hpp"
 #include "util/mustache.hpp"
 
 namespace casegate::console {
+
+using http::Request;
+using http::Response;
+using http::security_headers;
+using http::Upload;
 
 /// How long a sign-in link lasts.
 inline constexpr int kSignInMinutes = 15;

@@ -1,5 +1,6 @@
-// What the console's pages see of an HTTP request and give back, without the HTTP library
-// (server.cpp is the only file that includes it), so that the pages can be tested alone.
+// What the web programs' pages (the staff console, the form service) see of an HTTP request and
+// give back, without the HTTP library (http/server.cpp is the only file that includes it), so
+// that the pages can be tested alone.
 #pragma once
 
 #include <map>
@@ -7,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace casegate::console {
+namespace casegate::http {
 
 /// A file sent in a multipart form.
 struct Upload {
@@ -52,4 +53,4 @@ struct Response {
 /// framing, no sniffing, no referrer — sign-in links carry a secret).
 std::vector<std::pair<std::string, std::string>> security_headers();
 
-}  // namespace casegate::console
+}  // namespace casegate::http

@@ -1,0 +1,132 @@
+#include "http/server.hpp"
+
+#include <httplib.h>
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <thread>
+
+#include "common/log.hpp"
+#include "util/strings.hpp"
+
+namespace casegate::http {
+
+namespace {
+
+Request request_of(const httplib::Request& in) {
+    Request r;
+    r.method = in.method;
+    r.path = in.path;
+    r.remote_addr = in.remote_addr;
+    for (const auto& [k, v] : in.params) r.params.emplace(k, v);
+    for (const auto& [k, v] : in.headers) r.headers[util::ascii_lower(k)] = v;
+    for (const auto& [name, part] : in.files) {
+        if (part.filename.empty()) {
+            r.params.emplace(name, part.content);
+        } else {
+            r.files.push_back({name, part.filename, part.content});
+        }
+    }
+    return r;
+}
+
+void answer(const Response& from, httplib::Response& to) {
+    to.status = from.status;
+    for (const auto& [k, v] : from.headers) to.set_header(k, v);
+    to.set_content(from.body, from.content_type);
+}
+
+bool split_listen(const std::string& listen, std::string& host, int& port) {
+    const std::size_t colon = listen.rfind(':');
+    if (colon == std::string::npos) return false;
+    host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    port = std::atoi(listen.c_str() + colon + 1);
+    return port > 0 && port < 65536;
+}
+
+}  // namespace
+
+int serve(const ServerOptions& o, const Handler& handler) {
+    const auto log = common::logger(o.name);
+    // SIGTERM and SIGINT are taken by a thread of their own, which stops the server.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    httplib::Server server;
+    const int threads = o.threads;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.set_payload_max_length(o.max_body);
+    server.set_read_timeout(15, 0);
+    server.set_write_timeout(15, 0);
+    server.set_keep_alive_max_count(100);
+    server.set_keep_alive_timeout(5);
+    // Without it every answer waits for the client's delayed ACK (~40 ms).
+    server.set_tcp_nodelay(true);
+    // SO_REUSEADDR, so that a restart is not refused by the last run's connections in
+    // TIME_WAIT; not the library's SO_REUSEPORT, which would let a second server share the
+    // port unnoticed.
+    server.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    if (!o.assets_dir.empty()) {
+        if (!server.set_mount_point("/assets", o.assets_dir)) {
+            log->critical("assets_dir {} is not a directory", o.assets_dir);
+            return 78;
+        }
+        server.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
+            res.set_header("Cache-Control", "public, max-age=86400");
+            res.set_header("X-Content-Type-Options", "nosniff");
+        });
+    }
+    const auto each = [&handler, log](const httplib::Request& in, httplib::Response& out) {
+        try {
+            answer(handler(request_of(in)), out);
+        } catch (const std::exception& e) {
+            log->error("request failed: {}", e.what());
+            out.status = 500;
+            out.set_content("Something went wrong.", "text/plain; charset=utf-8");
+        }
+    };
+    server.Get(".*", each);
+    server.Post(".*", each);
+    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (res.status == 413) {
+            res.set_content("The request is too large.", "text/plain; charset=utf-8");
+        }
+    });
+
+    std::string host;
+    int port = 0;
+    if (!split_listen(o.listen, host, port)) {
+        log->critical("listen {} is not HOST:PORT", o.listen);
+        return 78;
+    }
+    if (!server.bind_to_port(host, port)) {
+        log->critical("cannot listen on {}", o.listen);
+        return 1;
+    }
+    std::thread stopper([&server, stop_signals] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        server.stop();
+    });
+    log->info("{} listening on {} ({} threads)", o.name, o.listen, threads);
+    sd_notify(0, "READY=1\nSTATUS=serving");
+    server.listen_after_bind();
+    sd_notify(0, "STOPPING=1");
+    // listen_after_bind returned: the server stopped (by a signal) or failed; either way the
+    // signal thread must end.
+    pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+    log->info("{} stopped", o.name);
+    return 0;
+}
+
+}  // namespace casegate::http

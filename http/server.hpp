@@ -1,0 +1,31 @@
+// The web programs' HTTP server (cpp-httplib; http/server.cpp is the only file that includes
+// it): a thread pool, read and write timeouts, a request size limit, static files under
+// /assets/, every other GET and POST handed to the program's handler, and SIGTERM or SIGINT
+// to stop. systemd is told when it is ready and when it stops.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "http/http.hpp"
+
+namespace casegate::http {
+
+struct ServerOptions {
+    std::string name;        ///< for the log: "console", "form service"
+    std::string listen;      ///< HOST:PORT
+    int threads = 8;         ///< requests served at once
+    std::size_t max_body = 0;  ///< the largest request body; larger ones get 413
+    std::string assets_dir;  ///< served under /assets/ ("" for none)
+};
+
+/// Answers one request; called on the pool's threads (at most `threads` at once). It should
+/// not throw: an exception is answered with a plain 500.
+using Handler = std::function<Response(const Request&)>;
+
+/// Serves until SIGTERM or SIGINT. Returns 0 after a stop, 78 for a bad `listen` or
+/// `assets_dir`, 1 when the address cannot be bound.
+int serve(const ServerOptions& options, const Handler& handler);
+
+}  // namespace casegate::http
