@@ -1,6 +1,7 @@
 // `casegate console`: the configuration, the texts, and App behind the shared HTTP server
 // (http/server.hpp), with a database connection per worker thread.
 #include <memory>
+#include <spdlog/spdlog.h>
 
 #include "cases/outgoing.hpp"
 #include "common/config.hpp"

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
 #include <thread>

@@ -34,7 +34,7 @@ BOOST_FIXTURE_TEST_CASE(a_submission_is_read_back_as_stored, TempSpool) {
         s.store(R"({"trainee_name":"Zoë Doctor"})",
                 {{"notes.pdf", "application/pdf", binary}, {"empty.txt", "text/plain", ""}});
     BOOST_TEST(Spool::is_receipt(receipt), receipt);
-    BOOST_TEST((fs::status(dir).permissions() & fs::perms::others_all) == fs::perms::none);
+    BOOST_TEST(((fs::status(dir).permissions() & fs::perms::others_all) == fs::perms::none));
     const auto back = s.read(receipt);
     BOOST_REQUIRE(back);
     BOOST_TEST(back->receipt == receipt);
