@@ -228,6 +228,7 @@ void read_console(Section& s, ConsoleConfig& c) {
 }
 
 void read_form_service(Section& s, FormServiceConfig& f) {
+    f.assets_dir = s.str("assets_dir");
     f.listen = s.str("listen");
     f.spool_dir = s.str("spool_dir");
     f.pull_token = s.secret("pull_token_file");

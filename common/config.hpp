@@ -139,6 +139,7 @@ struct ConsoleConfig {
 struct FormServiceConfig {
     std::string listen = "127.0.0.1:8081";  ///< HOST:PORT
     std::string spool_dir = "/var/lib/casegate/forms";
+    std::string assets_dir = "/usr/share/casegate/web/assets";
     std::string pull_token;  ///< loaded from pull_token_file
     std::size_t max_body_bytes = std::size_t{25} * 1024 * 1024;
     int max_documents = 10;

@@ -37,6 +37,8 @@ void keep_running(const Setting& s, const Config& running, Config& fresh) {
         fresh.console.max_upload_bytes = running.console.max_upload_bytes;
     } else if (s.section == "form_service" && s.key == "listen") {
         fresh.form_service.listen = running.form_service.listen;
+    } else if (s.section == "form_service" && s.key == "assets_dir") {
+        fresh.form_service.assets_dir = running.form_service.assets_dir;
     } else if (s.section == "form_service" && s.key == "spool_dir") {
         fresh.form_service.spool_dir = running.form_service.spool_dir;
     } else {

@@ -455,6 +455,9 @@ constexpr std::array kSettings{
     Setting{.section = "form_service", .key = "spool_dir", .type = T::path,
             .default_value = "/var/lib/casegate/forms", .reload = restart,
             .help = "Where accepted submissions wait until the daemon pulls them."},
+    Setting{.section = "form_service", .key = "assets_dir", .type = T::path,
+            .default_value = "/usr/share/casegate/web/assets", .reload = restart,
+            .help = "The NHS.UK frontend's style sheet and images, served under /assets/."},
     Setting{.section = "form_service", .key = "pull_token_file", .type = T::secret_file,
             .need = required,
             .help = "The bearer token the daemon shows to pull, as its [[form_endpoint]] "

@@ -14,6 +14,7 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "console/console.hpp"
+#include "formsvc/service.hpp"
 #include "daemon/run.hpp"
 #include "forms/form_pdf.hpp"
 #include "intake/parse_worker.hpp"
@@ -29,6 +30,7 @@ constexpr const char* kUsage =
     "usage: casegate COMMAND [ARGS]\n"
     "  run [--config FILE] [--once]      run the daemon (--once: one poll, process, send, exit)\n"
     "  console [--config FILE]           serve the staff console ([console] listen)\n"
+    "  form-service [--config FILE]      serve the public referral form ([form_service] listen)\n"
     "  check-config [--config FILE] [--program daemon|console|form-service]\n"
     "                                    validate the configuration as that program reads it\n"
     "  config-example                    print the example configuration, made from the table\n"
@@ -182,6 +184,10 @@ int main(int argc, char** argv) {
     if (cmd == "console") {
         if (common.once) return usage_error("console takes no --once");
         return console::run_console(common.config);
+    }
+    if (cmd == "form-service") {
+        if (common.once) return usage_error("form-service takes no --once");
+        return formsvc::run_form_service(common.config);
     }
     if (cmd == "migrate") return cmd_migrate(common);
     return usage_error("unknown command '" + cmd + "'");

@@ -1,0 +1,254 @@
+#include "formsvc/form_app.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "common/clock.hpp"
+#include "forms/form.hpp"
+#include "formsvc/pull_api.hpp"
+#include "util/strings.hpp"
+
+namespace casegate::formsvc {
+
+namespace {
+
+constexpr std::pair<std::string_view, std::string_view> kPageTemplates[] = {
+#include "formsvc_templates.inc"
+};
+
+// A field no person fills in (it is hidden from them); robots that fill every field do.
+constexpr const char* kHoneypot = "website";
+
+std::string render_page(const std::string& name, const mstch::map& context) {
+    for (const auto& [n, text] : kPageTemplates) {
+        if (n == name) return util::render(std::string(text), context, util::Escape::html);
+    }
+    throw std::logic_error("no page template " + name);
+}
+
+// The fields as the page sent them, in form order: a multi-choice's boxes one per line.
+forms::RawFields raw_of(const http::Request& req) {
+    forms::RawFields raw;
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        const std::string key(f.key);
+        if (f.type == forms::FieldType::multi_choice) {
+            std::string joined;
+            for (const std::string& v : req.params_of(key)) joined += v + "\n";
+            if (!joined.empty()) raw.emplace_back(key, joined);
+        } else if (const std::string v = req.param(key); !v.empty()) {
+            raw.emplace_back(key, v);
+        }
+    }
+    return raw;
+}
+
+// The error to show beside a field and in the summary, in the NHS.UK style.
+std::string message_for(const forms::FieldDef& f, const forms::Referral& r) {
+    for (const forms::FieldError& e : r.errors) {
+        if (e.field == f.key) return std::string(f.label) + " " + e.message;
+    }
+    if (std::find(r.missing.begin(), r.missing.end(), f.key) == r.missing.end()) return {};
+    if (f.key == "terms_accepted") return "Confirm that you accept the terms and conditions";
+    const bool pick = f.type == forms::FieldType::choice || f.type == forms::FieldType::yes_no ||
+                      f.type == forms::FieldType::multi_choice;
+    return std::string(pick ? "Select " : "Enter ") + std::string(f.label);
+}
+
+// What the page shows of a field: its input, the value given and its error.
+mstch::map field_context(const forms::FieldDef& f, const http::Request& req,
+                         const std::string& error) {
+    const std::string key(f.key);
+    const std::string value = req.param(key);
+    const std::vector<std::string> chosen = req.params_of(key);
+    mstch::array options;
+    int n = 0;
+    for (std::string_view o : f.options) {
+        const std::string option(o);
+        const bool on = f.type == forms::FieldType::multi_choice
+                            ? std::find(chosen.begin(), chosen.end(), option) != chosen.end()
+                            : value == option;
+        options.emplace_back(mstch::map{{"value", option},
+                                        {"id", key + "-" + std::to_string(++n)},
+                                        {"checked", on}});
+    }
+    mstch::map c{{"key", key},
+                 {"label", std::string(f.label)},
+                 {"help", std::string(f.help)},
+                 {"has_help", !f.help.empty()},
+                 {"optional", !f.required},
+                 {"value", value},
+                 {"error", error},
+                 {"has_error", !error.empty()},
+                 {"options", options},
+                 {"yes", value == "yes"},
+                 {"no", value == "no"}};
+    using T = forms::FieldType;
+    const bool many = f.options.size() > 8;
+    c.emplace("is_text", f.type == T::text || f.type == T::gmc || f.type == T::email ||
+                             f.type == T::date);
+    c.emplace("input_type", std::string(f.type == T::email ? "email" : "text"));
+    c.emplace("numeric", f.type == T::gmc);
+    c.emplace("is_date", f.type == T::date);
+    c.emplace("is_long", f.type == T::long_text);
+    c.emplace("is_select", f.type == T::choice && many);
+    c.emplace("is_radios", f.type == T::choice && !many);
+    c.emplace("is_checkboxes", f.type == T::multi_choice);
+    c.emplace("is_yes_no", f.type == T::yes_no);
+    return c;
+}
+
+// The validated fields as the daemon reads a web submission (forms::evaluate_json).
+std::string fields_json(const forms::Referral& r) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [key, value] : r.fields) {
+        if (const auto* s = std::get_if<std::string>(&value)) {
+            j[key] = *s;
+        } else if (const auto* b = std::get_if<bool>(&value)) {
+            j[key] = *b;
+        } else {
+            j[key] = std::get<std::vector<std::string>>(value);
+        }
+    }
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The answers as the check page lists them.
+std::string shown(const forms::Value& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    if (const auto* b = std::get_if<bool>(&v)) return *b ? "Yes" : "No";
+    std::string out;
+    for (const std::string& item : std::get<std::vector<std::string>>(v))
+        out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+}  // namespace
+
+FormApp::FormApp(common::FormServiceConfig cfg, Spool& spool)
+    : cfg_(std::move(cfg)), spool_(spool) {}
+
+http::Response FormApp::page(const std::string& title, const std::string& body_template,
+                             const mstch::map& context, int status) const {
+    http::Response r;
+    r.status = status;
+    r.body = render_page("layout", {{"title", title}, {"content", render_page(body_template, context)}});
+    return r;
+}
+
+bool FormApp::within_rate(const std::string& address) {
+    const auto now = std::chrono::steady_clock::now();
+    const std::lock_guard<std::mutex> lock(mutex_);
+    auto& times = sent_[address];
+    while (!times.empty() && now - times.front() > std::chrono::hours(1)) times.pop_front();
+    if (static_cast<int>(times.size()) >= cfg_.rate_limit_per_address) return false;
+    times.push_back(now);
+    return true;
+}
+
+http::Response FormApp::handle(const http::Request& req) {
+    http::Response r;
+    try {
+        if (is_pull_api(req)) {
+            r = pull_api(spool_, cfg_.pull_token, req);
+        } else if (req.path == "/" && (req.method == "GET" || req.method == "HEAD")) {
+            r = form_page(req, false);
+        } else if (req.method == "POST" && !req.param(kHoneypot).empty()) {
+            // A robot: it is shown what a person would see, and nothing is kept.
+            r = page("Referral sent", "received",
+                     {{"receipt", std::string("20260101-000000-000000-000000")}});
+        } else if (req.path == "/" && req.method == "POST") {
+            // "Change your answers" comes back to the form as it was filled in.
+            r = form_page(req, req.param("edit") != "1");
+        } else if (req.path == "/send" && req.method == "POST") {
+            r = send(req);
+        } else if (req.path.rfind("/received/", 0) == 0 &&
+                   Spool::is_receipt(req.path.substr(10))) {
+            r = page("Referral sent", "received", {{"receipt", req.path.substr(10)}});
+        } else {
+            r = page("Page not found", "message",
+                     {{"heading", std::string("Page not found")},
+                      {"text", std::string("If you typed the web address, check it is correct.")}},
+                     404);
+        }
+    } catch (const std::exception&) {
+        r = page("Sorry, there is a problem with the service", "message",
+                 {{"heading", std::string("Sorry, there is a problem with the service")},
+                  {"text", std::string("Your referral was not sent. Try again later.")}},
+                 503);
+    }
+    for (auto& h : http::security_headers()) r.headers.push_back(std::move(h));
+    if (r.no_store) r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
+// The form (check = false, or with the errors of what was sent), or, when everything but the
+// declaration is valid, the "check your answers" page.
+http::Response FormApp::form_page(const http::Request& req, bool check) const {
+    const forms::ValidateContext ctx{common::local_today(), ""};
+    forms::Referral r = forms::validate(raw_of(req), ctx);
+    // The declaration is asked on the check page, not here.
+    std::erase(r.missing, std::string("terms_accepted"));
+    std::erase_if(r.errors, [](const forms::FieldError& e) { return e.field == "terms_accepted"; });
+    mstch::array fields;
+    mstch::array summary;
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        if (f.key == "terms_accepted") continue;
+        const std::string error = check ? message_for(f, r) : std::string();
+        if (!error.empty())
+            summary.emplace_back(mstch::map{{"key", std::string(f.key)}, {"error", error}});
+        fields.emplace_back(field_context(f, req, error));
+    }
+    if (!check || !summary.empty()) {
+        return page(summary.empty() ? "Refer a concern about a doctor in training"
+                                    : "Error: Refer a concern about a doctor in training",
+                    "form",
+                    {{"fields", fields}, {"summary", summary}, {"has_summary", !summary.empty()}},
+                    summary.empty() ? 200 : 400);
+    }
+    // Check your answers: what will be sent, carried in hidden fields to /send.
+    mstch::array answers;
+    mstch::array hidden;
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        const std::string key(f.key);
+        if (const auto it = r.fields.find(key); it != r.fields.end())
+            answers.emplace_back(mstch::map{{"label", std::string(f.label)}, {"value", shown(it->second)}});
+        for (const std::string& v : req.params_of(key))
+            hidden.emplace_back(mstch::map{{"key", key}, {"value", v}});
+    }
+    return page("Check your answers", "check",
+                {{"answers", answers},
+                 {"hidden", hidden},
+                 {"declaration", std::string(forms::declaration_text())}});
+}
+
+http::Response FormApp::send(const http::Request& req) {
+    const forms::ValidateContext ctx{common::local_today(), ""};
+    const forms::Referral r = forms::validate(raw_of(req), ctx);
+    if (!r.complete()) {
+        // Only the declaration can be missing here (the form was checked); anything else was
+        // changed on the way, and the form says what.
+        const bool only_terms =
+            r.errors.empty() && r.missing == std::vector<std::string>{"terms_accepted"};
+        if (!only_terms) return form_page(req, true);
+        http::Response again = form_page(req, true);
+        again.status = 400;
+        const std::string marker = "<h1";
+        const std::size_t at = again.body.find(marker);
+        if (at != std::string::npos) {
+            again.body.insert(at, render_page("terms_error", {}));
+        }
+        return again;
+    }
+    if (!within_rate(req.remote_addr)) {
+        return page("Too many referrals", "message",
+                    {{"heading", std::string("Too many referrals from this address")},
+                     {"text", "At most " + std::to_string(cfg_.rate_limit_per_address) +
+                                  " referrals an hour are taken from one address. Your "
+                                  "referral was not sent; try again later."}},
+                    429);
+    }
+    const std::string receipt = spool_.store(fields_json(r), {});
+    return http::Response::redirect("/received/" + receipt);
+}
+
+}  // namespace casegate::formsvc

@@ -1,0 +1,168 @@
+// The public form's pages without a server (FormApp over a real spool): the form generated
+// from the definition, the server's checks with the error summary, "check your answers" with
+// the declaration, the receipt once stored (and what was stored is complete by the daemon's
+// own JSON reading), the honeypot, the rate limit and escaping.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "forms/evaluate.hpp"
+#include "formsvc/form_app.hpp"
+#include "util/random.hpp"
+
+namespace fs = std::filesystem;
+using namespace casegate;
+using Params = std::multimap<std::string, std::string>;
+
+namespace {
+
+struct Form {
+    std::string dir =
+        (fs::temp_directory_path() / ("casegate-form-" + util::random_hex(6))).string();
+    formsvc::Spool spool{dir};
+    common::FormServiceConfig cfg = [] {
+        common::FormServiceConfig c;
+        c.pull_token = "token-0123456789";
+        c.rate_limit_per_address = 2;
+        return c;
+    }();
+    formsvc::FormApp app{cfg, spool};
+    ~Form() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+
+    http::Response call(const std::string& method, const std::string& path, Params params = {},
+                        const std::string& from = "192.0.2.1") {
+        http::Request r;
+        r.method = method;
+        r.path = path;
+        r.params = std::move(params);
+        r.remote_addr = from;
+        return app.handle(r);
+    }
+
+    static Params complete() {
+        return {{"trainee_name", "Dana Doctor"},
+                {"gmc_number", "1234567"},
+                {"referrer_name", "Sam Supervisor"},
+                {"referrer_email", "sam@trust.example.nhs.uk"},
+                {"referrer_role", "Educational Supervisor"},
+                {"concern_route", "Professional"},
+                {"concern_type", "Conduct"},
+                {"support_requested", "Coaching"},
+                {"support_requested", "Exam support"},
+                {"details", "Missed three shifts."}};
+    }
+};
+
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
+
+std::string header(const http::Response& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers)
+        if (k == name) return v;
+    return {};
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(form_app, Form)
+
+BOOST_AUTO_TEST_CASE(the_form_is_the_definition) {
+    const http::Response r = call("GET", "/");
+    BOOST_TEST(r.status == 200);
+    for (const forms::FieldDef& f : forms::referral_form()) {
+        if (f.key == "terms_accepted") continue;  // asked on the check page
+        BOOST_TEST(contains(r.body, "name=\"" + std::string(f.key) + "\""), f.key);
+        BOOST_TEST(contains(r.body, std::string(f.label)), f.key);
+    }
+    BOOST_TEST(!contains(r.body, "<script"));
+    BOOST_TEST(contains(header(r, "Content-Security-Policy"), "default-src 'none'"));
+    BOOST_TEST(header(r, "X-Frame-Options") == "DENY");
+    BOOST_TEST(header(r, "Cache-Control") == "no-store");
+}
+
+BOOST_AUTO_TEST_CASE(missing_fields_are_summarised_and_shown_at_each_field) {
+    Params p = complete();
+    p.erase("gmc_number");
+    p.erase("trainee_name");
+    p.emplace("trainee_name", "<script>alert(1)</script>");
+    p.emplace("incident_date", "31/12/2999");
+    const http::Response r = call("POST", "/", p);
+    BOOST_TEST(r.status == 400);
+    BOOST_TEST(contains(r.body, "There is a problem"));
+    BOOST_TEST(contains(r.body, "href=\"#gmc_number\">Enter GMC number</a>"));
+    BOOST_TEST(contains(r.body, "id=\"gmc_number-error\""));
+    BOOST_TEST(contains(r.body, "href=\"#incident_date\">Date of incident"));
+    // What was typed comes back, escaped.
+    BOOST_TEST(contains(r.body, "&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
+    BOOST_TEST(!contains(r.body, "<script>alert"));
+    BOOST_TEST(spool.pending("", 10).empty());
+}
+
+BOOST_AUTO_TEST_CASE(check_then_send_then_receipt) {
+    const http::Response check = call("POST", "/", complete());
+    BOOST_TEST(check.status == 200);
+    BOOST_TEST(contains(check.body, "Check your answers"));
+    BOOST_TEST(contains(check.body, "Coaching, Exam support"));
+    BOOST_TEST(contains(check.body, "name=\"terms_accepted\""));
+
+    // Without the declaration accepted nothing is sent.
+    const http::Response no_terms = call("POST", "/send", complete());
+    BOOST_TEST(no_terms.status == 400);
+    BOOST_TEST(contains(no_terms.body, "Confirm that you accept the terms and conditions"));
+    BOOST_TEST(spool.pending("", 10).empty());
+
+    Params p = complete();
+    p.emplace("terms_accepted", "yes");
+    const http::Response sent = call("POST", "/send", p);
+    BOOST_TEST(sent.status == 303);
+    const std::vector<std::string> pending = spool.pending("", 10);
+    BOOST_REQUIRE_EQUAL(pending.size(), 1U);
+    BOOST_TEST(header(sent, "Location") == "/received/" + pending[0]);
+    BOOST_TEST(contains(call("GET", "/received/" + pending[0]).body, pending[0]));
+    // The daemon will read it with the same rules, and find it complete.
+    const forms::Evaluation e =
+        forms::evaluate_json(spool.read(pending[0])->fields_json, {"2026-12-03", ""});
+    BOOST_TEST(e.referral.complete());
+    BOOST_TEST(e.referral.text("trainee_name") == "Dana Doctor");
+}
+
+BOOST_AUTO_TEST_CASE(change_your_answers_keeps_them) {
+    Params p = complete();
+    p.emplace("edit", "1");
+    const http::Response r = call("POST", "/", p);
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(contains(r.body, "value=\"Dana Doctor\""));
+    BOOST_TEST(!contains(r.body, "There is a problem"));
+}
+
+BOOST_AUTO_TEST_CASE(robots_and_floods_are_kept_out) {
+    Params bot = complete();
+    bot.emplace("terms_accepted", "yes");
+    bot.emplace("website", "http://spam.example/");
+    BOOST_TEST(contains(call("POST", "/send", bot).body, "Referral sent"));
+    BOOST_TEST(spool.pending("", 10).empty());
+
+    Params p = complete();
+    p.emplace("terms_accepted", "yes");
+    BOOST_TEST(call("POST", "/send", p).status == 303);
+    BOOST_TEST(call("POST", "/send", p).status == 303);
+    const http::Response third = call("POST", "/send", p);
+    BOOST_TEST(third.status == 429);
+    BOOST_TEST(contains(third.body, "At most 2 referrals an hour"));
+    BOOST_TEST(call("POST", "/send", p, "192.0.2.2").status == 303);  // another address
+    BOOST_TEST(spool.pending("", 10).size() == 3U);
+}
+
+BOOST_AUTO_TEST_CASE(the_pull_api_needs_its_token) {
+    BOOST_TEST(call("GET", "/api/submissions").status == 401);
+    http::Request r;
+    r.method = "GET";
+    r.path = "/api/submissions";
+    r.headers["authorization"] = "Bearer token-0123456789";
+    BOOST_TEST(app.handle(r).status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
