@@ -1,5 +1,6 @@
 #include "formsvc/form_app.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -51,7 +52,12 @@ std::string message_for(const forms::FieldDef& f, const forms::Referral& r) {
     if (f.key == "terms_accepted") return "Confirm that you accept the terms and conditions";
     const bool pick = f.type == forms::FieldType::choice || f.type == forms::FieldType::yes_no ||
                       f.type == forms::FieldType::multi_choice;
-    return std::string(pick ? "Select " : "Enter ") + std::string(f.label);
+    // "Enter your name", "Enter GMC number": the label in the sentence, acronyms kept.
+    std::string label(f.label);
+    if (label.size() > 1 && std::isupper(static_cast<unsigned char>(label[0])) &&
+        !std::isupper(static_cast<unsigned char>(label[1])))
+        label[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(label[0])));
+    return std::string(pick ? "Select " : "Enter ") + label;
 }
 
 // What the page shows of a field: its input, the value given and its error.
