@@ -49,19 +49,6 @@ bool plain_segment(std::string_view s) {
     });
 }
 
-// "/cases/REF/documents/7" → {"cases", "REF", "documents", "7"}.
-std::vector<std::string> segments(const std::string& path) {
-    std::vector<std::string> out;
-    std::size_t pos = 1;
-    while (pos <= path.size()) {
-        std::size_t end = path.find('/', pos);
-        if (end == std::string::npos) end = path.size();
-        if (end > pos) out.push_back(path.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
 }  // namespace
 
 App::App(common::Config cfg) : cfg_(std::move(cfg)), proxy_secret_(util::random_hex(32)) {}
@@ -132,7 +119,7 @@ std::optional<App::Viewer> App::viewer(storage::Db& db, const Request& req,
 }
 
 Response App::route(storage::Db& db, const Request& req) const {
-    const std::vector<std::string> seg = segments(req.path);
+    const std::vector<std::string> seg = req.segments();
     const bool get = req.method == "GET" || req.method == "HEAD";
     const bool post = req.method == "POST";
     if (!get && !post) {

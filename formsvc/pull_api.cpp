@@ -26,18 +26,6 @@ http::Response plain(int status, const std::string& text) {
     return r;
 }
 
-std::vector<std::string> segments(const std::string& path) {
-    std::vector<std::string> out;
-    std::size_t pos = 1;
-    while (pos <= path.size()) {
-        std::size_t end = path.find('/', pos);
-        if (end == std::string::npos) end = path.size();
-        if (end > pos) out.push_back(path.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
 }  // namespace
 
 bool is_pull_api(const http::Request& req) {
@@ -54,7 +42,7 @@ http::Response pull_api(Spool& spool, const std::string& token, const http::Requ
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return r;
     }
-    const std::vector<std::string> seg = segments(req.path);
+    const std::vector<std::string> seg = req.segments();
     const bool get = req.method == "GET";
     const bool post = req.method == "POST";
     if (seg.size() == 2 && seg[1] == "submissions" && get) {

@@ -30,6 +30,8 @@ struct Request {
     std::string header(const std::string& lower_name) const;
     /// The value of the cookie `name`, "" when absent.
     std::string cookie(const std::string& name) const;
+    /// The path's segments: "/cases/REF/documents/7" → {"cases", "REF", "documents", "7"}.
+    std::vector<std::string> segments() const;
 };
 
 struct Response {

@@ -36,6 +36,18 @@ std::string Request::cookie(const std::string& name) const {
     return {};
 }
 
+std::vector<std::string> Request::segments() const {
+    std::vector<std::string> out;
+    std::size_t pos = 1;
+    while (pos <= path.size()) {
+        std::size_t end = path.find('/', pos);
+        if (end == std::string::npos) end = path.size();
+        if (end > pos) out.push_back(path.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
 std::vector<std::pair<std::string, std::string>> security_headers() {
     return {
         {"Content-Security-Policy",
