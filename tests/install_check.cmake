@@ -10,7 +10,8 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${rc})")
 endif()
 foreach(f bin/casegate lib/systemd/system/casegate.service
-          lib/systemd/system/casegate-console.service lib/sysusers.d/casegate.conf
+          lib/systemd/system/casegate-console.service lib/systemd/system/casegate-form.service
+          lib/sysusers.d/casegate.conf
           lib/tmpfiles.d/casegate.conf share/doc/casegate/README.md
           share/doc/casegate/examples/casegate.toml)
   if(NOT EXISTS "${DEST}/${f}")
@@ -23,6 +24,10 @@ if(NOT exec MATCHES "^ExecStart=/usr/bin/casegate run ")
 endif()
 file(STRINGS "${DEST}/lib/systemd/system/casegate-console.service" exec REGEX "^ExecStart=")
 if(NOT exec MATCHES "^ExecStart=/usr/bin/casegate console ")
+  message(FATAL_ERROR "unexpected ${exec}")
+endif()
+file(STRINGS "${DEST}/lib/systemd/system/casegate-form.service" exec REGEX "^ExecStart=")
+if(NOT exec MATCHES "^ExecStart=/usr/bin/casegate form-service ")
   message(FATAL_ERROR "unexpected ${exec}")
 endif()
 if(NOT EXISTS "${DEST}/share/casegate/web/assets/console.css")
