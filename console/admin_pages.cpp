@@ -1,4 +1,5 @@
-// The admins' pages beside the cases: reports (counts of cases by office, employer, route,
+// The admins' pages beside the cases: mail held for review (and items set aside or
+// quarantined, processed again), reports (counts of cases by office, employer, route,
 // type, status and outcome for a date range, with a chart and a CSV) and revalidation (the
 // office's lists and the admin actions, with the refusals the `reval` commands give).
 #include <algorithm>
@@ -6,6 +7,7 @@
 #include <sstream>
 
 #include "cases/print.hpp"
+#include "cases/review.hpp"
 #include "common/clock.hpp"
 #include "console/app.hpp"
 #include "console/page_parts.hpp"
@@ -233,6 +235,62 @@ Response App::reval_change(storage::Db& db, const Viewer& v, const Request& req)
     }
     set_flash(db, v, f);
     return Response::redirect("/revalidation?list=" + url_encode(req.param("list")));
+}
+
+// ---- held for review ----------------------------------------------------------------------
+
+Response App::held_page(storage::Db& db, const Viewer& v) const {
+    if (v.staff.role != workflow::Role::admin) return not_found(&v);
+    mstch::array rows;
+    for (const cases::HeldItem& h : cases::held_items(db, cfg_, v.staff.email)) {
+        rows.emplace_back(mstch::map{{"id", std::to_string(h.id)},
+                                     {"received", when(h.received_at)},
+                                     {"from", h.from_address},
+                                     {"reason", h.reason},
+                                     {"reference", h.reference},
+                                     {"attach", "/held/" + std::to_string(h.id) + "/attach"},
+                                     {"dismiss", "/held/" + std::to_string(h.id) + "/dismiss"}});
+    }
+    mstch::array set_aside;
+    for (const cases::SetAsideItem& i : cases::set_aside_items(db, cfg_, v.staff.email)) {
+        set_aside.emplace_back(mstch::map{
+            {"id", std::to_string(i.id)},
+            {"received", i.received_at},
+            {"source", i.source},
+            {"from", i.from_address},
+            {"state", std::string(i.state == "quarantined" ? "Quarantined" : "Set aside")},
+            {"reason", i.reason},
+            {"rerun", "/held/" + std::to_string(i.id) + "/rerun"}});
+    }
+    mstch::map c{{"rows", rows},
+                 {"has_rows", !rows.empty()},
+                 {"set_aside", set_aside},
+                 {"has_set_aside", !set_aside.empty()},
+                 {"default_office", v.staff.office == cfg_.default_office}};
+    return page(&v, "Held for review", "held", c);
+}
+
+Response App::held_change(storage::Db& db, const Viewer& v, const std::string& item,
+                          const std::string& what, const Request& req) const {
+    if (v.staff.role != workflow::Role::admin) return not_found(&v);
+    const std::int64_t id = std::atoll(item.c_str());
+    std::string why;
+    if (what == "attach") {
+        why = cases::release_held(db, cfg_, v.staff.email, id,
+                                  std::string(util::trim(req.param("reference"))));
+    } else if (what == "dismiss") {
+        why = cases::dismiss_held(db, cfg_, v.staff.email, id,
+                                  std::string(util::trim(req.param("reason"))));
+    } else if (what == "rerun") {
+        why = cases::rerun_item(db, cfg_, v.staff.email, id);
+    } else {
+        return not_found(&v);
+    }
+    const std::string done = what == "attach"  ? "Item " + item + " will be added to the case"
+                             : what == "rerun" ? "Item " + item + " will be processed again"
+                                               : "Item " + item + " dismissed";
+    set_flash(db, v, why.empty() ? Flash{true, done, {}} : Flash{false, "", {why}});
+    return Response::redirect("/held");
 }
 
 }  // namespace casegate::console

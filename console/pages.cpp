@@ -1,6 +1,6 @@
-// The console's pages: the working list, a case, a doctor, mail held for review. Each reads and
-// changes cases only through the case service (cases/service.hpp, cases/review.hpp), which
-// audits every view and change and decides who may see what.
+// The console's pages: the working list, a case, a doctor (held mail, reports and revalidation
+// are in admin_pages.cpp). Each reads and changes cases only through the case service
+// (cases/service.hpp), which audits every view and change and decides who may see what.
 #include "console/pages.hpp"
 
 #include <algorithm>
@@ -9,7 +9,6 @@
 #include <stdexcept>
 
 #include "cases/print.hpp"
-#include "cases/review.hpp"
 #include "common/log.hpp"
 #include "console/app.hpp"
 #include "console/page_parts.hpp"
@@ -558,62 +557,6 @@ Response App::doctor_page(storage::Db& db, const Viewer& v, const std::string& g
                  {"is_admin", v.staff.role == workflow::Role::admin},
                  {"has_reval", !reval.empty()}};
     return page(&v, "Doctor " + gmc, "doctor", c);
-}
-
-// ---- held for review -----------------------------------------------------------------------
-
-Response App::held_page(storage::Db& db, const Viewer& v) const {
-    if (v.staff.role != workflow::Role::admin) return not_found(&v);
-    mstch::array rows;
-    for (const cases::HeldItem& h : cases::held_items(db, cfg_, v.staff.email)) {
-        rows.emplace_back(mstch::map{{"id", std::to_string(h.id)},
-                                     {"received", when(h.received_at)},
-                                     {"from", h.from_address},
-                                     {"reason", h.reason},
-                                     {"reference", h.reference},
-                                     {"attach", "/held/" + std::to_string(h.id) + "/attach"},
-                                     {"dismiss", "/held/" + std::to_string(h.id) + "/dismiss"}});
-    }
-    mstch::array set_aside;
-    for (const cases::SetAsideItem& i : cases::set_aside_items(db, cfg_, v.staff.email)) {
-        set_aside.emplace_back(mstch::map{
-            {"id", std::to_string(i.id)},
-            {"received", i.received_at},
-            {"source", i.source},
-            {"from", i.from_address},
-            {"state", std::string(i.state == "quarantined" ? "Quarantined" : "Set aside")},
-            {"reason", i.reason},
-            {"rerun", "/held/" + std::to_string(i.id) + "/rerun"}});
-    }
-    mstch::map c{{"rows", rows},
-                 {"has_rows", !rows.empty()},
-                 {"set_aside", set_aside},
-                 {"has_set_aside", !set_aside.empty()},
-                 {"default_office", v.staff.office == cfg_.default_office}};
-    return page(&v, "Held for review", "held", c);
-}
-
-Response App::held_change(storage::Db& db, const Viewer& v, const std::string& item,
-                          const std::string& what, const Request& req) const {
-    if (v.staff.role != workflow::Role::admin) return not_found(&v);
-    const std::int64_t id = std::atoll(item.c_str());
-    std::string why;
-    if (what == "attach") {
-        why = cases::release_held(db, cfg_, v.staff.email, id,
-                                  std::string(util::trim(req.param("reference"))));
-    } else if (what == "dismiss") {
-        why = cases::dismiss_held(db, cfg_, v.staff.email, id,
-                                  std::string(util::trim(req.param("reason"))));
-    } else if (what == "rerun") {
-        why = cases::rerun_item(db, cfg_, v.staff.email, id);
-    } else {
-        return not_found(&v);
-    }
-    const std::string done = what == "attach"  ? "Item " + item + " will be added to the case"
-                             : what == "rerun" ? "Item " + item + " will be processed again"
-                                               : "Item " + item + " dismissed";
-    set_flash(db, v, why.empty() ? Flash{true, done, {}} : Flash{false, "", {why}});
-    return Response::redirect("/held");
 }
 
 }  // namespace casegate::console

@@ -15,12 +15,6 @@ using namespace casegate::e2e;
 
 namespace {
 
-// The staff belong to the second office of the test configuration, East Midlands.
-const std::string kStaff =
-    "[[office.staff]]\nname = \"Alex Admin\"\nemail = \"alex.admin@casegate.test\"\n"
-    "role = \"admin\"\n\n"
-    "[[office.staff]]\nname = \"Casey Manager\"\nemail = \"casey@casegate.test\"\n"
-    "role = \"case_manager\"\n\n";
 
 std::string referral(int n, const std::string& office, const std::string& doctor,
                      const std::string& gmc) {
@@ -52,7 +46,7 @@ BOOST_AUTO_TEST_CASE(an_admin_runs_a_case_in_the_browser) {
     const int port = test_port(63);
     const std::string base = "http://localhost:" + std::to_string(port);
     ConfigOptions opt;
-    opt.extra = kStaff + "[console]\nlisten = \"127.0.0.1:" + std::to_string(port) +
+    opt.extra = std::string(kEastMidlandsStaff) + "[console]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                 "\"\nbase_url = \"" + base + "/\"\nassets_dir = \"" + CASEGATE_BINARY_DIR +
                 "/web/assets\"\nthreads = 4\n";
     TestConfig cfg(db, opt);

@@ -285,13 +285,7 @@ BOOST_AUTO_TEST_CASE(the_csv_is_the_filtered_list) {
     BOOST_TEST(all.content_type == "text/csv; charset=utf-8");
     BOOST_TEST(contains(all.body, "\"'=HYPERLINK(\"\"http://x\"\")\""));
     BOOST_TEST(!contains(all.body, ",=HYPERLINK"));
-    console::Request r;
-    r.method = "GET";
-    r.path = "/cases.csv";
-    r.remote_addr = "127.0.0.1";
-    r.headers["cookie"] = std::string(console::kSessionCookie) + "=" + cookie;
-    r.params.emplace("route", "Health");
-    const std::string health = app.handle(db(), r).body;
+    const std::string health = get("/cases.csv?route=Health", cookie).body;
     BOOST_TEST(contains(health, "2222222"));
     BOOST_TEST(!contains(health, "1111111"));
 }
@@ -350,19 +344,9 @@ BOOST_AUTO_TEST_CASE(reports_count_cases) {
     BOOST_TEST(contains(page.body, "Norfolk Hospital"));
     BOOST_TEST(contains(page.body, "None recorded"));
 
-    console::Request r;
-    r.method = "GET";
-    r.path = "/reports.csv";
-    r.remote_addr = "127.0.0.1";
-    r.headers["cookie"] = std::string(console::kSessionCookie) + "=" + ada;
-    r.params.emplace("from", "2000-01-01");
-    r.params.emplace("to", "2000-12-31");
-    BOOST_TEST(app.handle(db(), r).body == "dimension,value,cases\r\n");
-    r.path = "/reports";
-    r.params.clear();
-    r.params.emplace("from", today);
-    r.params.emplace("to", "2000-01-01");
-    const console::Response backwards = app.handle(db(), r);
+    BOOST_TEST(get("/reports.csv?from=2000-01-01&to=2000-12-31", ada).body ==
+               "dimension,value,cases\r\n");
+    const console::Response backwards = get("/reports?from=" + today + "&to=2000-01-01", ada);
     BOOST_TEST(backwards.status == 400);
     BOOST_TEST(contains(backwards.body, "To must be on or after From"));
     BOOST_TEST(get("/reports", sign_in(kCal)).status == 404);

@@ -12,11 +12,6 @@ using namespace casegate::e2e;
 
 namespace {
 
-const std::string kStaff =
-    "[[office.staff]]\nname = \"Alex Admin\"\nemail = \"alex.admin@casegate.test\"\n"
-    "role = \"admin\"\n\n"
-    "[[office.staff]]\nname = \"Casey Manager\"\nemail = \"casey@casegate.test\"\n"
-    "role = \"case_manager\"\n";
 
 // Staff belong to the second office of the test configuration, East Midlands.
 const std::string kReferral =
@@ -95,7 +90,7 @@ std::string status_of(TestDb& db) {
 
 ConfigOptions with_staff() {
     ConfigOptions opt;
-    opt.extra = kStaff;
+    opt.extra = kEastMidlandsStaff;
     return opt;
 }
 

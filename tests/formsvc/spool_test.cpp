@@ -87,6 +87,16 @@ BOOST_FIXTURE_TEST_CASE(half_written_submissions_are_never_pending, TempSpool) {
     BOOST_TEST(!fs::exists(torn));
 }
 
+// A submission that cannot be put in place is an error for the page to show, and leaves
+// nothing behind: neither pending nor half-written.
+BOOST_FIXTURE_TEST_CASE(a_failed_store_leaves_nothing, TempSpool) {
+    Spool s(dir);
+    fs::remove_all(dir + "/pending");
+    std::ofstream(dir + "/pending") << "not a directory";
+    BOOST_CHECK_THROW(s.store("{}", {{"a.txt", "text/plain", "x"}}), std::runtime_error);
+    BOOST_TEST(fs::is_empty(dir + "/tmp"));
+}
+
 BOOST_FIXTURE_TEST_CASE(only_receipts_name_files, TempSpool) {
     Spool s(dir);
     for (const char* bad : {"", "..", "../pending", "20261203-093012-123456-ABCDE",

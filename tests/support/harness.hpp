@@ -40,6 +40,15 @@ class TestDb {
     std::unique_ptr<storage::Db> db_;
 };
 
+/// Two members of staff for the second office of the test configuration (East Midlands): an
+/// admin, alex.admin@casegate.test, and a case manager, casey@casegate.test. TOML to append
+/// as ConfigOptions::extra.
+inline constexpr const char* kEastMidlandsStaff =
+    "[[office.staff]]\nname = \"Alex Admin\"\nemail = \"alex.admin@casegate.test\"\n"
+    "role = \"admin\"\n\n"
+    "[[office.staff]]\nname = \"Casey Manager\"\nemail = \"casey@casegate.test\"\n"
+    "role = \"case_manager\"\n\n";
+
 /// The secret the test configurations sign Message-IDs with.
 inline constexpr const char* kTestThreadKey = "test-thread-key-0123456789abcdef0123456789";
 
