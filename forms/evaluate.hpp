@@ -97,8 +97,12 @@ Evaluation evaluate_email(const parsers::ParsedEmail& email, const std::vector<R
 /// with the PDF signature.
 bool looks_like_pdf(const parsers::Attachment& a);
 
-/// Evaluates a web-form JSON submission (an object keyed by form keys).
-Evaluation evaluate_json(std::string_view json, const ValidateContext& ctx);
+/// Evaluates a web-form JSON submission: an object keyed by form keys, or the form service's
+/// shape {"receipt", "received_at", "fields": {…}, "documents": [{"filename", "content_type",
+/// "content_base64"}]}, whose documents are decoded into `documents` (when given) and listed in
+/// the evaluation's attachments. A malformed document list makes it not_a_referral, with why.
+Evaluation evaluate_json(std::string_view json, const ValidateContext& ctx,
+                         std::vector<parsers::Attachment>* documents = nullptr);
 
 /// Renders the `casegate parse` line for one file (without a trailing newline):
 /// {"file":…,"verdict":…,"channel":…,"fields":{…},"missing":[…],"errors":[…],"attachments":[…]}

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "forms/evaluate.hpp"
+#include "util/base64.hpp"
 
 namespace casegate::forms {
 namespace {
@@ -97,7 +98,39 @@ nlohmann::ordered_json field_json(const Value& v) {
 
 }  // namespace
 
-Evaluation evaluate_json(std::string_view text, const ValidateContext& ctx) {
+namespace {
+
+// A submission as the form service keeps it and the daemon stores it:
+//   {"receipt": …, "received_at": …, "fields": {…}, "documents": [{"filename", "content_type",
+//    "content_base64"}, …]}
+// The documents are decoded into `documents`; "" when they are well formed, else the reason.
+std::string read_documents(const json& list, std::vector<parsers::Attachment>& documents) {
+    if (!list.is_array()) return "documents is not a list";
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& d = list[i];
+        const std::string which = "document " + std::to_string(i + 1);
+        if (!d.is_object()) return which + " is not an object";
+        const auto text = [&](const char* key) -> std::optional<std::string> {
+            const auto it = d.find(key);
+            if (it == d.end() || !it->is_string()) return std::nullopt;
+            return it->get<std::string>();
+        };
+        const auto filename = text("filename");
+        const auto content_type = text("content_type");
+        const auto content = text("content_base64");
+        if (!filename || !content_type || !content)
+            return which + ": filename, content_type and content_base64 must be text";
+        std::optional<std::string> bytes = util::base64_decode(*content);
+        if (!bytes) return which + ": content_base64 is not base64";
+        documents.push_back({*filename, *content_type, std::move(*bytes)});
+    }
+    return {};
+}
+
+}  // namespace
+
+Evaluation evaluate_json(std::string_view text, const ValidateContext& ctx,
+                         std::vector<parsers::Attachment>* documents) {
     Evaluation e;
     if (!nesting_within(text, kMaxJsonDepth)) {
         e.reason = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
@@ -117,6 +150,18 @@ Evaluation evaluate_json(std::string_view text, const ValidateContext& ctx) {
         e.reason = "JSON submission is not an object";
         return e;
     }
+    std::vector<parsers::Attachment> attached;
+    if (const auto fields = doc.find("fields"); fields != doc.end() && fields->is_object()) {
+        // The form service's shape: the fields and the supporting documents.
+        if (const auto list = doc.find("documents"); list != doc.end()) {
+            if (std::string bad = read_documents(*list, attached); !bad.empty()) {
+                e.reason = "web submission: " + bad;
+                return e;
+            }
+        }
+        json inner = std::move(*fields);
+        doc = std::move(inner);
+    }
     RawFields raw;
     std::vector<FieldError> type_errors;
     for (const FieldDef& field : referral_form()) {
@@ -135,6 +180,9 @@ Evaluation evaluate_json(std::string_view text, const ValidateContext& ctx) {
     e.referral = validate(raw, ctx);
     add_type_errors(e.referral, type_errors);
     e.verdict = e.referral.complete() ? Verdict::complete : Verdict::incomplete;
+    for (const parsers::Attachment& a : attached)
+        e.attachments.push_back(AttachmentInfo{a.filename, a.content_type, a.data.size()});
+    if (documents != nullptr) *documents = std::move(attached);
     return e;
 }
 

@@ -36,7 +36,7 @@ ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const common:
     parsers::PdfLimits pdf_limits;
     pdf_limits.max_bytes = limits.max_message_bytes;
     if (kind == ItemKind::json) {
-        item.evaluation = forms::evaluate_json(raw, ctx);
+        item.evaluation = forms::evaluate_json(raw, ctx, &item.attachments);
         item.status = ParseStatus::ok;
         return item;
     }

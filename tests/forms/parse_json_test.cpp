@@ -157,4 +157,39 @@ BOOST_AUTO_TEST_CASE(wrong_types_are_field_errors) {
                0);
 }
 
+// The form service's shape (fields inside "fields", documents base64 beside them) reads the
+// same fields, and its documents come back byte for byte and are listed in the parse line.
+BOOST_AUTO_TEST_CASE(form_service_submission_with_documents) {
+    std::vector<casegate::parsers::Attachment> documents;
+    const f::Evaluation e = f::evaluate_json(read("web_submission.json"), kCtx, &documents);
+    BOOST_TEST(f::to_string(e.verdict) == "complete");
+    BOOST_TEST(f::to_string(e.channel) == "web");
+    BOOST_TEST(e.referral.text("gmc_number") == "1234567");
+    BOOST_REQUIRE(documents.size() == 2u);
+    BOOST_TEST(documents[0].filename == "statement.pdf");
+    BOOST_TEST(documents[0].data.rfind("%PDF-1.4\n", 0) == 0u);
+    BOOST_TEST(documents[1].content_type == "image/png");
+    BOOST_TEST(documents[1].data.size() == 29u);
+    const json line = json::parse(f::to_parse_json("s.json", e));
+    BOOST_TEST(line["attachments"].size() == 2u);
+    BOOST_TEST(line["attachments"][1]["size"] == 29);
+}
+
+// A document list that is not what the service writes makes the item not a referral, saying
+// which document and what is wrong; the fields alone are not taken without their documents.
+BOOST_AUTO_TEST_CASE(malformed_documents_are_refused_with_the_reason) {
+    const std::string fields = R"("fields":{"trainee_name":"Jane Roe","gmc_number":"1234567"})";
+    const auto reason = [&](const std::string& documents) {
+        return f::evaluate_json("{" + fields + ",\"documents\":" + documents + "}", kCtx).reason;
+    };
+    BOOST_TEST(reason("{}") == "web submission: documents is not a list");
+    BOOST_TEST(reason("[1]") == "web submission: document 1 is not an object");
+    BOOST_TEST(reason(R"([{"filename":"a.pdf","content_type":"application/pdf","content_base64":"Zg=="},)"
+                      R"({"filename":"b.pdf","content_type":"application/pdf","content_base64":"%%"}])") ==
+               "web submission: document 2: content_base64 is not base64");
+    BOOST_TEST(reason(R"([{"filename":"a.pdf"}])") ==
+               "web submission: document 1: filename, content_type and content_base64 must be text");
+    BOOST_TEST(f::to_string(f::evaluate_json("{" + fields + "}", kCtx).verdict) == "incomplete");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "util/base64.hpp"
 #include "util/hmac.hpp"
 #include "util/mustache.hpp"
 #include "util/random.hpp"
@@ -90,6 +91,22 @@ BOOST_AUTO_TEST_CASE(mustache_check) {
                "line 2: {{/rows}} closes 'a', opened on line 1; expected {{/a}}");
     BOOST_TEST(one("{{a") == "line 1: a tag opened with {{ is not closed with }} on the same line");
     BOOST_TEST(one("{{>a}}") == "line 1: partials ({{>name}}) are not supported");
+}
+
+// RFC 4648 §10's vectors both ways; binary bytes survive; anything but padded base64 is refused.
+BOOST_AUTO_TEST_CASE(base64_round_trips_and_refuses_what_is_not_base64) {
+    const std::pair<std::string, std::string> vectors[] = {
+        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    for (const auto& [plain, coded] : vectors) {
+        BOOST_TEST(u::base64_encode(plain) == coded);
+        BOOST_TEST(u::base64_decode(coded).value_or("?") == plain);
+    }
+    std::string bytes;
+    for (int i = 0; i < 5 * 1024 * 1024; ++i) bytes += static_cast<char>((i * 7) & 0xff);
+    BOOST_TEST((u::base64_decode(u::base64_encode(bytes)) == bytes));
+    for (const char* bad : {"Zg=", "Zm9v\n", "Z===", "Zg==Zg==", "Zm9*", "=Zm9"})
+        BOOST_TEST(!u::base64_decode(bad).has_value(), bad);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
