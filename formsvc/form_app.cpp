@@ -6,6 +6,7 @@
 
 #include "common/clock.hpp"
 #include "forms/form.hpp"
+#include "formsvc/documents.hpp"
 #include "formsvc/pull_api.hpp"
 #include "util/strings.hpp"
 
@@ -204,47 +205,69 @@ http::Response FormApp::form_page(const http::Request& req, bool check) const {
             summary.emplace_back(mstch::map{{"key", std::string(f.key)}, {"error", error}});
         fields.emplace_back(field_context(f, req, error));
     }
-    if (!check || !summary.empty()) {
-        return page(summary.empty() ? "Refer a concern about a doctor in training"
-                                    : "Error: Refer a concern about a doctor in training",
-                    "form",
-                    {{"fields", fields}, {"summary", summary}, {"has_summary", !summary.empty()}},
-                    summary.empty() ? 200 : 400);
-    }
-    // Check your answers: what will be sent, carried in hidden fields to /send.
+    if (check && summary.empty()) return check_page(req, r, {}, false);
+    return page(summary.empty() ? "Refer a concern about a doctor in training"
+                                : "Error: Refer a concern about a doctor in training",
+                "form",
+                {{"fields", fields}, {"summary", summary}, {"has_summary", !summary.empty()}},
+                summary.empty() ? 200 : 400);
+}
+
+// Check your answers: what will be sent, carried in hidden fields to /send, with the documents
+// to attach and the declaration; after a refused send, with why.
+http::Response FormApp::check_page(const http::Request& req, const forms::Referral& r,
+                                   const std::string& documents_error, bool terms_error) const {
     mstch::array answers;
     mstch::array hidden;
     for (const forms::FieldDef& f : forms::referral_form()) {
         const std::string key(f.key);
+        if (key == "terms_accepted") continue;
         if (const auto it = r.fields.find(key); it != r.fields.end())
             answers.emplace_back(mstch::map{{"label", std::string(f.label)}, {"value", shown(it->second)}});
         for (const std::string& v : req.params_of(key))
             hidden.emplace_back(mstch::map{{"key", key}, {"value", v}});
     }
-    return page("Check your answers", "check",
+    mstch::array summary;
+    if (!documents_error.empty())
+        summary.emplace_back(mstch::map{{"key", std::string("documents")}, {"error", documents_error}});
+    if (terms_error)
+        summary.emplace_back(mstch::map{
+            {"key", std::string("terms")},
+            {"error", std::string("Confirm that you accept the terms and conditions")}});
+    // The whole request is limited too (max_body_bytes); a little of it is the answers.
+    const std::size_t all_documents =
+        std::min(cfg_.max_document_bytes * static_cast<std::size_t>(cfg_.max_documents),
+                 cfg_.max_body_bytes - std::min(cfg_.max_body_bytes / 8, 1024UL * 1024));
+    return page(summary.empty() ? "Check your answers" : "Error: Check your answers", "check",
                 {{"answers", answers},
                  {"hidden", hidden},
-                 {"declaration", std::string(forms::declaration_text())}});
+                 {"summary", summary},
+                 {"has_summary", !summary.empty()},
+                 {"has_documents_error", !documents_error.empty()},
+                 {"documents_error", documents_error},
+                 {"has_terms_error", terms_error},
+                 {"documents_allowed", cfg_.max_documents > 0},
+                 {"max_documents", std::to_string(cfg_.max_documents)},
+                 {"max_size", size_words(cfg_.max_document_bytes)},
+                 {"max_total", size_words(all_documents)},
+                 {"declaration", std::string(forms::declaration_text())}},
+                summary.empty() ? 200 : 400);
 }
 
 http::Response FormApp::send(const http::Request& req) {
     const forms::ValidateContext ctx{common::local_today(), ""};
     const forms::Referral r = forms::validate(raw_of(req), ctx);
-    if (!r.complete()) {
-        // Only the declaration can be missing here (the form was checked); anything else was
-        // changed on the way, and the form says what.
-        const bool only_terms =
-            r.errors.empty() && r.missing == std::vector<std::string>{"terms_accepted"};
-        if (!only_terms) return form_page(req, true);
-        http::Response again = form_page(req, true);
-        again.status = 400;
-        const std::string marker = "<h1";
-        const std::size_t at = again.body.find(marker);
-        if (at != std::string::npos) {
-            again.body.insert(at, render_page("terms_error", {}));
-        }
-        return again;
-    }
+    // Only the declaration can be missing here (the form was checked); anything else was
+    // changed on the way, and the form says what.
+    const bool terms_missing = std::find(r.missing.begin(), r.missing.end(),
+                                         std::string("terms_accepted")) != r.missing.end();
+    const bool only_terms =
+        r.errors.empty() && (r.missing.empty() || (terms_missing && r.missing.size() == 1));
+    if (!only_terms) return form_page(req, true);
+    const CheckedDocuments docs =
+        check_documents(req.files, "documents", static_cast<std::size_t>(cfg_.max_documents),
+                        cfg_.max_document_bytes);
+    if (terms_missing || !docs.error.empty()) return check_page(req, r, docs.error, terms_missing);
     if (!within_rate(req.remote_addr)) {
         return page("Too many referrals", "message",
                     {{"heading", std::string("Too many referrals from this address")},
@@ -253,7 +276,7 @@ http::Response FormApp::send(const http::Request& req) {
                                   "referral was not sent; try again later."}},
                     429);
     }
-    const std::string receipt = spool_.store(fields_json(r), {});
+    const std::string receipt = spool_.store(fields_json(r), docs.documents);
     return http::Response::redirect("/received/" + receipt);
 }
 

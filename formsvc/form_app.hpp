@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/config.hpp"
+#include "forms/form.hpp"
 #include "formsvc/spool.hpp"
 #include "http/http.hpp"
 #include "util/mustache.hpp"
@@ -28,6 +29,8 @@ class FormApp {
 
   private:
     http::Response form_page(const http::Request& req, bool check) const;
+    http::Response check_page(const http::Request& req, const forms::Referral& r,
+                              const std::string& documents_error, bool terms_error) const;
     http::Response send(const http::Request& req);
     http::Response page(const std::string& title, const std::string& body_template,
                         const mstch::map& context, int status = 200) const;

@@ -97,10 +97,11 @@ int serve(const ServerOptions& o, const Handler& handler) {
     };
     server.Get(".*", each);
     server.Post(".*", each);
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (res.status == 413) {
-            res.set_content("The request is too large.", "text/plain; charset=utf-8");
-        }
+    const std::string too_large = util::concat(
+        {"The request is too large: this service takes at most ",
+         std::to_string(o.max_body / (1024 * 1024)), " MB at once. Nothing was received.\n"});
+    server.set_error_handler([too_large](const httplib::Request&, httplib::Response& res) {
+        if (res.status == 413) res.set_content(too_large, "text/plain; charset=utf-8");
     });
 
     std::string host;

@@ -24,6 +24,8 @@ struct Form {
         common::FormServiceConfig c;
         c.pull_token = "token-0123456789";
         c.rate_limit_per_address = 2;
+        c.max_documents = 2;
+        c.max_document_bytes = 4096;
         return c;
     }();
     formsvc::FormApp app{cfg, spool};
@@ -33,12 +35,14 @@ struct Form {
     }
 
     http::Response call(const std::string& method, const std::string& path, Params params = {},
-                        const std::string& from = "192.0.2.1") {
+                        const std::string& from = "192.0.2.1",
+                        std::vector<http::Upload> files = {}) {
         http::Request r;
         r.method = method;
         r.path = path;
         r.params = std::move(params);
         r.remote_addr = from;
+        r.files = std::move(files);
         return app.handle(r);
     }
 
@@ -169,6 +173,44 @@ BOOST_AUTO_TEST_CASE(the_pull_api_needs_its_token) {
     r.path = "/api/submissions";
     r.headers["authorization"] = "Bearer token-0123456789";
     BOOST_TEST(app.handle(r).status == 200);
+}
+
+// Documents chosen on the check page go into the spool with the submission, typed by their
+// content; a refused one (too many, too large, not a document) sends nothing and says which
+// file and which limit, beside the declaration's own error when both are wrong.
+BOOST_AUTO_TEST_CASE(documents_are_sent_with_the_referral_or_refused_by_name) {
+    const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    const std::string check = call("POST", "/", complete()).body;
+    BOOST_TEST(contains(check, "enctype=\"multipart/form-data\""));
+    BOOST_TEST(contains(check, "Up to 2 files, each 4 KB or smaller"));
+
+    Params p = complete();
+    const http::Response bad = call("POST", "/send", p, "192.0.2.1",
+                                    {{"documents", "run.exe", "MZ\x90\x00 program"}});
+    BOOST_TEST(bad.status == 400);
+    BOOST_TEST(contains(bad.body, "href=\"#documents\">run.exe must be a PDF, a Word document or "
+                                  "an image (PNG or JPEG)</a>"));
+    BOOST_TEST(contains(bad.body, "href=\"#terms\">Confirm that you accept"));
+    BOOST_TEST(contains(bad.body, "value=\"Dana Doctor\""));  // the answers are still carried
+    p.emplace("terms_accepted", "yes");
+    const http::Response big = call("POST", "/send", p, "192.0.2.1",
+                                    {{"documents", "scan.png", png + std::string(5000, 'x')}});
+    BOOST_TEST(big.status == 400);
+    BOOST_TEST(contains(big.body, "scan.png must be 4 KB or smaller"));
+    BOOST_TEST(!contains(big.body, "Confirm that you accept"));
+    BOOST_TEST(spool.pending("", 10).empty());
+
+    const http::Response sent =
+        call("POST", "/send", p, "192.0.2.1",
+             {{"documents", "C:\\scans\\rota.png", png}, {"documents", "", ""}});
+    BOOST_TEST(sent.status == 303);
+    const std::vector<std::string> pending = spool.pending("", 10);
+    BOOST_REQUIRE_EQUAL(pending.size(), 1U);
+    const formsvc::Spooled stored = *spool.read(pending[0]);
+    BOOST_REQUIRE_EQUAL(stored.documents.size(), 1U);
+    BOOST_TEST(stored.documents[0].filename == "rota.png");
+    BOOST_TEST(stored.documents[0].content_type == "image/png");
+    BOOST_TEST((stored.documents[0].content == png));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
