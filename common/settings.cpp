@@ -58,8 +58,8 @@ constexpr std::array kSections{
         .used_by = kDaemon,
         .example_commented = true,
         .help = "One [[form_endpoint]] per web form service whose accepted submissions the "
-                "daemon pulls, as it polls a mailbox. Read and checked now; pulled by a later "
-                "version of the daemon.",
+                "daemon pulls, as it polls a mailbox: each becomes a case (channel web) like an "
+                "emailed referral, and is acknowledged at the service once stored.",
     },
     SectionInfo{
         .name = "office",
@@ -235,8 +235,9 @@ constexpr std::array kSettings{
             .example = "web-forms"},
     Setting{.section = "form_endpoint", .key = "url", .type = T::url,
             .choices = "https:// http://", .need = required,
-            .help = "The form service's pull URL: https://, or http:// to a loopback host.",
-            .example = "https://forms.example.nhs.uk/pull"},
+            .help = "The form service's address as the daemon reaches it (its pull API is under "
+                    "/api/): https://, or http:// to a loopback host.",
+            .example = "https://forms.example.nhs.uk"},
     Setting{.section = "form_endpoint", .key = "token_file", .type = T::secret_file,
             .need = required,
             .help = "The bearer token shown to the form service: its pull_token_file's secret.",

@@ -44,6 +44,7 @@ class ImapSource : public Source {
     ImapSource(const common::MailboxConfig& m, const common::Limits& l) : cfg_(m), limits_(l) {}
 
     const std::string& name() const override { return cfg_.name; }
+    int poll_interval() const override { return cfg_.poll_interval; }
 
     PollStats poll(storage::Db& db, const std::atomic<bool>& stop,
                    const StoredFn& on_stored) override {

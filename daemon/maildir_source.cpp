@@ -30,6 +30,7 @@ class MaildirSource : public Source {
         : cfg_(m), limits_(l), root_(m.maildir_path()) {}
 
     const std::string& name() const override { return cfg_.name; }
+    int poll_interval() const override { return cfg_.poll_interval; }
 
     PollStats poll(storage::Db& db, const std::atomic<bool>& stop,
                    const StoredFn& on_stored) override {

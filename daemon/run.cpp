@@ -77,7 +77,7 @@ class Daemon {
     int run(bool once) {
         if (!connect_and_migrate(once)) return once ? 1 : 0;
         sd_notify(0, "READY=1\nSTATUS=polling");
-        common::logger("daemon")->info("started mailboxes={} once={}", sources_.size(), once);
+        common::logger("daemon")->info("started sources={} once={}", sources_.size(), once);
         if (once) {
             cycle(true);
             common::logger("daemon")->info("finished once");
@@ -110,6 +110,8 @@ class Daemon {
         sources_.clear();
         next_poll_.clear();
         for (const auto& m : cfg_.mailboxes) sources_.push_back(make_source(m, cfg_.limits));
+        for (const auto& f : cfg_.form_endpoints)
+            sources_.push_back(make_form_source(f, cfg_.limits));
         net::Options o;
         o.url = cfg_.smtp.url;
         o.user = cfg_.smtp.user;
@@ -144,24 +146,24 @@ class Daemon {
         for (std::size_t i = 0; i < sources_.size() && !g_stop; ++i) {
             auto& next = next_poll_[i];
             if (!all && now < next) continue;
-            next = now + std::chrono::seconds(cfg_.mailboxes[i].poll_interval);
+            next = now + std::chrono::seconds(sources_[i]->poll_interval());
             try {
                 const std::optional<PollStats> polled =
                     poll_exclusively(*sources_[i], *db_, g_stop, on_stored);
                 if (!polled) {
                     common::logger("daemon")->debug(
-                        "poll skipped mailbox={}: another process is polling it",
+                        "poll skipped source={}: another process is polling it",
                         sources_[i]->name());
                     continue;
                 }
                 const PollStats& s = *polled;
                 if (s.stored || s.acknowledged) {
                     common::logger("daemon")->info(
-                        "polled mailbox={} stored={} acknowledged={} oversized={}",
+                        "polled source={} stored={} acknowledged={} oversized={}",
                         sources_[i]->name(), s.stored, s.acknowledged, s.oversized);
                 }
             } catch (const std::exception& e) {
-                common::logger("daemon")->error("poll failed mailbox={} error={}",
+                common::logger("daemon")->error("poll failed source={} error={}",
                                                 sources_[i]->name(), e.what());
             }
         }
@@ -347,7 +349,7 @@ class Daemon {
             cfg_ = std::move(fresh);
             build();
             sd_notify(0, "RELOADING=0\nSTATUS=configuration reloaded");
-            common::logger("daemon")->info("configuration reloaded mailboxes={}", sources_.size());
+            common::logger("daemon")->info("configuration reloaded sources={}", sources_.size());
         } catch (const std::exception& e) {
             common::logger("daemon")->error(
                 "reload refused, keeping the running configuration error={}", e.what());

@@ -39,6 +39,8 @@ class Source {
   public:
     virtual ~Source() = default;
     virtual const std::string& name() const = 0;
+    /// Seconds between polls.
+    virtual int poll_interval() const = 0;
     /// One poll. Throws on a source or database failure (the caller logs and retries later).
     /// `stored` (may be empty) is called after each group's commit.
     virtual PollStats poll(storage::Db& db, const std::atomic<bool>& stop,
@@ -47,6 +49,10 @@ class Source {
 
 std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox,
                                     const common::Limits& limits);
+
+/// A form service's pull API (daemon/form_source.cpp).
+std::unique_ptr<Source> make_form_source(const common::FormEndpointConfig& endpoint,
+                                         const common::Limits& limits);
 
 /// Polls `source` while holding its mailbox's lock in PostgreSQL (storage/coordination.hpp),
 /// so that of several casegate processes sharing the database one at a time polls a mailbox:

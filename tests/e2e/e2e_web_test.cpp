@@ -1,0 +1,305 @@
+// End-to-end: the public form. The real form service (`casegate form-service`) on loopback, a
+// referral sent to it over HTTP as a browser without JavaScript sends it (form fields, then the
+// check page's multipart form with a document), and the real daemon pulling it through a
+// [[form_endpoint]]: the same case, documents and emails as an emailed referral; crashes,
+// a service that is down or answers garbage, and a submission the daemon finds incomplete.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "formsvc/spool.hpp"
+#include "net/curl.hpp"
+#include "tests/e2e/e2e_support.hpp"
+
+using namespace casegate::e2e;
+namespace fs = std::filesystem;
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+
+constexpr const char* kToken = "pull-token-0123456789abcdef";
+
+void write(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// The form service on its own port, with its own spool, as its unit runs it.
+struct FormService {
+    std::string dir = fs::temp_directory_path() / ("casegate-web-" + std::to_string(getpid()));
+    int port = test_port(60);
+    std::string url = "http://127.0.0.1:" + std::to_string(port);
+    std::string spool = dir + "/spool";
+    std::unique_ptr<Process> process;
+
+    FormService() {
+        fs::remove_all(dir);
+        fs::create_directories(dir + "/assets");
+        write(dir + "/token", kToken);
+        chmod((dir + "/token").c_str(), 0600);
+        write(dir + "/form-service.toml",
+              "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
+                  "\"\nspool_dir = \"" + spool + "\"\nassets_dir = \"" + dir +
+                  "/assets\"\npull_token_file = \"" + dir +
+                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\n");
+        start();
+    }
+    ~FormService() {
+        process.reset();
+        fs::remove_all(dir);
+    }
+    void start() {
+        process = std::make_unique<Process>(
+            std::vector<std::string>{casegate_binary(), "form-service", "--config",
+                                     dir + "/form-service.toml"},
+            std::map<std::string, std::string>{}, dir + "/form-service.log");
+        BOOST_REQUIRE(eventually([&] { return port_open(port); }, std::chrono::seconds(10)));
+    }
+    void stop() {
+        process->signal(SIGTERM);
+        BOOST_TEST(process->wait(std::chrono::seconds(10)) != -1);
+        process.reset();
+    }
+    std::size_t pending() const {
+        return casegate::formsvc::Spool(spool).pending("", 500).size();
+    }
+    // The daemon's configuration block for this service.
+    std::string endpoint(const std::string& at = {}) const {
+        return "[[form_endpoint]]\nname = \"web\"\nurl = \"" + (at.empty() ? url : at) +
+               "\"\ntoken_file = \"" + dir + "/token\"\npoll_interval = 5\n\n";
+    }
+};
+
+std::string url_encode(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+Fields referral_fields(const std::string& gmc = "7034567") {
+    return {{"trainee_name", "Dana Doctor"},
+            {"gmc_number", gmc},
+            {"referrer_name", "Sam Supervisor"},
+            {"referrer_email", "sam.web@trust.example.nhs.uk"},
+            {"referrer_role", "Educational Supervisor"},
+            {"concern_route", "Professional"},
+            {"concern_type", "Conduct"},
+            {"support_requested", "Coaching"},
+            {"details", "Missed three shifts without telling anyone."}};
+}
+
+// POST / with the fields (check your answers), then POST /send as the check page's multipart
+// form with the declaration and one document. Returns the receipt.
+std::string send_referral(const FormService& svc, const Fields& fields,
+                          const std::string& document = {}) {
+    std::string form;
+    for (const auto& [k, v] : fields) form += (form.empty() ? "" : "&") + k + "=" + url_encode(v);
+    const casegate::net::HttpResponse check =
+        casegate::net::http_post(svc.url + "/", form, "application/x-www-form-urlencoded");
+    BOOST_REQUIRE(check.ok);
+    BOOST_REQUIRE_EQUAL(check.status, 200);
+    BOOST_REQUIRE(check.body.find("Check your answers") != std::string::npos);
+
+    const std::string boundary = "----casegate-test-boundary";
+    std::string body;
+    const auto part = [&](const std::string& disposition, const std::string& content) {
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; " + disposition +
+                "\r\n\r\n" + content + "\r\n";
+    };
+    for (const auto& [k, v] : fields) part("name=\"" + k + "\"", v);
+    part("name=\"terms_accepted\"", "yes");
+    if (!document.empty())
+        part("name=\"documents\"; filename=\"statement.pdf\"\r\nContent-Type: application/pdf",
+             document);
+    body += "--" + boundary + "--\r\n";
+    const casegate::net::HttpResponse sent = casegate::net::http_post(
+        svc.url + "/send", body, "multipart/form-data; boundary=" + boundary);
+    BOOST_REQUIRE(sent.ok);
+    BOOST_REQUIRE_MESSAGE(sent.status == 303, "status " << sent.status << ": " << sent.body);
+    const casegate::net::HttpResponse listed = casegate::net::http_get(
+        svc.url + "/api/submissions", {}, {std::string("Authorization: Bearer ") + kToken});
+    const std::size_t at = listed.body.rfind("\"20");
+    BOOST_REQUIRE(at != std::string::npos);
+    return listed.body.substr(at + 1, listed.body.find('"', at + 1) - at - 1);
+}
+
+std::size_t sent_to(const std::string& address) {
+    std::size_t n = 0;
+    for (const auto& m : sent_messages()) {
+        const std::size_t to = m.find("\nTo: ");
+        if (to == std::string::npos) continue;
+        const std::string line = m.substr(to + 1, m.find('\n', to + 1) - to - 1);
+        n += line.find(address) != std::string::npos ? 1 : 0;
+    }
+    return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(e2e_web)
+
+// A referral with a document, sent through the form without JavaScript, becomes a case of
+// channel web with the document, the referrer's acknowledgement and the office's alert, and
+// leaves the service's spool.
+BOOST_FIXTURE_TEST_CASE(a_web_referral_becomes_a_case_with_the_same_emails, Fresh) {
+    FormService svc;
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = svc.endpoint();
+    TestConfig cfg(db, opt);
+    const std::string pdf = test_data("pdf/referral_form_blank.pdf");
+    const std::string receipt = send_referral(svc, referral_fields(), pdf);
+    BOOST_TEST(svc.pending() == 1U);
+
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    auto r = db.db().exec(
+        "SELECT c.trainee_name, c.gmc_number, s.channel, i.source, i.source_key, i.source_kind,"
+        " (SELECT count(*) FROM documents d WHERE d.case_id = c.id"
+        "   AND d.content_type = 'application/pdf' AND d.filename = 'statement.pdf'"
+        "   AND d.size = " + std::to_string(pdf.size()) + ")"
+        " FROM cases c JOIN submissions s ON s.case_id = c.id"
+        " JOIN inbound_items i ON i.id = s.inbound_item_id");
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    BOOST_TEST(r.text(0, 0) == "Dana Doctor");
+    BOOST_TEST(r.text(0, 1) == "7034567");
+    BOOST_TEST(r.text(0, 2) == "web");
+    BOOST_TEST(r.text(0, 3) == "web");
+    BOOST_TEST(r.text(0, 4) == receipt);
+    BOOST_TEST(r.text(0, 5) == "web");
+    BOOST_TEST(r.int64(0, 6) == 1);
+    // The same two emails as an emailed referral: the referrer's acknowledgement (without what
+    // they wrote) and the office's alert.
+    const auto sent = sent_messages();
+    BOOST_REQUIRE_EQUAL(sent.size(), 2U);
+    std::size_t acks = 0;
+    for (const auto& m : sent) {
+        if (!has_header(m, "sam.web@trust.example.nhs.uk")) continue;
+        ++acks;
+        BOOST_TEST(subject_of(m).find("Referral received") == 0U, subject_of(m));
+        BOOST_TEST(m.find("Missed three shifts") == std::string::npos);
+    }
+    BOOST_TEST(acks == 1U);
+    BOOST_TEST(svc.pending() == 0U);
+
+    // Another poll finds nothing new and changes nothing.
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(sent_messages().size() == 2U);
+}
+
+// Killed after its commit and before acknowledging: the submission is still pending at the
+// service, and the next run finds it stored and only acknowledges it — one item, one case.
+BOOST_FIXTURE_TEST_CASE(killed_between_commit_and_acknowledgement_gives_one_case, Fresh) {
+    FormService svc;
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = svc.endpoint();
+    TestConfig cfg(db, opt);
+    send_referral(svc, referral_fields("7045678"));
+    send_referral(svc, referral_fields("7056789"));
+    BOOST_TEST(run_once(cfg, {{"CASEGATE_TEST_EXIT_AFTER_STORE", "1"}}) == 137);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 2);
+    BOOST_TEST(svc.pending() == 2U);  // not acknowledged
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 2);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 2);
+    BOOST_TEST(svc.pending() == 0U);
+    BOOST_TEST(sent_to("sam.web@trust.example.nhs.uk") == 2U);
+}
+
+// The service down, then answering garbage, then a wrong token: each poll fails with the
+// reason in the log, nothing is stored or lost, and once the service is back the submission
+// comes in.
+BOOST_FIXTURE_TEST_CASE(a_service_down_or_answering_garbage_loses_nothing, Fresh) {
+    FormService svc;
+    TestDb db;
+    const std::string log = svc.dir + "/daemon.log";
+    send_referral(svc, referral_fields("7067890"));
+    svc.stop();
+    {
+        ConfigOptions opt;
+        opt.extra = svc.endpoint();
+        TestConfig cfg(db, opt);
+        BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+        BOOST_TEST(log_lines(log, "poll failed source=web").size() == 1U);
+    }
+    // A web server answering something else at the same address.
+    const std::string garbage = svc.dir + "/garbage";
+    fs::create_directories(garbage + "/api");
+    write(garbage + "/api/submissions", "<html>Service unavailable</html>");
+    const int port = test_port(61);
+    Process other({"/usr/bin/python3", "-m", "http.server", std::to_string(port), "--bind", "127.0.0.1",
+                   "--directory", garbage});
+    BOOST_REQUIRE(eventually([&] { return port_open(port); }, std::chrono::seconds(10)));
+    {
+        ConfigOptions opt;
+        opt.extra = svc.endpoint("http://127.0.0.1:" + std::to_string(port));
+        TestConfig cfg(db, opt);
+        BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+        const auto failed = log_lines(log, "not the pull API's list");
+        BOOST_TEST(failed.size() == 1U);
+    }
+    svc.start();
+    {
+        ConfigOptions opt;
+        opt.extra = svc.endpoint() + "";
+        TestConfig wrong(db, opt);
+        write(svc.dir + "/token.wrong", "not-the-token-at-all");
+        // The same endpoint with another token: refused, and the log says which setting to check.
+        std::string text = read_file(wrong.path());
+        const std::size_t at = text.find(svc.dir + "/token\"");
+        text.replace(at, svc.dir.size() + 7, svc.dir + "/token.wrong\"");
+        write(wrong.path(), text);
+        chmod((svc.dir + "/token.wrong").c_str(), 0600);
+        BOOST_REQUIRE_EQUAL(run_once(wrong, {}, log), 0);
+        BOOST_TEST(log_lines(log, "refused the token (HTTP 401)").size() == 1U);
+        BOOST_TEST(read_file(log).find("not-the-token-at-all") == std::string::npos);
+    }
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 0);
+    BOOST_TEST(svc.pending() == 1U);
+    ConfigOptions opt;
+    opt.extra = svc.endpoint();
+    TestConfig cfg(db, opt);
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(svc.pending() == 0U);
+}
+
+// A submission the daemon judges incomplete (here: written to the spool without the details,
+// as an older form service might have accepted it) is kept with what is missing, and the
+// referrer is told, as for email.
+BOOST_FIXTURE_TEST_CASE(an_incomplete_web_submission_is_kept_and_the_referrer_told, Fresh) {
+    FormService svc;
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = svc.endpoint();
+    TestConfig cfg(db, opt);
+    casegate::formsvc::Spool spool(svc.spool);
+    spool.store(R"({"trainee_name":"Dana Doctor","gmc_number":"7078901",)"
+                R"("referrer_name":"Sam Supervisor","referrer_email":"sam.web@trust.example.nhs.uk",)"
+                R"("referrer_role":"Educational Supervisor","concern_route":"Professional",)"
+                R"("concern_type":"Conduct","terms_accepted":true})",
+                {});
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 0);
+    auto s = db.db().exec("SELECT channel, missing FROM submissions");
+    BOOST_REQUIRE_EQUAL(s.rows(), 1);
+    BOOST_TEST(s.text(0, 0) == "web");
+    BOOST_TEST(s.text(0, 1).find("details") != std::string::npos, s.text(0, 1));
+    BOOST_TEST(sent_to("sam.web@trust.example.nhs.uk") == 1U);
+    for (const auto& m : sent_messages())
+        if (has_header(m, "sam.web@trust.example.nhs.uk"))
+            BOOST_TEST(subject_of(m).find("Referral incomplete") == 0U, subject_of(m));
+    BOOST_TEST(svc.pending() == 0U);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
