@@ -236,6 +236,7 @@ void read_form_service(Section& s, FormServiceConfig& f) {
     f.max_documents = static_cast<int>(s.integer("max_documents"));
     f.max_document_bytes = static_cast<std::size_t>(s.integer("max_document_bytes"));
     f.rate_limit_per_address = static_cast<int>(s.integer("rate_limit_per_address"));
+    f.trusted_proxies = s.list("trusted_proxies");
     if (f.max_document_bytes > f.max_body_bytes)
         fail(s.key("max_document_bytes"), "must not be above max_body_bytes");
 }

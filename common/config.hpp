@@ -145,6 +145,8 @@ struct FormServiceConfig {
     int max_documents = 10;
     std::size_t max_document_bytes = std::size_t{10} * 1024 * 1024;
     int rate_limit_per_address = 20;  ///< submissions per hour
+    /// Reverse proxies whose X-Forwarded-For names the client (for the rate limit).
+    std::vector<std::string> trusted_proxies;
 };
 
 /// One program's view of the file: the sections that program does not use keep their defaults.

@@ -477,6 +477,11 @@ constexpr std::array kSettings{
             .default_value = "20", .min = 1, .max = 100000, .unit = "submissions per hour",
             .help = "Accepted from one client address; more are refused until the hour has "
                     "passed."},
+    Setting{.section = "form_service", .key = "trusted_proxies", .type = T::string_list,
+            .help = "The reverse proxies' own addresses (exact IP addresses): from them, the "
+                    "client is the last address of X-Forwarded-For, for the rate limit. None = "
+                    "the connection's address.",
+            .example = "127.0.0.1", .example_commented = true},
 
     // [log]
     Setting{.section = "log", .key = "level", .type = T::enumeration, .default_value = "info",

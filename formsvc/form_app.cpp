@@ -142,6 +142,19 @@ http::Response FormApp::page(const std::string& title, const std::string& body_t
     return r;
 }
 
+// Behind a trusted reverse proxy, the client is the address the proxy itself added: the last
+// of X-Forwarded-For (earlier ones are whatever the client sent).
+std::string FormApp::client_address(const http::Request& req) const {
+    const auto& proxies = cfg_.trusted_proxies;
+    if (std::find(proxies.begin(), proxies.end(), req.remote_addr) == proxies.end())
+        return req.remote_addr;
+    const std::string forwarded = req.header("x-forwarded-for");
+    const std::size_t comma = forwarded.rfind(',');
+    const std::string tail = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+    const std::string last(util::trim(tail));
+    return last.empty() ? req.remote_addr : last;
+}
+
 bool FormApp::within_rate(const std::string& address) {
     const auto now = std::chrono::steady_clock::now();
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -268,7 +281,7 @@ http::Response FormApp::send(const http::Request& req) {
         check_documents(req.files, "documents", static_cast<std::size_t>(cfg_.max_documents),
                         cfg_.max_document_bytes);
     if (terms_missing || !docs.error.empty()) return check_page(req, r, docs.error, terms_missing);
-    if (!within_rate(req.remote_addr)) {
+    if (!within_rate(client_address(req))) {
         return page("Too many referrals", "message",
                     {{"heading", std::string("Too many referrals from this address")},
                      {"text", "At most " + std::to_string(cfg_.rate_limit_per_address) +

@@ -34,6 +34,7 @@ class FormApp {
     http::Response send(const http::Request& req);
     http::Response page(const std::string& title, const std::string& body_template,
                         const mstch::map& context, int status = 200) const;
+    std::string client_address(const http::Request& req) const;
     bool within_rate(const std::string& address);
 
     common::FormServiceConfig cfg_;

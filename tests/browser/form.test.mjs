@@ -8,6 +8,7 @@
 // Each page is checked by axe-core and photographed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { env, launch, check } from './support.mjs';
 
 const base = env('CASEGATE_FORM_URL');
@@ -43,6 +44,9 @@ test('a referrer sends a referral through the public form', async (t) => {
     // What was typed is still there.
     assert.equal(await page.getByLabel("Doctor's full name").inputValue(), 'Dana Web-Doctor');
     await check(page, 'form-errors');
+    // The top of the page as the README shows it (docs/form.png).
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.screenshot({ path: join(env('CASEGATE_SCREENSHOTS'), 'form-top.png') });
   });
 
   await t.test('a reload brings the saved answers back', async () => {

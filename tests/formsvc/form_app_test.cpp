@@ -82,7 +82,9 @@ BOOST_AUTO_TEST_CASE(the_form_is_the_definition) {
         BOOST_TEST(contains(r.body, "name=\"" + std::string(f.key) + "\""), f.key);
         BOOST_TEST(contains(r.body, util::html_escape(f.label)), f.key);
     }
-    BOOST_TEST(!contains(r.body, "<script"));
+    // One script, from /assets/, and no inline script at all.
+    BOOST_TEST(contains(r.body, "<script src=\"/assets/form.js\" defer></script>"));
+    BOOST_TEST(r.body.find("<script") == r.body.rfind("<script"));
     BOOST_TEST(contains(header(r, "Content-Security-Policy"), "default-src 'none'"));
     BOOST_TEST(header(r, "X-Frame-Options") == "DENY");
     BOOST_TEST(header(r, "Cache-Control") == "no-store");
@@ -164,6 +166,32 @@ BOOST_AUTO_TEST_CASE(robots_and_floods_are_kept_out) {
     BOOST_TEST(contains(third.body, "At most 2 referrals an hour"));
     BOOST_TEST(call("POST", "/send", p, "192.0.2.2").status == 303);  // another address
     BOOST_TEST(spool.pending("", 10).size() == 3U);
+}
+
+// Behind a trusted proxy the limit counts the client X-Forwarded-For names (its last address,
+// the one the proxy added); from anyone else the header is ignored.
+BOOST_AUTO_TEST_CASE(the_rate_limit_sees_through_a_trusted_proxy_only) {
+    cfg.trusted_proxies = {"10.0.0.5"};
+    formsvc::FormApp proxied{cfg, spool};
+    Params p = complete();
+    p.emplace("terms_accepted", "yes");
+    const auto send = [&](const std::string& from, const std::string& forwarded) {
+        http::Request r;
+        r.method = "POST";
+        r.path = "/send";
+        r.params = p;
+        r.remote_addr = from;
+        if (!forwarded.empty()) r.headers["x-forwarded-for"] = forwarded;
+        return proxied.handle(r).status;
+    };
+    BOOST_TEST(send("10.0.0.5", "198.51.100.7") == 303);
+    BOOST_TEST(send("10.0.0.5", "203.0.113.9, 198.51.100.7") == 303);
+    BOOST_TEST(send("10.0.0.5", "198.51.100.7") == 429);  // the same client, a third time
+    BOOST_TEST(send("10.0.0.5", "198.51.100.8") == 303);  // another client, same proxy
+    // Not a trusted proxy: its header is not believed, its own address counts.
+    BOOST_TEST(send("192.0.2.50", "198.51.100.9") == 303);
+    BOOST_TEST(send("192.0.2.50", "198.51.100.10") == 303);
+    BOOST_TEST(send("192.0.2.50", "198.51.100.11") == 429);
 }
 
 BOOST_AUTO_TEST_CASE(the_pull_api_needs_its_token) {
