@@ -141,7 +141,7 @@ struct FormServiceConfig {
     std::string spool_dir = "/var/lib/casegate/forms";
     std::string assets_dir = "/usr/share/casegate/web/assets";
     std::string pull_token;  ///< loaded from pull_token_file
-    std::size_t max_body_bytes = std::size_t{25} * 1024 * 1024;
+    std::size_t max_body_bytes = std::size_t{18} * 1024 * 1024;
     int max_documents = 10;
     std::size_t max_document_bytes = std::size_t{10} * 1024 * 1024;
     int rate_limit_per_address = 20;  ///< submissions per hour

@@ -465,8 +465,10 @@ constexpr std::array kSettings{
                     "token_file.",
             .example = "forms-pull-token"},
     Setting{.section = "form_service", .key = "max_body_bytes", .type = T::integer,
-            .default_value = "26214400", .min = 64 * 1024, .max = kGiB, .unit = "bytes",
-            .help = "The largest request accepted."},
+            .default_value = "18874368", .min = 64 * 1024, .max = kGiB, .unit = "bytes",
+            .help = "The largest request accepted. The daemon stores a submission with its "
+                    "documents in base64 (a third larger), so keep this under three quarters of "
+                    "the daemon's max_message_bytes, or larger ones are set aside there."},
     Setting{.section = "form_service", .key = "max_documents", .type = T::integer,
             .default_value = "10", .min = 0, .max = 100,
             .help = "The most documents attached to one submission."},

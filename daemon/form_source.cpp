@@ -143,11 +143,12 @@ class FormSource : public Source {
             item.source = cfg_.name;
             item.source_kind = "web";
             item.source_key = receipt;
-            std::size_t size = s["fields"].dump().size();
+            // The size as stored and parsed: the documents in base64, with their names.
+            std::size_t size = s["fields"].dump().size() + 256;
             for (const json& d : s["documents"]) {
                 if (!d.is_object() || !d.contains("size") || !d["size"].is_number_unsigned())
                     throw std::runtime_error("a document's size is missing");
-                size += d["size"].get<std::size_t>();
+                size += (d["size"].get<std::size_t>() + 2) / 3 * 4 + d.dump().size() + 32;
             }
             item.size = static_cast<std::int64_t>(size);
             json documents = json::array();
@@ -156,10 +157,11 @@ class FormSource : public Source {
                 // reason; the documents themselves are not fetched.
                 for (const json& d : s["documents"]) documents.push_back(d);
                 item.truncated = true;
-                item.quarantine_reason = util::concat(
-                    {"web submission size ", std::to_string(size),
-                     " exceeds limit max_message_bytes=", std::to_string(limits_.max_message_bytes),
-                     " (its documents were not fetched)"});
+                item.quarantine_reason =
+                    util::concat({"web submission size ", std::to_string(size),
+                                  " (documents in base64) exceeds limit max_message_bytes=",
+                                  std::to_string(limits_.max_message_bytes),
+                                  " (its documents were not fetched)"});
                 ++stats.oversized;
             } else {
                 for (std::size_t n = 1; n <= s["documents"].size(); ++n) {

@@ -302,4 +302,32 @@ BOOST_FIXTURE_TEST_CASE(an_incomplete_web_submission_is_kept_and_the_referrer_to
     BOOST_TEST(svc.pending() == 0U);
 }
 
+// A submission above the daemon's max_message_bytes (the service allows more) is kept with its
+// answers and the list of its documents, set aside with a reason naming the limit, and
+// acknowledged: nothing parsed beyond the limit, nothing silently dropped.
+BOOST_FIXTURE_TEST_CASE(a_web_submission_over_the_daemons_limit_is_set_aside_with_the_limit,
+                        Fresh) {
+    FormService svc;
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = svc.endpoint() + "[limits]\nmax_message_bytes = 65536\n";
+    TestConfig cfg(db, opt);
+    send_referral(svc, referral_fields("7089123"), "%PDF-1.4\n" + std::string(65000, 'x'));
+    BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
+    auto r = db.db().exec("SELECT state, reason, raw FROM inbound_items");
+    BOOST_REQUIRE_EQUAL(r.rows(), 1);
+    BOOST_TEST(r.text(0, 0) == "quarantined");
+    BOOST_TEST(r.text(0, 1).find("exceeds limit max_message_bytes=65536") != std::string::npos,
+               r.text(0, 1));
+    // Kept as stored: the answers and the documents' list, without their bytes.
+    const std::string raw = db.db()
+                                .exec("SELECT convert_from(raw, 'UTF8') FROM inbound_items")
+                                .text(0, 0);
+    BOOST_TEST(raw.find("\"statement.pdf\"") != std::string::npos, raw);
+    BOOST_TEST(raw.find("Dana Doctor") != std::string::npos);
+    BOOST_TEST(raw.size() < 4096U);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 0);
+    BOOST_TEST(svc.pending() == 0U);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
