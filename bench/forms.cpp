@@ -22,25 +22,11 @@
 #include <vector>
 
 #include "formsvc/spool.hpp"
+#include "util/strings.hpp"
 
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : s) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::string referral_form(int i) {
     const std::pair<const char*, std::string> fields[] = {
@@ -56,7 +42,7 @@ std::string referral_form(int i) {
                     "as referrers write it, with enough words to be a realistic submission."},
         {"terms_accepted", "yes"}};
     std::string body;
-    for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + std::string(k) + "=" + encode(v);
+    for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + std::string(k) + "=" + casegate::util::percent_encode(v);
     return body;
 }
 

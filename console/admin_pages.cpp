@@ -158,8 +158,8 @@ Response App::reports_page(storage::Db& db, const Viewer& v, const Request& req,
                        {"sections", sections},
                        {"has_problems", !problems.empty()},
                        {"problems", problem_list},
-                       {"csv_link", util::concat({"/reports.csv?from=", url_encode(from),
-                                                  "&to=", url_encode(to)})}};
+                       {"csv_link", util::concat({"/reports.csv?from=", util::percent_encode(from),
+                                                  "&to=", util::percent_encode(to)})}};
     return page(&v, "Reports", "reports", c, problems.empty() ? 200 : 400);
 }
 
@@ -234,7 +234,7 @@ Response App::reval_change(storage::Db& db, const Viewer& v, const Request& req)
         if (!line.empty()) f.lines.push_back(line);
     }
     set_flash(db, v, f);
-    return Response::redirect("/revalidation?list=" + url_encode(req.param("list")));
+    return Response::redirect("/revalidation?list=" + util::percent_encode(req.param("list")));
 }
 
 // ---- held for review ----------------------------------------------------------------------

@@ -12,23 +12,6 @@ nlohmann::json parsed(const std::string& text) {
     return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
-std::string url_encode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out += ch;
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
-}
-
 std::string status_label(std::string_view status) {
     if (status == "submitted") return "Submitted";
     if (status == "accepted") return "Accepted";

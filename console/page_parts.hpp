@@ -13,9 +13,6 @@ namespace casegate::console {
 /// A JSON text read back (an empty object when it is not JSON).
 nlohmann::json parsed(const std::string& text);
 
-/// Percent-encodes everything but unreserved characters (RFC 3986), for query values.
-std::string url_encode(std::string_view s);
-
 /// A case status as shown ("under_review" → "Under review") and its NHS.UK tag class.
 std::string status_label(std::string_view status);
 std::string status_tag(std::string_view status);

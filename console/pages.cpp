@@ -150,7 +150,7 @@ Response App::cases_page(storage::Db& db, const Viewer& v, const Request& req, b
     std::string base;
     const auto add = [&base](const char* k, const std::string& value) {
         if (value.empty()) return;
-        base += util::concat({base.empty() ? "" : "&", k, "=", url_encode(value)});
+        base += util::concat({base.empty() ? "" : "&", k, "=", util::percent_encode(value)});
     };
     add("q", q);
     add("status", status);
@@ -507,7 +507,7 @@ Response App::case_document(storage::Db& db, const Viewer& v, const std::string&
         name += (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ? '_' : ch;
     r.headers.emplace_back("Content-Disposition",
                            util::concat({"attachment; filename=\"document\"; filename*=UTF-8''",
-                                         url_encode(name)}));
+                                         util::percent_encode(name)}));
     return r;
 }
 

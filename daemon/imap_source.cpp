@@ -18,6 +18,7 @@
 #include "daemon/sources.hpp"
 #include "net/curl.hpp"
 #include "storage/inbound.hpp"
+#include "util/strings.hpp"
 
 namespace casegate::daemon {
 
@@ -126,7 +127,7 @@ class ImapSource : public Source {
         return std::to_string(uidvalidity) + "/" + std::to_string(uid);
     }
 
-    std::string folder_path() const { return "/" + net::url_encode_path(cfg_.folder); }
+    std::string folder_path() const { return "/" + util::percent_encode(cfg_.folder); }
 
     void check(const net::Outcome& o, const char* what) const {
         if (!o.ok) {

@@ -28,6 +28,11 @@ std::string render_page(const std::string& name, const mstch::map& context) {
     throw std::logic_error("no page template " + name);
 }
 
+// The error summary at the top of a page (NHS.UK pattern), "" when there is nothing wrong.
+std::string error_summary(const mstch::array& summary) {
+    return summary.empty() ? std::string() : render_page("error_summary", {{"summary", summary}});
+}
+
 // The fields as the page sent them, in form order: a multi-choice's boxes one per line.
 forms::RawFields raw_of(const http::Request& req) {
     forms::RawFields raw;
@@ -222,7 +227,7 @@ http::Response FormApp::form_page(const http::Request& req, bool check) const {
     return page(summary.empty() ? "Refer a concern about a doctor in training"
                                 : "Error: Refer a concern about a doctor in training",
                 "form",
-                {{"fields", fields}, {"summary", summary}, {"has_summary", !summary.empty()}},
+                {{"fields", fields}, {"error_summary", error_summary(summary)}},
                 summary.empty() ? 200 : 400);
 }
 
@@ -254,8 +259,7 @@ http::Response FormApp::check_page(const http::Request& req, const forms::Referr
     return page(summary.empty() ? "Check your answers" : "Error: Check your answers", "check",
                 {{"answers", answers},
                  {"hidden", hidden},
-                 {"summary", summary},
-                 {"has_summary", !summary.empty()},
+                 {"error_summary", error_summary(summary)},
                  {"has_documents_error", !documents_error.empty()},
                  {"documents_error", documents_error},
                  {"has_terms_error", terms_error},

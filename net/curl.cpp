@@ -92,21 +92,6 @@ bool is_loopback_url(std::string_view url) {
     return host == "localhost" || host == "::1" || is_loopback_ipv4(host);
 }
 
-std::string url_encode_path(std::string_view s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 struct Session::Impl {
     Options opt;
     std::unique_ptr<CURL, EasyDeleter> easy;

@@ -37,9 +37,6 @@ struct Outcome {
 /// True when the URL's host is a loopback address or "localhost".
 bool is_loopback_url(std::string_view url);
 
-/// Percent-encodes an IMAP mailbox name for use in a URL path.
-std::string url_encode_path(std::string_view s);
-
 /// Limits and TLS settings of one HTTP(S) request.
 struct HttpOptions {
     long connect_timeout_ms = 10000;

@@ -24,4 +24,8 @@ std::string concat(std::initializer_list<std::string_view> parts);
 /// names).
 bool iequals(std::string_view a, std::string_view b);
 
+/// Percent-encodes all but RFC 3986's unreserved characters: a value in a query or an
+/// application/x-www-form-urlencoded body, an IMAP mailbox name in a URL path.
+std::string percent_encode(std::string_view s);
+
 }  // namespace casegate::util

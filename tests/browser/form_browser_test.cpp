@@ -30,14 +30,8 @@ void write(const std::string& path, const std::string& text) {
 
 std::size_t acknowledgements_to(const std::string& address) {
     std::size_t n = 0;
-    for (const auto& m : sent_messages()) {
-        const std::size_t to = m.find("\nTo: ");
-        if (to == std::string::npos) continue;
-        const std::string line = m.substr(to + 1, m.find('\n', to + 1) - to - 1);
-        if (line.find(address) != std::string::npos &&
-            m.find("Subject: Referral received") != std::string::npos)
-            ++n;
-    }
+    for (const auto& m : sent_messages_to(address))
+        n += m.find("Subject: Referral received") != std::string::npos ? 1 : 0;
     return n;
 }
 

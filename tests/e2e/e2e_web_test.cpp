@@ -11,6 +11,7 @@
 #include "formsvc/spool.hpp"
 #include "net/curl.hpp"
 #include "tests/e2e/e2e_support.hpp"
+#include "util/strings.hpp"
 
 using namespace casegate::e2e;
 namespace fs = std::filesystem;
@@ -70,21 +71,6 @@ struct FormService {
     }
 };
 
-std::string url_encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 Fields referral_fields(const std::string& gmc = "7034567") {
     return {{"trainee_name", "Dana Doctor"},
             {"gmc_number", gmc},
@@ -102,7 +88,7 @@ Fields referral_fields(const std::string& gmc = "7034567") {
 std::string send_referral(const FormService& svc, const Fields& fields,
                           const std::string& document = {}) {
     std::string form;
-    for (const auto& [k, v] : fields) form += (form.empty() ? "" : "&") + k + "=" + url_encode(v);
+    for (const auto& [k, v] : fields) form += (form.empty() ? "" : "&") + k + "=" + casegate::util::percent_encode(v);
     const casegate::net::HttpResponse check =
         casegate::net::http_post(svc.url + "/", form, "application/x-www-form-urlencoded");
     BOOST_REQUIRE(check.ok);
@@ -132,16 +118,7 @@ std::string send_referral(const FormService& svc, const Fields& fields,
     return listed.body.substr(at + 1, listed.body.find('"', at + 1) - at - 1);
 }
 
-std::size_t sent_to(const std::string& address) {
-    std::size_t n = 0;
-    for (const auto& m : sent_messages()) {
-        const std::size_t to = m.find("\nTo: ");
-        if (to == std::string::npos) continue;
-        const std::string line = m.substr(to + 1, m.find('\n', to + 1) - to - 1);
-        n += line.find(address) != std::string::npos ? 1 : 0;
-    }
-    return n;
-}
+std::size_t sent_to(const std::string& address) { return sent_messages_to(address).size(); }
 
 }  // namespace
 

@@ -239,6 +239,17 @@ std::vector<std::string> sent_messages() {
     return out;
 }
 
+std::vector<std::string> sent_messages_to(const std::string& address) {
+    std::vector<std::string> out;
+    for (std::string& m : sent_messages()) {
+        const std::size_t to = m.find("\nTo: ");
+        if (to == std::string::npos) continue;
+        const std::string line = m.substr(to + 1, m.find('\n', to + 1) - to - 1);
+        if (line.find(address) != std::string::npos) out.push_back(std::move(m));
+    }
+    return out;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);

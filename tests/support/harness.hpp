@@ -117,6 +117,9 @@ int imap_count(const std::string& user, const std::string& folder);
 /// Every message the SMTP receiver has kept, oldest first.
 std::vector<std::string> sent_messages();
 
+/// The kept messages whose To header holds `address`, oldest first.
+std::vector<std::string> sent_messages_to(const std::string& address);
+
 /// Reads a whole file; throws if it cannot be read.
 std::string read_file(const std::string& path);
 

@@ -109,4 +109,12 @@ BOOST_AUTO_TEST_CASE(base64_round_trips_and_refuses_what_is_not_base64) {
         BOOST_TEST(!u::base64_decode(bad).has_value(), bad);
 }
 
+// Only RFC 3986's unreserved characters pass; everything else, UTF-8 bytes included, is %XX.
+BOOST_AUTO_TEST_CASE(percent_encoding) {
+    BOOST_TEST(u::percent_encode("Az09-_.~") == "Az09-_.~");
+    BOOST_TEST(u::percent_encode("a b&c=d/e?") == "a%20b%26c%3Dd%2Fe%3F");
+    BOOST_TEST(u::percent_encode("Siân") == "Si%C3%A2n");
+    BOOST_TEST(u::percent_encode(std::string("\0\r\n", 3)) == "%00%0D%0A");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
