@@ -18,6 +18,7 @@
 #include "forms/form_pdf.hpp"
 #include "formsvc/service.hpp"
 #include "intake/parse_worker.hpp"
+#include "ops/ops.hpp"
 #include "reval/admin.hpp"
 #include "reval/classify_cli.hpp"
 #include "storage/migrations.hpp"
@@ -63,6 +64,14 @@ constexpr const char* kUsage =
     "  review attach ITEM REF --as EMAIL   add a held message to a case as a follow-up\n"
     "  review dismiss ITEM [--reason TEXT] --as EMAIL\n"
     "  review rerun ITEM --as EMAIL        process a set-aside or quarantined item again\n"
+    "  items list [--state set_aside|quarantined|duplicate|held] [--limit N] [--json] --as EMAIL\n"
+    "  items show ITEM [--raw] | retry ITEM | release ITEM --as EMAIL\n"
+    "                                    items that became no case; process again; a duplicate\n"
+    "                                    as its own message\n"
+    "  outbox list [--state pending|failed|sent] [--limit N] [--json] --as EMAIL\n"
+    "  outbox resend ID --as EMAIL       send a failed notification again\n"
+    "  status [--json]                   sources' last polls, backlog, outbox, revalidation\n"
+    "             (items, outbox and status take --config FILE)\n"
     "  purge --dry-run|--apply             the retention purge ([retention] retention_days)\n";
 
 int usage_error(const std::string& what) {
@@ -176,6 +185,9 @@ int main(int argc, char** argv) {
     }
     if (cmd == "cases") return cases::cases_main(rest, std::cout, std::cerr);
     if (cmd == "review") return cases::review_main(rest, std::cout, std::cerr);
+    if (cmd == "items") return ops::items_main(rest, std::cout, std::cerr);
+    if (cmd == "outbox") return ops::outbox_main(rest, std::cout, std::cerr);
+    if (cmd == "status") return ops::status_main(rest, std::cout, std::cerr);
     if (cmd == "purge") return cases::purge_main(rest, std::cout, std::cerr);
     CommonArgs common;
     std::string error;

@@ -26,6 +26,7 @@
 #include "reval/run.hpp"
 #include "storage/coordination.hpp"
 #include "storage/migrations.hpp"
+#include "storage/operations.hpp"
 
 namespace casegate::daemon {
 
@@ -141,6 +142,17 @@ class Daemon {
         return false;
     }
 
+    // For `casegate status`: when each source was last polled and how it went. Never fails a
+    // poll: with the database away, the poll itself has failed already.
+    void record_poll(const std::string& source, const std::string& error, int stored) {
+        try {
+            storage::record_poll(*db_, source, error, stored);
+        } catch (const storage::DbError& e) {
+            common::logger("daemon")->debug("poll not recorded source={} error={}", source,
+                                            e.what());
+        }
+    }
+
     void poll_sources(bool all, const StoredFn& on_stored) {
         const auto now = Clock::now();
         for (std::size_t i = 0; i < sources_.size() && !g_stop; ++i) {
@@ -157,6 +169,7 @@ class Daemon {
                     continue;
                 }
                 const PollStats& s = *polled;
+                record_poll(sources_[i]->name(), "", s.stored);
                 if (s.stored || s.acknowledged) {
                     common::logger("daemon")->info(
                         "polled source={} stored={} acknowledged={} oversized={}",
@@ -165,6 +178,7 @@ class Daemon {
             } catch (const std::exception& e) {
                 common::logger("daemon")->error("poll failed source={} error={}",
                                                 sources_[i]->name(), e.what());
+                record_poll(sources_[i]->name(), e.what(), 0);
             }
         }
     }

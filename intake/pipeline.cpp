@@ -130,7 +130,8 @@ class ItemProcessor {
             log_quarantined(id_, p_.limit.empty() ? "unreadable" : p_.limit);
             return;
         }
-        if (const auto dup = locked.duplicate_of) {
+        // A copy an admin released (`casegate items release`) is taken as a message of its own.
+        if (const auto dup = locked.duplicate_of; dup && released_by_.empty()) {
             storage::finish_inbound(db_, id_, "duplicate",
                                     std::string(forms::to_string(e_.verdict)),
                                     "duplicate of inbound item " + std::to_string(*dup),
@@ -151,7 +152,7 @@ class ItemProcessor {
             set_aside(e_.reason);
             return;
         }
-        if (!released_by_.empty()) {
+        if (!released_by_.empty() && !released_onto_.empty()) {
             if (const auto target = storage::find_thread_target(db_, released_onto_)) {
                 storage::set_thread_reference(db_, id_, released_onto_);
                 const std::string office = office_of(*target);

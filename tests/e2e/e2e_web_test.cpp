@@ -10,6 +10,7 @@
 
 #include "formsvc/spool.hpp"
 #include "net/curl.hpp"
+#include "storage/operations.hpp"
 #include "tests/e2e/e2e_support.hpp"
 #include "util/strings.hpp"
 
@@ -208,6 +209,13 @@ BOOST_FIXTURE_TEST_CASE(a_service_down_or_answering_garbage_loses_nothing, Fresh
         TestConfig cfg(db, opt);
         BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
         BOOST_TEST(log_lines(log, "poll failed source=web").size() == 1U);
+        // `casegate status` reads how the poll ended.
+        const auto polls = casegate::storage::status_figures(db.db()).polls;
+        BOOST_REQUIRE(polls.size() == 2U);  // the mailbox and the form endpoint
+        BOOST_TEST(polls[1].source == "web");
+        BOOST_TEST(polls[1].last_success_at.empty());
+        BOOST_TEST(polls[1].last_error.find("listing submissions") != std::string::npos);
+        BOOST_TEST(!polls[0].last_success_at.empty());
     }
     // A web server answering something else at the same address.
     const std::string garbage = svc.dir + "/garbage";
@@ -249,6 +257,10 @@ BOOST_FIXTURE_TEST_CASE(a_service_down_or_answering_garbage_loses_nothing, Fresh
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
     BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
     BOOST_TEST(svc.pending() == 0U);
+    const auto polls = casegate::storage::status_figures(db.db()).polls;
+    BOOST_REQUIRE(polls.size() == 2U);
+    BOOST_TEST(!polls[1].last_success_at.empty());
+    BOOST_TEST(polls[1].stored_total == 1);
 }
 
 // A submission the daemon judges incomplete (here: written to the spool without the details,
