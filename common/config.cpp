@@ -214,6 +214,7 @@ void read_revalidation(Section& s, RevalidationConfig& r) {
 
 void read_console(Section& s, ConsoleConfig& c) {
     c.listen = s.str("listen");
+    c.metrics_listen = s.str("metrics_listen");
     c.base_url = s.str("base_url");
     check_http_url(c.base_url, s.key("base_url"));
     c.assets_dir = s.str("assets_dir");
@@ -230,6 +231,7 @@ void read_console(Section& s, ConsoleConfig& c) {
 void read_form_service(Section& s, FormServiceConfig& f) {
     f.assets_dir = s.str("assets_dir");
     f.listen = s.str("listen");
+    f.metrics_listen = s.str("metrics_listen");
     f.spool_dir = s.str("spool_dir");
     f.pull_token = s.secret("pull_token_file");
     f.max_body_bytes = static_cast<std::size_t>(s.integer("max_body_bytes"));
@@ -272,6 +274,8 @@ void load(const SectionInfo& info, Section& s, Config& c) {
         read_console(s, c.console);
     } else if (n == "form_service") {
         read_form_service(s, c.form_service);
+    } else if (n == "metrics") {
+        c.metrics_listen = s.str("listen");
     } else if (n == "log") {
         c.log_level = s.str("level");
     } else {

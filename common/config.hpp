@@ -124,8 +124,9 @@ struct ThreadingConfig {
 
 /// The staff console's `[console]` section.
 struct ConsoleConfig {
-    std::string listen = "127.0.0.1:8080";  ///< HOST:PORT
-    std::string base_url;                   ///< how staff reach it, for links in emails
+    std::string listen = "127.0.0.1:8080";          ///< HOST:PORT
+    std::string metrics_listen = "127.0.0.1:9465";  ///< "" for none
+    std::string base_url;                           ///< how staff reach it, for links in emails
     std::string assets_dir = "/usr/share/casegate/web/assets";
     int threads = 8;
     std::size_t max_upload_bytes = std::size_t{25} * 1024 * 1024;
@@ -137,7 +138,8 @@ struct ConsoleConfig {
 
 /// The web form service's `[form_service]` section.
 struct FormServiceConfig {
-    std::string listen = "127.0.0.1:8081";  ///< HOST:PORT
+    std::string listen = "127.0.0.1:8081";          ///< HOST:PORT
+    std::string metrics_listen = "127.0.0.1:9466";  ///< "" for none
     std::string spool_dir = "/var/lib/casegate/forms";
     std::string assets_dir = "/usr/share/casegate/web/assets";
     std::string pull_token;  ///< loaded from pull_token_file
@@ -167,6 +169,7 @@ struct Config {
     OutboxConfig outbox;
     RevalidationConfig revalidation;
     ConsoleConfig console;
+    std::string metrics_listen = "127.0.0.1:9464";  ///< [metrics] listen; "" for none
     FormServiceConfig form_service;
     std::string log_level = "info";
 

@@ -111,6 +111,8 @@ void check_value(const toml::value& x, const Setting& s, const std::string& key)
     const std::string& v = x.as_string().str;
     if (v.empty()) {
         if (s.need == Need::required) fail(key, "is required");
+        // An address to listen on may be "" (none) where its row allows it (min 0).
+        if (s.type == T::listen && s.min < 1) return;
         if (s.type != T::string) fail(key, "must not be empty");
     }
     switch (s.type) {

@@ -157,6 +157,15 @@ constexpr std::array kSections{
                 "database's or the mail servers' secrets.",
     },
     SectionInfo{
+        .name = "metrics",
+        .used_by = kDaemon,
+        .help = "The daemon's Prometheus endpoint, GET /metrics: items by state and verdict, "
+                "cases, the outbox, each source's last successful poll and failed polls, "
+                "revalidation, GMC requests, parse-worker restarts (README, Operations). The "
+                "console's and the form service's are [console] and [form_service] "
+                "metrics_listen.",
+    },
+    SectionInfo{
         .name = "log",
         .used_by = kAll,
         .help = "Logging: journald under systemd, stderr otherwise.",
@@ -410,9 +419,19 @@ constexpr std::array kSettings{
             .default_value = "200", .min = 1, .max = 100000,
             .help = "GMC numbers listed per section of a digest."},
 
+    // [metrics]
+    Setting{.section = "metrics", .key = "listen", .type = T::listen,
+            .default_value = "127.0.0.1:9464", .reload = restart,
+            .help = "Where the daemon serves /metrics (HOST:PORT; keep it on loopback or a "
+                    "management network). \"\" for none. Taken by another process, it is "
+                    "logged and the daemon runs without it."},
+
     // [console]
+    Setting{.section = "console", .key = "metrics_listen", .type = T::listen,
+            .default_value = "127.0.0.1:9465", .reload = restart,
+            .help = "Where the console serves /metrics, apart from its pages. \"\" for none."},
     Setting{.section = "console", .key = "listen", .type = T::listen,
-            .default_value = "127.0.0.1:8080", .reload = restart,
+            .default_value = "127.0.0.1:8080", .min = 1, .reload = restart,
             .help = "Where the console listens (HOST:PORT), normally behind a TLS reverse "
                     "proxy."},
     Setting{.section = "console", .key = "base_url", .type = T::url,
@@ -450,9 +469,13 @@ constexpr std::array kSettings{
 
     // [form_service]
     Setting{.section = "form_service", .key = "listen", .type = T::listen,
-            .default_value = "127.0.0.1:8081", .reload = restart,
+            .default_value = "127.0.0.1:8081", .min = 1, .reload = restart,
             .help = "Where the form service listens (HOST:PORT), normally behind a TLS reverse "
                     "proxy."},
+    Setting{.section = "form_service", .key = "metrics_listen", .type = T::listen,
+            .default_value = "127.0.0.1:9466", .reload = restart,
+            .help = "Where the form service serves /metrics, never on its public address. "
+                    "\"\" for none."},
     Setting{.section = "form_service", .key = "spool_dir", .type = T::path,
             .default_value = "/var/lib/casegate/forms", .reload = restart,
             .help = "Where accepted submissions wait until the daemon pulls them."},
@@ -615,7 +638,8 @@ std::string allowed_values(const Setting& s) {
         case T::string:
             return s.min >= 1 ? "not empty" : std::string();
         case T::listen:
-            return "HOST:PORT or [IPv6]:PORT";
+            return s.min >= 1 ? "HOST:PORT or [IPv6]:PORT"
+                              : "HOST:PORT or [IPv6]:PORT, or \"\" for none";
         case T::path:
             return "an absolute path";
         case T::secret_file:

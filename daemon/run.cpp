@@ -18,6 +18,7 @@
 #include "common/config.hpp"
 #include "common/log.hpp"
 #include "common/watchdog.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/sources.hpp"
 #include "intake/pipeline.hpp"
 #include "net/curl.hpp"
@@ -79,6 +80,11 @@ class Daemon {
         if (!connect_and_migrate(once)) return once ? 1 : 0;
         sd_notify(0, "READY=1\nSTATUS=polling");
         common::logger("daemon")->info("started sources={} once={}", sources_.size(), once);
+        // The running daemon only: a `run --once` is over before anyone could scrape it.
+        std::unique_ptr<MetricsEndpoint> metrics;
+        if (!once)
+            metrics =
+                std::make_unique<MetricsEndpoint>(cfg_.metrics_listen, cfg_.database_conninfo);
         if (once) {
             cycle(true);
             common::logger("daemon")->info("finished once");
@@ -179,6 +185,7 @@ class Daemon {
                 common::logger("daemon")->error("poll failed source={} error={}",
                                                 sources_[i]->name(), e.what());
                 record_poll(sources_[i]->name(), e.what(), 0);
+                MetricsEndpoint::count_poll_failure();
             }
         }
     }

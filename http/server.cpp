@@ -49,17 +49,20 @@ bool split_listen(const std::string& listen, std::string& host, int& port) {
 
 }  // namespace
 
-int serve(const ServerOptions& o, const Handler& handler) {
-    const auto log = common::logger(o.name);
-    // SIGTERM and SIGINT are taken by a thread of their own, which stops the server.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-
+struct Server::Impl {
     httplib::Server server;
+    std::thread thread;
+    std::string name;
+};
+
+Server::Server() : impl_(std::make_unique<Impl>()) {}
+
+Server::~Server() { stop(); }
+
+int Server::start(const ServerOptions& o, Handler handler) {
+    const auto log = common::logger(o.name);
+    impl_->name = o.name;
+    httplib::Server& server = impl_->server;
     const int threads = o.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server.set_payload_max_length(o.max_body);
@@ -86,7 +89,8 @@ int serve(const ServerOptions& o, const Handler& handler) {
             res.set_header("X-Content-Type-Options", "nosniff");
         });
     }
-    const auto each = [&handler, log](const httplib::Request& in, httplib::Response& out) {
+    const auto each = [handler = std::move(handler), log](const httplib::Request& in,
+                                                           httplib::Response& out) {
         try {
             answer(handler(request_of(in)), out);
         } catch (const std::exception& e) {
@@ -114,20 +118,34 @@ int serve(const ServerOptions& o, const Handler& handler) {
         log->critical("cannot listen on {}", o.listen);
         return 1;
     }
-    std::thread stopper([&server, stop_signals] {
-        int sig = 0;
-        sigwait(&stop_signals, &sig);
-        server.stop();
-    });
+    impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
     log->info("{} listening on {} ({} threads)", o.name, o.listen, threads);
+    return 0;
+}
+
+void Server::stop() {
+    if (!impl_->thread.joinable()) return;
+    impl_->server.stop();
+    impl_->thread.join();
+    common::logger(impl_->name)->info("{} stopped", impl_->name);
+}
+
+int serve(const ServerOptions& o, const Handler& handler) {
+    // SIGTERM and SIGINT are waited for here, blocked in every thread (the server's pool
+    // threads inherit the mask).
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    Server server;
+    if (const int failed = server.start(o, handler); failed != 0) return failed;
     sd_notify(0, "READY=1\nSTATUS=serving");
-    server.listen_after_bind();
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
     sd_notify(0, "STOPPING=1");
-    // listen_after_bind returned: the server stopped (by a signal) or failed; either way the
-    // signal thread must end.
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-    log->info("{} stopped", o.name);
+    server.stop();
     return 0;
 }
 

@@ -1,11 +1,13 @@
 // The web programs' HTTP server (cpp-httplib; http/server.cpp is the only file that includes
 // it): a thread pool, read and write timeouts, a request size limit, static files under
-// /assets/, every other GET and POST handed to the program's handler, and SIGTERM or SIGINT
-// to stop. systemd is told when it is ready and when it stops.
+// /assets/, every other GET and POST handed to the program's handler; serve() runs one until
+// SIGTERM or SIGINT and tells systemd when it is ready and when it stops, a Server runs one
+// beside a program's other work.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "http/http.hpp"
@@ -23,6 +25,25 @@ struct ServerOptions {
 /// Answers one request; called on the pool's threads (at most `threads` at once). It should
 /// not throw: an exception is answered with a plain 500.
 using Handler = std::function<Response(const Request&)>;
+
+/// A server on threads of its own, for a program that does other work meanwhile (the daemon's
+/// metrics endpoint). Stopped by stop() or the destructor.
+class Server {
+  public:
+    Server();
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds and starts serving. 0 when serving; 78 for a bad `listen` or `assets_dir`, 1 when
+    /// the address cannot be bound (logged either way).
+    int start(const ServerOptions& options, Handler handler);
+    void stop();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 /// Serves until SIGTERM or SIGINT. Returns 0 after a stop, 78 for a bad `listen` or
 /// `assets_dir`, 1 when the address cannot be bound.

@@ -6,6 +6,8 @@
 // propagated, and the worker is replaced.
 #include "intake/parse_worker.hpp"
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -27,6 +29,15 @@
 #include "parsers/text.hpp"
 
 namespace casegate::intake {
+
+namespace {
+// Every pool's lost workers, for the daemon's metrics (read from another thread).
+std::atomic<std::int64_t> g_workers_lost{0};
+}  // namespace
+
+std::int64_t parse_workers_lost_total() {
+    return g_workers_lost.load(std::memory_order_relaxed);
+}
 
 ParsedItem parse_in_process(const std::string& raw, ItemKind kind, const common::Limits& limits,
                             const std::string& today) {
@@ -415,6 +426,7 @@ ParsedItem ParsePool::parse(const std::string& raw, ItemKind kind, const std::st
         if (len > 4 * limits_.max_message_bytes + (1u << 20)) {
             stop(true);
             ++lost_;
+            g_workers_lost.fetch_add(1, std::memory_order_relaxed);
             return failure("malformed reply from parser: length " + std::to_string(len));
         }
         reply.resize(static_cast<std::size_t>(len));
@@ -423,23 +435,27 @@ ParsedItem ParsePool::parse(const std::string& raw, ItemKind kind, const std::st
     if (io == Io::timed_out) {
         stop(true);
         ++lost_;
+        g_workers_lost.fetch_add(1, std::memory_order_relaxed);
         return failure("parser timed out after " + std::to_string(limits_.parse_timeout) + " s");
     }
     if (io == Io::closed) {
         const int status = stop(true);
         ++lost_;
+        g_workers_lost.fetch_add(1, std::memory_order_relaxed);
         return failure(describe_exit(status));
     }
     ParsedItem item;
     if (!decode_item(reply, item)) {
         stop(true);
         ++lost_;
+        g_workers_lost.fetch_add(1, std::memory_order_relaxed);
         return item;  // status failed, reason "malformed …"
     }
     if (item.status == ParseStatus::failed) {
         // The worker caught something (e.g. out of memory): its state is suspect.
         stop(false);
         ++lost_;
+        g_workers_lost.fetch_add(1, std::memory_order_relaxed);
     }
     return item;
 }

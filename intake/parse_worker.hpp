@@ -3,6 +3,7 @@
 // never the daemon or the other items.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,9 @@ class ParsePool {
     int started_ = 0;
     int lost_ = 0;
 };
+
+/// Workers lost (crash, timeout, limit) by every pool of this process since it started.
+std::int64_t parse_workers_lost_total();
 
 /// The worker's side: `casegate parse-worker LIMITS…` with the pool's socket on fds 0 and 1.
 /// Prepares the parsers, enters the sandbox, then serves requests until its input closes.

@@ -1,5 +1,7 @@
 #include "storage/operations.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace casegate::storage {
 
 namespace {
@@ -135,14 +137,15 @@ bool resend_outbox(Db& db, std::int64_t id) {
 void record_poll(Db& db, const std::string& source, const std::string& error, int stored) {
     db.exec(
         "INSERT INTO source_polls AS p (source, last_poll_at, last_success_at, last_error,"
-        " last_error_at, stored_total)"
+        " last_error_at, stored_total, poll_errors)"
         " VALUES ($1, now(), CASE WHEN $2 = '' THEN now() END, nullif($2, ''),"
-        "  CASE WHEN $2 <> '' THEN now() END, $3)"
+        "  CASE WHEN $2 <> '' THEN now() END, $3, CASE WHEN $2 = '' THEN 0 ELSE 1 END)"
         " ON CONFLICT (source) DO UPDATE SET last_poll_at = now(),"
         "  last_success_at = CASE WHEN $2 = '' THEN now() ELSE p.last_success_at END,"
         "  last_error = CASE WHEN $2 = '' THEN p.last_error ELSE $2 END,"
         "  last_error_at = CASE WHEN $2 = '' THEN p.last_error_at ELSE now() END,"
-        "  stored_total = p.stored_total + $3",
+        "  stored_total = p.stored_total + $3,"
+        "  poll_errors = p.poll_errors + CASE WHEN $2 = '' THEN 0 ELSE 1 END",
         {source, error, static_cast<std::int64_t>(stored)});
 }
 
@@ -199,6 +202,48 @@ StatusFigures status_figures(Db& db) {
         f.reval_next_run_at = reval.text(0, 2);
     }
     return f;
+}
+
+std::vector<MetricRow> metric_rows(Db& db) {
+    // One round trip: each part gives its family, its labels as a JSON object, and the value.
+    const Result r = db.exec(
+        "SELECT 'items', json_build_object('state', state, 'verdict', coalesce(verdict, '')),"
+        "  count(*)::float8 FROM inbound_items GROUP BY state, verdict"
+        " UNION ALL SELECT 'cases', json_build_object('status', status), count(*)::float8"
+        "  FROM cases GROUP BY status"
+        " UNION ALL SELECT 'submissions_incomplete', '{}'::json, count(*)::float8"
+        "  FROM submissions WHERE status = 'incomplete'"
+        " UNION ALL SELECT 'outbox', json_build_object('state', state), count(*)::float8"
+        "  FROM outbox GROUP BY state"
+        " UNION ALL SELECT 'outbox_oldest_pending_seconds', '{}'::json,"
+        "  coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8"
+        "  FROM outbox WHERE state = 'pending'"
+        " UNION ALL SELECT 'source_last_success_timestamp_seconds',"
+        "  json_build_object('source', source), extract(epoch FROM last_success_at)::float8"
+        "  FROM source_polls WHERE last_success_at IS NOT NULL"
+        " UNION ALL SELECT 'source_poll_errors', json_build_object('source', source),"
+        "  poll_errors::float8 FROM source_polls"
+        " UNION ALL SELECT 'source_items_stored', json_build_object('source', source),"
+        "  stored_total::float8 FROM source_polls"
+        " UNION ALL SELECT 'revalidation_last_success_timestamp_seconds', '{}'::json,"
+        "  extract(epoch FROM last_success_at)::float8 FROM schedules"
+        "  WHERE name = 'revalidation' AND last_success_at IS NOT NULL"
+        " UNION ALL (SELECT DISTINCT ON (feed, designated_body) 'revalidation_snapshot_rows',"
+        "  json_build_object('feed', feed, 'designated_body', designated_body), row_count::float8"
+        "  FROM reval_snapshots WHERE state = 'applied' ORDER BY feed, designated_body, id DESC)"
+        " UNION ALL SELECT 'gmc_requests', json_build_object('state', state), count(*)::float8"
+        "  FROM reval_gmc_requests GROUP BY state");
+    std::vector<MetricRow> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        MetricRow row;
+        row.family = r.text(i, 0);
+        const nlohmann::json labels = nlohmann::json::parse(r.text(i, 1));
+        for (const auto& [k, v] : labels.items())
+            row.labels.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+        row.value = std::stod(r.text(i, 2));
+        out.push_back(std::move(row));
+    }
+    return out;
 }
 
 }  // namespace casegate::storage

@@ -74,4 +74,18 @@ struct StatusFigures {
 
 StatusFigures status_figures(Db& db);
 
+/// One sample of a metric read from the database, for the daemon's /metrics.
+struct MetricRow {
+    std::string family;  ///< e.g. "items", "cases", "gmc_requests"
+    std::vector<std::pair<std::string, std::string>> labels;
+    double value = 0;
+};
+
+/// Everything the database tells of the whole (every process sharing it): items by state and
+/// verdict, cases by status, incomplete submissions, the outbox by state and its oldest pending
+/// row's age, each source's last successful poll (Unix time), polls failed and items stored,
+/// the revalidation run's last success (Unix time), the latest applied snapshot's rows per feed
+/// and designated body, GMC Connect requests by state.
+std::vector<MetricRow> metric_rows(Db& db);
+
 }  // namespace casegate::storage

@@ -7,5 +7,6 @@ CREATE TABLE source_polls (
     last_success_at timestamptz,
     last_error      text,
     last_error_at   timestamptz,
-    stored_total    bigint NOT NULL DEFAULT 0
+    stored_total    bigint NOT NULL DEFAULT 0,
+    poll_errors     bigint NOT NULL DEFAULT 0
 );

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(an_admin_runs_a_case_in_the_browser) {
     ConfigOptions opt;
     opt.extra = std::string(kEastMidlandsStaff) + "[console]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                 "\"\nbase_url = \"" + base + "/\"\nassets_dir = \"" + CASEGATE_BINARY_DIR +
-                "/web/assets\"\nthreads = 4\n";
+                "/web/assets\"\nthreads = 4\nmetrics_listen = \"\"\n";
     TestConfig cfg(db, opt);
 
     deliver("referrals", referral(1, "East Midlands", "Test Doctor", "7012345"));

@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(a_referrer_with_only_a_browser_sends_a_referral) {
     write(dir + "/form-service.toml",
           "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\nspool_dir = \"" +
               dir + "/spool\"\nassets_dir = \"" + CASEGATE_BINARY_DIR +
-              "/web/assets\"\npull_token_file = \"" + dir + "/token\"\n");
+              "/web/assets\"\npull_token_file = \"" + dir + "/token\"\nmetrics_listen = \"\"\n");
     Process service({casegate_binary(), "form-service", "--config", dir + "/form-service.toml"}, {},
                     dir + "/form-service.log");
     BOOST_REQUIRE(eventually([port] { return port_open(port); }, std::chrono::seconds(10)));

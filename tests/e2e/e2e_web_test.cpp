@@ -43,7 +43,7 @@ struct FormService {
               "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\nspool_dir = \"" + spool + "\"\nassets_dir = \"" + dir +
                   "/assets\"\npull_token_file = \"" + dir +
-                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\n");
+                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nmetrics_listen = \"\"\n");
         start();
     }
     ~FormService() {

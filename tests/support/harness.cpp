@@ -99,7 +99,8 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
         << "[routing]\ndefault_office = \"East of England\"\ntriage_digest_day = \""
         << opt.triage_digest_day << "\"\n\n"
         << "[outbox]\nretry_initial = " << opt.retry_initial << "\nretry_max = 5\n\n"
-        << "[log]\nlevel = \"debug\"\n\n";
+        << "[log]\nlevel = \"debug\"\n\n"
+        << "[metrics]\nlisten = \"" << opt.metrics_listen << "\"\n\n";
     if (!opt.thread_key.empty()) {
         std::ofstream(dir_ + "/thread-key") << opt.thread_key << "\n";
         out << "[threading]\nkey_file = \"" << dir_ << "/thread-key\"\n";

@@ -63,6 +63,9 @@ struct ConfigOptions {
     std::string thread_key = kTestThreadKey;
     std::string authserv_id;
     std::string triage_digest_day = "off";  ///< [routing]; the tests that want one say so
+    /// [metrics] listen: none, so that daemons of tests running at once do not compete for the
+    /// default port; the metrics test gives one.
+    std::string metrics_listen;
 };
 
 /// A private directory with a casegate.toml for one test.
