@@ -41,7 +41,8 @@ int run_console(const std::string& config_path) {
         return app.handle(*db, req);
     };
     return http::serve({"console", cfg.console.listen, cfg.console.threads,
-                        cfg.console.max_upload_bytes, cfg.console.assets_dir},
+                        cfg.console.max_upload_bytes, cfg.console.assets_dir,
+                        cfg.console.metrics_listen, {}},
                        handler);
 }
 

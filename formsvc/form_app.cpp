@@ -1,6 +1,7 @@
 #include "formsvc/form_app.hpp"
 
 #include <cctype>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -160,6 +161,28 @@ std::string FormApp::client_address(const http::Request& req) const {
     return last.empty() ? req.remote_addr : last;
 }
 
+void FormApp::count(const std::string& outcome) {
+    const std::lock_guard<std::mutex> lock(counts_mutex_);
+    ++sends_[outcome];
+}
+
+std::vector<http::Family> FormApp::metrics() const {
+    http::Family sends{"casegate_form_sends_total", "counter",
+                       "Referrals sent to the form service, by outcome (stored, invalid, "
+                       "documents_refused, terms_missing, rate_limited, honeypot).",
+                       {}};
+    {
+        const std::lock_guard<std::mutex> lock(counts_mutex_);
+        for (const auto& [outcome, n] : sends_)
+            sends.samples.push_back({{{"outcome", outcome}}, static_cast<double>(n)});
+    }
+    const std::size_t waiting = spool_.pending("", std::numeric_limits<std::size_t>::max()).size();
+    return {std::move(sends),
+            {"casegate_form_spool_pending", "gauge",
+             "Submissions stored and not yet acknowledged by casegate.",
+             {{{}, static_cast<double>(waiting)}}}};
+}
+
 bool FormApp::within_rate(const std::string& address) {
     const auto now = std::chrono::steady_clock::now();
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -179,6 +202,7 @@ http::Response FormApp::handle(const http::Request& req) {
             r = form_page(req, false);
         } else if (req.method == "POST" && !req.param(kHoneypot).empty()) {
             // A robot: it is shown what a person would see, and nothing is kept.
+            count("honeypot");
             r = page("Referral sent", "received",
                      {{"receipt", std::string("20260101-000000-000000-000000")}});
         } else if (req.path == "/" && req.method == "POST") {
@@ -280,12 +304,19 @@ http::Response FormApp::send(const http::Request& req) {
                                          std::string("terms_accepted")) != r.missing.end();
     const bool only_terms =
         r.errors.empty() && (r.missing.empty() || (terms_missing && r.missing.size() == 1));
-    if (!only_terms) return form_page(req, true);
+    if (!only_terms) {
+        count("invalid");
+        return form_page(req, true);
+    }
     const CheckedDocuments docs =
         check_documents(req.files, "documents", static_cast<std::size_t>(cfg_.max_documents),
                         cfg_.max_document_bytes);
-    if (terms_missing || !docs.error.empty()) return check_page(req, r, docs.error, terms_missing);
+    if (terms_missing || !docs.error.empty()) {
+        count(docs.error.empty() ? "terms_missing" : "documents_refused");
+        return check_page(req, r, docs.error, terms_missing);
+    }
     if (!within_rate(client_address(req))) {
+        count("rate_limited");
         return page("Too many referrals", "message",
                     {{"heading", std::string("Too many referrals from this address")},
                      {"text", "At most " + std::to_string(cfg_.rate_limit_per_address) +
@@ -294,6 +325,7 @@ http::Response FormApp::send(const http::Request& req) {
                     429);
     }
     const std::string receipt = spool_.store(fields_json(r), docs.documents);
+    count("stored");
     return http::Response::redirect("/received/" + receipt);
 }
 

@@ -15,6 +15,7 @@
 #include "forms/form.hpp"
 #include "formsvc/spool.hpp"
 #include "http/http.hpp"
+#include "http/metrics.hpp"
 #include "util/mustache.hpp"
 
 namespace casegate::formsvc {
@@ -26,6 +27,9 @@ class FormApp {
     /// Answers one request (any thread). Never throws: a failure to store is a 503 page that
     /// says nothing was received.
     http::Response handle(const http::Request& req);
+
+    /// For /metrics: sends by outcome since start, and the submissions waiting in the spool.
+    std::vector<http::Family> metrics() const;
 
   private:
     http::Response form_page(const http::Request& req, bool check) const;
@@ -41,6 +45,11 @@ class FormApp {
     Spool& spool_;
     std::mutex mutex_;
     std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> sent_;
+    /// Sends (POST /send and robots' posts) by outcome: stored, invalid, documents_refused,
+    /// terms_missing, rate_limited, honeypot.
+    mutable std::mutex counts_mutex_;
+    std::map<std::string, std::uint64_t> sends_;
+    void count(const std::string& outcome);
 };
 
 }  // namespace casegate::formsvc

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "common/log.hpp"
@@ -53,6 +55,8 @@ struct Server::Impl {
     httplib::Server server;
     std::thread thread;
     std::string name;
+    mutable std::mutex mutex;
+    std::map<int, std::uint64_t> answers;  ///< by status code
 };
 
 Server::Server() : impl_(std::make_unique<Impl>()) {}
@@ -89,8 +93,9 @@ int Server::start(const ServerOptions& o, Handler handler) {
             res.set_header("X-Content-Type-Options", "nosniff");
         });
     }
-    const auto each = [handler = std::move(handler), log](const httplib::Request& in,
-                                                           httplib::Response& out) {
+    Impl* impl = impl_.get();
+    const auto each = [handler = std::move(handler), log, impl](const httplib::Request& in,
+                                                                 httplib::Response& out) {
         try {
             answer(handler(request_of(in)), out);
         } catch (const std::exception& e) {
@@ -98,6 +103,8 @@ int Server::start(const ServerOptions& o, Handler handler) {
             out.status = 500;
             out.set_content("Something went wrong.", "text/plain; charset=utf-8");
         }
+        const std::lock_guard<std::mutex> lock(impl->mutex);
+        ++impl->answers[out.status];
     };
     server.Get(".*", each);
     server.Post(".*", each);
@@ -123,6 +130,11 @@ int Server::start(const ServerOptions& o, Handler handler) {
     return 0;
 }
 
+std::vector<std::pair<int, std::uint64_t>> Server::answers() const {
+    const std::lock_guard<std::mutex> lock(impl_->mutex);
+    return {impl_->answers.begin(), impl_->answers.end()};
+}
+
 void Server::stop() {
     if (!impl_->thread.joinable()) return;
     impl_->server.stop();
@@ -141,10 +153,41 @@ int serve(const ServerOptions& o, const Handler& handler) {
     signal(SIGPIPE, SIG_IGN);
     Server server;
     if (const int failed = server.start(o, handler); failed != 0) return failed;
+    // /metrics on an address of its own, never beside the pages (the form service faces the
+    // internet). Not being able to serve it costs only the metrics.
+    Server metrics;
+    if (!o.metrics_listen.empty()) {
+        const auto families = [&server, &o] {
+            Family answers{"casegate_http_responses_total", "counter",
+                           "Answers given by " + o.name + ", by HTTP status.", {}};
+            for (const auto& [code, n] : server.answers())
+                answers.samples.push_back({{{"code", std::to_string(code)}}, static_cast<double>(n)});
+            std::vector<Family> all{std::move(answers)};
+            if (o.metrics) {
+                for (Family& f : o.metrics()) all.push_back(std::move(f));
+            }
+            return all;
+        };
+        const int failed = metrics.start({o.name + " metrics", o.metrics_listen, 1, 1024, "", "", {}},
+                                         [families](const Request& req) {
+                                             if (req.path != "/metrics") {
+                                                 Response r;
+                                                 r.status = 404;
+                                                 r.content_type = "text/plain; charset=utf-8";
+                                                 r.body = "/metrics only\n";
+                                                 return r;
+                                             }
+                                             return metrics_response(families());
+                                         });
+        if (failed != 0)
+            common::logger(o.name)->error("no metrics endpoint: cannot listen on {}",
+                                          o.metrics_listen);
+    }
     sd_notify(0, "READY=1\nSTATUS=serving");
     int sig = 0;
     sigwait(&stop_signals, &sig);
     sd_notify(0, "STOPPING=1");
+    metrics.stop();
     server.stop();
     return 0;
 }

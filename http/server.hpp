@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "http/http.hpp"
+#include "http/metrics.hpp"
 
 namespace casegate::http {
 
@@ -20,6 +22,10 @@ struct ServerOptions {
     int threads = 8;         ///< requests served at once
     std::size_t max_body = 0;  ///< the largest request body; larger ones get 413
     std::string assets_dir;  ///< served under /assets/ ("" for none)
+    /// serve() only: where GET /metrics is answered, apart from the pages ("" for none), with
+    /// the answers counted by status and what `metrics` adds (may be empty).
+    std::string metrics_listen;
+    std::function<std::vector<Family>()> metrics;
 };
 
 /// Answers one request; called on the pool's threads (at most `threads` at once). It should
@@ -39,6 +45,9 @@ class Server {
     /// the address cannot be bound (logged either way).
     int start(const ServerOptions& options, Handler handler);
     void stop();
+
+    /// The answers given so far, by status code (for /metrics).
+    std::vector<std::pair<int, std::uint64_t>> answers() const;
 
   private:
     struct Impl;

@@ -30,6 +30,7 @@ void write(const std::string& path, const std::string& text) {
 struct FormService {
     std::string dir = fs::temp_directory_path() / ("casegate-web-" + std::to_string(getpid()));
     int port = test_port(60);
+    int metrics_port = test_port(67);
     std::string url = "http://127.0.0.1:" + std::to_string(port);
     std::string spool = dir + "/spool";
     std::unique_ptr<Process> process;
@@ -43,7 +44,8 @@ struct FormService {
               "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\nspool_dir = \"" + spool + "\"\nassets_dir = \"" + dir +
                   "/assets\"\npull_token_file = \"" + dir +
-                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nmetrics_listen = \"\"\n");
+                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nmetrics_listen = \"127.0.0.1:" +
+                  std::to_string(metrics_port) + "\"\n");
         start();
     }
     ~FormService() {
@@ -167,6 +169,16 @@ BOOST_FIXTURE_TEST_CASE(a_web_referral_becomes_a_case_with_the_same_emails, Fres
     }
     BOOST_TEST(acks == 1U);
     BOOST_TEST(svc.pending() == 0U);
+    // The service's own /metrics, on its separate address: the send, the answers by status.
+    const casegate::net::HttpResponse m = casegate::net::http_get(
+        "http://127.0.0.1:" + std::to_string(svc.metrics_port) + "/metrics");
+    BOOST_TEST(m.status == 200);
+    BOOST_TEST(m.body.find("casegate_form_sends_total{outcome=\"stored\"} 1\n") != std::string::npos,
+               m.body);
+    BOOST_TEST(m.body.find("casegate_http_responses_total{code=\"303\"} 1\n") != std::string::npos);
+    BOOST_TEST(m.body.find("casegate_form_spool_pending 0\n") != std::string::npos);
+    // And not on the public address.
+    BOOST_TEST(casegate::net::http_get(svc.url + "/metrics").status == 404);
 
     // Another poll finds nothing new and changes nothing.
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);

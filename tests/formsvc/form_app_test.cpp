@@ -194,6 +194,26 @@ BOOST_AUTO_TEST_CASE(the_rate_limit_sees_through_a_trusted_proxy_only) {
     BOOST_TEST(send("192.0.2.50", "198.51.100.11") == 429);
 }
 
+// The counts /metrics shows: each send by its outcome, and what waits in the spool.
+BOOST_AUTO_TEST_CASE(sends_are_counted_by_outcome) {
+    Params p = complete();
+    call("POST", "/send", p);  // no declaration
+    p.emplace("terms_accepted", "yes");
+    call("POST", "/send", p);
+    Params bad = p;
+    bad.erase("gmc_number");
+    call("POST", "/send", bad);
+    const std::string text = http::render_metrics(app.metrics());
+    BOOST_TEST(contains(text, "casegate_form_sends_total{outcome=\"terms_missing\"} 1\n"), text);
+    BOOST_TEST(contains(text, "casegate_form_sends_total{outcome=\"stored\"} 1\n"));
+    BOOST_TEST(contains(text, "casegate_form_sends_total{outcome=\"invalid\"} 1\n"));
+    BOOST_TEST(contains(text, "casegate_form_spool_pending 1\n"));
+    BOOST_TEST(contains(text, "# TYPE casegate_form_sends_total counter\n"));
+    // Label values are escaped as the exposition format says.
+    BOOST_TEST(http::render_metrics({{"x", "gauge", "h", {{{{"l", "a\"b\\c\nd"}}, 1.5}}}}) ==
+               "# HELP x h\n# TYPE x gauge\nx{l=\"a\\\"b\\\\c\\nd\"} 1.5\n");
+}
+
 BOOST_AUTO_TEST_CASE(the_pull_api_needs_its_token) {
     BOOST_TEST(call("GET", "/api/submissions").status == 401);
     http::Request r;
