@@ -65,13 +65,13 @@ constexpr const char* kUsage =
     "  review dismiss ITEM [--reason TEXT] --as EMAIL\n"
     "  review rerun ITEM --as EMAIL        process a set-aside or quarantined item again\n"
     "  items list [--state set_aside|quarantined|duplicate|held] [--limit N] [--json] --as EMAIL\n"
+    "             [--config FILE]\n"
     "  items show ITEM [--raw] | retry ITEM | release ITEM --as EMAIL\n"
     "                                    items that became no case; process again; a duplicate\n"
     "                                    as its own message\n"
     "  outbox list [--state pending|failed|sent] [--limit N] [--json] --as EMAIL\n"
     "  outbox resend ID --as EMAIL       send a failed notification again\n"
-    "  status [--json]                   sources' last polls, backlog, outbox, revalidation\n"
-    "             (items, outbox and status take --config FILE)\n"
+    "  status [--json] [--config FILE]   sources' last polls, backlog, outbox, revalidation\n"
     "  purge --dry-run|--apply             the retention purge ([retention] retention_days)\n";
 
 int usage_error(const std::string& what) {
