@@ -96,17 +96,10 @@ MetricsEndpoint::MetricsEndpoint(const std::string& listen, const std::string& c
     if (listen.empty()) return;
     impl_ = std::make_unique<Impl>(conninfo);
     Impl* impl = impl_.get();
-    const int failed = impl_->server.start({"metrics", listen, 1, 1024, "", "", {}},
-                                           [impl](const http::Request& req) {
-                                               if (req.path != "/metrics") {
-                                                   http::Response r;
-                                                   r.status = 404;
-                                                   r.content_type = "text/plain; charset=utf-8";
-                                                   r.body = "/metrics only\n";
-                                                   return r;
-                                               }
-                                               return http::metrics_response(impl->families());
-                                           });
+    const int failed = impl_->server.start(
+        {"metrics", listen, 1, 1024, "", "", {}}, [impl](const http::Request& req) {
+            return http::metrics_only(req, [impl] { return impl->families(); });
+        });
     if (failed != 0) {
         common::logger("metrics")->error("no metrics endpoint: cannot listen on {}", listen);
         impl_.reset();

@@ -65,4 +65,13 @@ Response metrics_response(const std::vector<Family>& families) {
     return r;
 }
 
+Response metrics_only(const Request& req, const std::function<std::vector<Family>()>& families) {
+    if (req.path == "/metrics") return metrics_response(families());
+    Response r;
+    r.status = 404;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "/metrics only\n";
+    return r;
+}
+
 }  // namespace casegate::http

@@ -3,6 +3,7 @@
 // values escaped as the format requires.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,5 +28,8 @@ std::string render_metrics(const std::vector<Family>& families);
 
 /// The answer to GET /metrics (no-store, the security headers of every answer).
 Response metrics_response(const std::vector<Family>& families);
+
+/// A metrics address's whole answer: /metrics, else a plain 404.
+Response metrics_only(const Request& req, const std::function<std::vector<Family>()>& families);
 
 }  // namespace casegate::http

@@ -1,7 +1,7 @@
 #include "http/server.hpp"
 
 #include <httplib.h>
-#include <signal.h>
+#include <csignal>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
@@ -110,7 +110,7 @@ int Server::start(const ServerOptions& o, Handler handler) {
     server.Post(".*", each);
     const std::string too_large = util::concat(
         {"The request is too large: this service takes at most ",
-         std::to_string(o.max_body / (1024 * 1024)), " MB at once. Nothing was received.\n"});
+         std::to_string(o.max_body / (1024UL * 1024)), " MB at once. Nothing was received.\n"});
     server.set_error_handler([too_large](const httplib::Request&, httplib::Response& res) {
         if (res.status == 413) res.set_content(too_large, "text/plain; charset=utf-8");
     });
@@ -169,16 +169,7 @@ int serve(const ServerOptions& o, const Handler& handler) {
             return all;
         };
         const int failed = metrics.start({o.name + " metrics", o.metrics_listen, 1, 1024, "", "", {}},
-                                         [families](const Request& req) {
-                                             if (req.path != "/metrics") {
-                                                 Response r;
-                                                 r.status = 404;
-                                                 r.content_type = "text/plain; charset=utf-8";
-                                                 r.body = "/metrics only\n";
-                                                 return r;
-                                             }
-                                             return metrics_response(families());
-                                         });
+                                         [families](const Request& req) { return metrics_only(req, families); });
         if (failed != 0)
             common::logger(o.name)->error("no metrics endpoint: cannot listen on {}",
                                           o.metrics_listen);

@@ -71,6 +71,7 @@ std::vector<ItemRow> list_items(Db& db, const std::vector<std::string>& states, 
                                  " ORDER BY id DESC LIMIT $2",
                              {list, static_cast<std::int64_t>(limit)});
     std::vector<ItemRow> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(item_of(r, i));
     return out;
 }
@@ -109,6 +110,7 @@ std::vector<OutboxRow> list_outbox(Db& db, const std::string& state, int limit) 
         " WHERE $1 = '' OR o.state = $1 ORDER BY o.id DESC LIMIT $2",
         {state, static_cast<std::int64_t>(limit)});
     std::vector<OutboxRow> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
         OutboxRow row;
         row.id = r.int64(i, 0);
@@ -234,6 +236,7 @@ std::vector<MetricRow> metric_rows(Db& db) {
         " UNION ALL SELECT 'gmc_requests', json_build_object('state', state), count(*)::float8"
         "  FROM reval_gmc_requests GROUP BY state");
     std::vector<MetricRow> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
         MetricRow row;
         row.family = r.text(i, 0);

@@ -30,11 +30,6 @@ std::string referral(int n, const std::string& office, const std::string& doctor
            "I accept the terms and conditions: yes\r\n";
 }
 
-std::string quoted(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 }  // namespace
 
@@ -72,10 +67,10 @@ BOOST_AUTO_TEST_CASE(an_admin_runs_a_case_in_the_browser) {
 
     const std::string shots = std::string(CASEGATE_BINARY_DIR) + "/tests/browser/screenshots";
     const std::string command =
-        "cd " + quoted(CASEGATE_SOURCE_DIR) +
-        " && CASEGATE_WEB_DIR=" + quoted(std::string(CASEGATE_SOURCE_DIR) + "/web") +
-        " CASEGATE_SMTP_MAILDIR=" + quoted(Services::get().smtp_maildir) +
-        " CASEGATE_SCREENSHOTS=" + quoted(shots) + " CASEGATE_CONSOLE_URL=" + quoted(base) +
+        "cd " + shell_quoted(CASEGATE_SOURCE_DIR) +
+        " && CASEGATE_WEB_DIR=" + shell_quoted(std::string(CASEGATE_SOURCE_DIR) + "/web") +
+        " CASEGATE_SMTP_MAILDIR=" + shell_quoted(Services::get().smtp_maildir) +
+        " CASEGATE_SCREENSHOTS=" + shell_quoted(shots) + " CASEGATE_CONSOLE_URL=" + shell_quoted(base) +
         " CASEGATE_ADMIN=alex.admin@casegate.test CASEGATE_CASE_MANAGER=casey@casegate.test"
         " CASEGATE_CASE=" + ref + " CASEGATE_SEARCHED=" + searched +
         " CASEGATE_SEARCH='Jo Bloggs' CASEGATE_OTHER_CASE=" + other +

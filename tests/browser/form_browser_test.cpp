@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
@@ -60,11 +55,11 @@ BOOST_AUTO_TEST_CASE(a_referrer_with_only_a_browser_sends_a_referral) {
     const std::string shots = std::string(CASEGATE_BINARY_DIR) + "/tests/browser/screenshots";
     const std::string document = std::string(CASEGATE_SOURCE_DIR) + "/tests/data/pdf/referral_form_blank.pdf";
     const int status = shell(
-        "cd " + quoted(CASEGATE_SOURCE_DIR) +
-        " && CASEGATE_WEB_DIR=" + quoted(std::string(CASEGATE_SOURCE_DIR) + "/web") +
-        " CASEGATE_SMTP_MAILDIR=" + quoted(Services::get().smtp_maildir) +
-        " CASEGATE_SCREENSHOTS=" + quoted(shots + "/form") + " CASEGATE_FORM_URL=" + quoted(base) +
-        " CASEGATE_DOCUMENT=" + quoted(document) +
+        "cd " + shell_quoted(CASEGATE_SOURCE_DIR) +
+        " && CASEGATE_WEB_DIR=" + shell_quoted(std::string(CASEGATE_SOURCE_DIR) + "/web") +
+        " CASEGATE_SMTP_MAILDIR=" + shell_quoted(Services::get().smtp_maildir) +
+        " CASEGATE_SCREENSHOTS=" + shell_quoted(shots + "/form") + " CASEGATE_FORM_URL=" + shell_quoted(base) +
+        " CASEGATE_DOCUMENT=" + shell_quoted(document) +
         " timeout 300 node --test tests/browser/form.test.mjs");
     BOOST_TEST(status == 0, "the browser test failed; screenshots in " << shots << "/form");
 

@@ -23,11 +23,6 @@ std::string pg_tool(const std::string& name) {
     return found;
 }
 
-std::string quoted(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 }  // namespace
 
@@ -45,12 +40,12 @@ BOOST_FIXTURE_TEST_CASE(a_restored_dump_carries_on_ingesting, Fresh) {
 
     const std::string dump = std::filesystem::temp_directory_path() /
                              ("casegate-backup-" + std::to_string(getpid()) + ".dump");
-    BOOST_REQUIRE_EQUAL(shell(pg_tool("pg_dump") + " -Fc -f " + quoted(dump) + " -d " +
-                              quoted(live.conninfo())),
+    BOOST_REQUIRE_EQUAL(shell(pg_tool("pg_dump") + " -Fc -f " + shell_quoted(dump) + " -d " +
+                              shell_quoted(live.conninfo())),
                         0);
     TestDb restored;
     BOOST_REQUIRE_EQUAL(shell(pg_tool("pg_restore") + " --no-owner --exit-on-error -d " +
-                              quoted(restored.conninfo()) + " " + quoted(dump)),
+                              shell_quoted(restored.conninfo()) + " " + shell_quoted(dump)),
                         0);
     std::filesystem::remove(dump);
     BOOST_TEST(restored.count("SELECT count(*) FROM cases") == 2);

@@ -179,6 +179,12 @@ int run_casegate(const std::vector<std::string>& args,
     return 128 + WTERMSIG(st);
 }
 
+std::string shell_quoted(const std::string& s) {
+    std::string out = "'";
+    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
 int shell(const std::string& command) {
     const int st = std::system(command.c_str());
     if (st == -1) throw std::runtime_error("cannot run: " + command);

@@ -132,6 +132,9 @@ std::string source_file(const std::string& relative);
 /// Runs a shell command, returning its exit status; throws if it cannot be started.
 int shell(const std::string& command);
 
+/// `s` as one word for the shell (single-quoted).
+std::string shell_quoted(const std::string& s);
+
 /// A loopback TCP port that nothing listens on right now.
 int free_port();
 
