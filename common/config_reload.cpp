@@ -27,6 +27,12 @@ void keep_running(const Setting& s, const Config& running, Config& fresh) {
     if (s.section == "database") {
         // conninfo holds both keys: the running one stays whole.
         fresh.database_conninfo = running.database_conninfo;
+    } else if (s.section == "metrics" && s.key == "listen") {
+        fresh.metrics_listen = running.metrics_listen;
+    } else if (s.section == "console" && s.key == "metrics_listen") {
+        fresh.console.metrics_listen = running.console.metrics_listen;
+    } else if (s.section == "form_service" && s.key == "metrics_listen") {
+        fresh.form_service.metrics_listen = running.form_service.metrics_listen;
     } else if (s.section == "console" && s.key == "listen") {
         fresh.console.listen = running.console.listen;
     } else if (s.section == "console" && s.key == "assets_dir") {
