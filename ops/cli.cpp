@@ -416,7 +416,7 @@ int status_main(const std::vector<std::string>& args, std::ostream& out, std::os
             }
             out << (p->last_success_at.empty() ? "never" : p->last_success_at) << " ("
                 << minutes(p->seconds_since_success) << " ago), " << p->stored_total
-                << " items stored\n";
+                << (p->stored_total == 1 ? " item" : " items") << " stored\n";
             if (!p->last_error.empty() && p->last_error_at >= p->last_success_at)
                 out << "  " << std::string(20, ' ') << "failing since " << p->last_error_at
                     << ": " << p->last_error << "\n";
