@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/cases.hpp"
+
 namespace casegate::storage {
 
 namespace {
@@ -34,29 +36,6 @@ ItemRow item_of(const Result& r, int i) {
     return row;
 }
 
-// A text[] as PostgreSQL writes it ({a,b,"c d"}): the addresses casegate stores need no quoting
-// beyond plain double quotes.
-std::vector<std::string> text_array(const std::string& s) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false;
-    for (std::size_t i = 1; i + 1 < s.size(); ++i) {
-        const char c = s[i];
-        if (c == '"') {
-            quoted = !quoted;
-        } else if (c == '\\' && quoted && i + 2 < s.size()) {
-            cur += s[++i];
-        } else if (c == ',' && !quoted) {
-            out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty() || !out.empty()) out.push_back(cur);
-    return out;
-}
-
 std::string when(const Result& r, int row, int col) {
     return r.is_null(row, col) ? "" : r.text(row, col);
 }
@@ -64,12 +43,10 @@ std::string when(const Result& r, int row, int col) {
 }  // namespace
 
 std::vector<ItemRow> list_items(Db& db, const std::vector<std::string>& states, int limit) {
-    std::string list;
-    for (const std::string& s : states) list += (list.empty() ? "" : ",") + s;
     const Result r = db.exec(std::string("SELECT ") + kItemColumns +
-                                 " FROM inbound_items WHERE state = ANY(string_to_array($1, ','))"
+                                 " FROM inbound_items WHERE state = ANY($1::text[])"
                                  " ORDER BY id DESC LIMIT $2",
-                             {list, static_cast<std::int64_t>(limit)});
+                             {pg_text_array(states), static_cast<std::int64_t>(limit)});
     std::vector<ItemRow> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(item_of(r, i));
@@ -100,7 +77,8 @@ bool release_duplicate(Db& db, std::int64_t id, const std::string& by) {
 
 std::vector<OutboxRow> list_outbox(Db& db, const std::string& state, int limit) {
     const Result r = db.exec(
-        "SELECT o.id, o.kind, o.state, coalesce(c.reference, s.reference, ''), o.recipients,"
+        "SELECT o.id, o.kind, o.state, coalesce(c.reference, s.reference, ''),"
+        " array_to_json(o.recipients),"
         " o.attempts, coalesce(o.last_error, ''),"
         " to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),"
         " to_char(o.next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),"
@@ -117,7 +95,7 @@ std::vector<OutboxRow> list_outbox(Db& db, const std::string& state, int limit) 
         row.kind = r.text(i, 1);
         row.state = r.text(i, 2);
         row.reference = r.text(i, 3);
-        row.recipients = text_array(r.text(i, 4));
+        row.recipients = nlohmann::json::parse(r.text(i, 4)).get<std::vector<std::string>>();
         row.attempts = static_cast<int>(r.int64(i, 5));
         row.last_error = r.text(i, 6);
         row.created_at = r.text(i, 7);

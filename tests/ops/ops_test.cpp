@@ -198,4 +198,18 @@ BOOST_FIXTURE_TEST_CASE(status_shows_polls_backlogs_and_the_outbox, Ops) {
     BOOST_TEST(ops::status_main({"--as", kAda}, out, err) == 2);
 }
 
+// The database away: each command says so and exits 3, nothing half done.
+BOOST_FIXTURE_TEST_CASE(the_database_away_is_exit_3_with_the_reason, Ops) {
+    std::string text = test_tools::read_file(config_path);
+    const std::size_t at = text.find("dbname=");
+    BOOST_REQUIRE(at != std::string::npos);
+    text.insert(at, "connect_timeout=2 port=1 ");
+    test_tools::write_file(config_path, text);
+    std::ostringstream out, err;
+    BOOST_TEST(ops::status_main({"--config", config_path}, out, err) == 3);
+    BOOST_TEST(err.str().find("casegate status: database:") == 0U, err.str());
+    BOOST_TEST(items({"list"}).rc == 3);
+    BOOST_TEST(outbox({"resend", "1"}).rc == 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
