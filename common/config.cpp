@@ -9,6 +9,7 @@
 #include "common/config.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -26,12 +27,17 @@ using namespace detail;
 
 namespace {
 
-void read_credentials(Section& s, std::string& password, std::string& token) {
+// One way to sign in: password_file, oauth2_token_file or oauth2 (a [[oauth2]] client, checked
+// in check_across).
+void read_credentials(Section& s, std::string& password, std::string& token, std::string& client) {
     password = s.secret("password_file");
     token = s.secret("oauth2_token_file");
-    if (!password.empty() && !token.empty()) {
-        fail(s.key("oauth2_token_file"),
-             "give either password_file or oauth2_token_file, not both");
+    client = s.str("oauth2");
+    const int ways = static_cast<int>(!password.empty()) + static_cast<int>(!token.empty()) +
+                     static_cast<int>(!client.empty());
+    if (ways > 1) {
+        fail(s.key(client.empty() ? "oauth2_token_file" : "oauth2"),
+             "give one of password_file, oauth2_token_file and oauth2");
     }
 }
 
@@ -63,10 +69,11 @@ void read_smtp(Section& s, SmtpConfig& smtp, Program program) {
     smtp.from_name = s.str("from_name");
     smtp.user = s.str("user");
     if (program == Program::daemon) {
-        read_credentials(s, smtp.password, smtp.oauth2_token);
+        read_credentials(s, smtp.password, smtp.oauth2_token, smtp.oauth2);
     } else {
         s.secret_unread("password_file");
         s.secret_unread("oauth2_token_file");
+        s.str("oauth2");
     }
 }
 
@@ -82,16 +89,17 @@ MailboxConfig read_mailbox(Section& s) {
         s.unused("user", why);
         s.unused("password_file", why);
         s.unused("oauth2_token_file", why);
+        s.unused("oauth2", why);
     } else {
         const std::string rest = m.url.substr(m.url.find("://") + 3);
         if (rest.find('/') != std::string::npos)
             fail(s.key("url"), "must not have a path; use folder");
         m.user = s.str("user");
         if (m.user.empty()) fail(s.key("user"), "is required");
-        read_credentials(s, m.password, m.oauth2_token);
-        if (m.password.empty() && m.oauth2_token.empty()) {
+        read_credentials(s, m.password, m.oauth2_token, m.oauth2);
+        if (m.password.empty() && m.oauth2_token.empty() && m.oauth2.empty()) {
             fail(s.key("password_file"),
-                 "an IMAP mailbox needs password_file or oauth2_token_file");
+                 "an IMAP mailbox needs password_file, oauth2_token_file or oauth2");
         }
     }
     m.folder = s.str("folder");
@@ -109,6 +117,40 @@ FormEndpointConfig read_form_endpoint(Section& s) {
     f.token = s.secret("token_file");
     f.poll_interval = static_cast<int>(s.integer("poll_interval"));
     return f;
+}
+
+// YYYY-MM-DD naming a day of the calendar.
+bool is_date(const std::string& v) {
+    if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (v[i] < '0' || v[i] > '9') return false;
+    const std::chrono::year_month_day d{std::chrono::year(std::stoi(v.substr(0, 4))),
+                                        std::chrono::month(std::stoul(v.substr(5, 2))),
+                                        std::chrono::day(std::stoul(v.substr(8, 2)))};
+    return d.ok();
+}
+
+OAuth2Config read_oauth2(Section& s) {
+    OAuth2Config o;
+    o.name = s.str("name");
+    o.token_url = s.str("token_url");
+    check_http_url(o.token_url, s.key("token_url"));
+    o.client_id = s.str("client_id");
+    o.client_secret = s.secret("client_secret_file");
+    o.client_secret_expires = s.str("client_secret_expires");
+    if (!o.client_secret_expires.empty() && !is_date(o.client_secret_expires))
+        fail(s.key("client_secret_expires"), "must be a date written YYYY-MM-DD");
+    o.warn_days = static_cast<int>(s.integer("warn_days"));
+    o.refresh_token = s.secret("refresh_token_file");
+    o.refresh_token_store = s.str("refresh_token_store");
+    o.scope = s.str("scope");
+    if (o.refresh_token.empty() && o.client_secret.empty()) {
+        fail(s.key("client_secret_file"),
+             "is required for client credentials (without refresh_token_file)");
+    }
+    if (o.refresh_token.empty() && !o.refresh_token_store.empty())
+        fail(s.key("refresh_token_store"), "is only for the refresh token grant");
+    return o;
 }
 
 StaffConfig read_staff(Section& s) {
@@ -254,6 +296,8 @@ void load(const SectionInfo& info, Section& s, Config& c) {
         c.mailboxes.push_back(read_mailbox(s));
     } else if (n == "form_endpoint") {
         c.form_endpoints.push_back(read_form_endpoint(s));
+    } else if (n == "oauth2") {
+        c.oauth2_clients.push_back(read_oauth2(s));
     } else if (n == "office") {
         c.offices.push_back(read_office(s, c.values));
     } else if (n == "routing") {
@@ -301,6 +345,19 @@ void check_across(const Config& c) {
         const auto [it, added] = sources.emplace(c.form_endpoints[i].name, key);
         if (!added) fail(key + ".name", "duplicate source name (also " + it->second + ".name)");
     }
+    std::map<std::string, std::string> clients;
+    for (std::size_t i = 0; i < c.oauth2_clients.size(); ++i) {
+        const std::string key = indexed("oauth2", i);
+        const auto [it, added] = clients.emplace(c.oauth2_clients[i].name, key);
+        if (!added) fail(key + ".name", "duplicate oauth2 name (also " + it->second + ".name)");
+    }
+    const auto known_client = [&](const std::string& name, const std::string& key) {
+        if (!name.empty() && !clients.count(name))
+            fail(key, "names no [[oauth2]] client '" + name + "'");
+    };
+    for (std::size_t i = 0; i < c.mailboxes.size(); ++i)
+        known_client(c.mailboxes[i].oauth2, indexed("mailbox", i) + ".oauth2");
+    if (c.program == Program::daemon) known_client(c.smtp.oauth2, "smtp.oauth2");
     std::map<std::string, std::string> staff;  // lower-cased address -> its key
     for (std::size_t i = 0; i < c.offices.size(); ++i) {
         for (std::size_t j = 0; j < c.offices[i].staff.size(); ++j) {
@@ -319,6 +376,13 @@ void check_across(const Config& c) {
 
 const OfficeConfig* Config::office(const std::string& name) const {
     for (const auto& o : offices) {
+        if (o.name == name) return &o;
+    }
+    return nullptr;
+}
+
+const OAuth2Config* Config::oauth2_client(const std::string& name) const {
+    for (const auto& o : oauth2_clients) {
         if (o.name == name) return &o;
     }
     return nullptr;

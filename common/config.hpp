@@ -27,6 +27,7 @@ struct MailboxConfig {
     std::string user;
     std::string password;      ///< loaded from password_file
     std::string oauth2_token;  ///< loaded from oauth2_token_file
+    std::string oauth2;        ///< the [[oauth2]] client's name; "" for none
     std::string folder = "INBOX";
     std::string processed_folder = "Processed";
     int poll_interval = 60;  ///< seconds
@@ -42,6 +43,21 @@ struct SmtpConfig {
     std::string user;
     std::string password;
     std::string oauth2_token;
+    std::string oauth2;  ///< the [[oauth2]] client's name; "" for none
+};
+
+/// An OAuth 2.0 client whose access tokens casegate obtains and renews (`[[oauth2]]`).
+struct OAuth2Config {
+    std::string name;
+    std::string token_url;  ///< https://, or http:// to a loopback host
+    std::string client_id;
+    std::string client_secret;          ///< loaded from client_secret_file; may be "" with a
+                                        ///< refresh token
+    std::string client_secret_expires;  ///< YYYY-MM-DD; "" = not known
+    int warn_days = 14;
+    std::string refresh_token;        ///< loaded from refresh_token_file; "" = client credentials
+    std::string refresh_token_store;  ///< where a renewed refresh token is kept; "" = memory
+    std::string scope = "https://outlook.office365.com/.default";
 };
 
 /// A pull source: a web form service whose accepted submissions the daemon fetches.
@@ -157,6 +173,7 @@ struct Config {
     std::string database_conninfo;      ///< conninfo, with the password from password_file
     std::vector<MailboxConfig> mailboxes;
     std::vector<FormEndpointConfig> form_endpoints;
+    std::vector<OAuth2Config> oauth2_clients;
     SmtpConfig smtp;
     std::vector<OfficeConfig> offices;
     std::string default_office;
@@ -179,6 +196,8 @@ struct Config {
     std::map<std::string, std::string> values;
 
     const OfficeConfig* office(const std::string& name) const;
+    /// The [[oauth2]] client of that name, or null.
+    const OAuth2Config* oauth2_client(const std::string& name) const;
     /// The office whose designated body is `code`, or null.
     const OfficeConfig* office_of_body(const std::string& code) const;
 };

@@ -62,6 +62,19 @@ constexpr std::array kSections{
                 "emailed referral, and is acknowledged at the service once stored.",
     },
     SectionInfo{
+        .name = "oauth2",
+        .array = true,
+        .used_by = kDaemon,
+        .example_commented = true,
+        .help = "One [[oauth2]] per OAuth 2.0 client (Microsoft 365, NHSmail): the [[mailbox]] "
+                "and [smtp] whose oauth2 key names it sign in with XOAUTH2, and casegate "
+                "obtains their access tokens from token_url and renews each before it expires. "
+                "With refresh_token_file it uses the refresh token grant (a delegated "
+                "mailbox); without, client credentials (an application given access to the "
+                "mailbox). A token that cannot be renewed is logged, counted in /metrics and "
+                "told once to the default office's admins.",
+    },
+    SectionInfo{
         .name = "office",
         .array = true,
         .used_by = kDaemon | kConsole,
@@ -202,11 +215,16 @@ constexpr std::array kSettings{
             .help = "The SMTP login; none = no authentication.",
             .example = "casegate@example.nhs.uk"},
     Setting{.section = "smtp", .key = "password_file", .type = T::secret_file,
-            .help = "The SMTP password (or oauth2_token_file, not both).",
+            .help = "The SMTP password; or oauth2_token_file, or oauth2 (one of the three).",
             .example = "smtp-password"},
     Setting{.section = "smtp", .key = "oauth2_token_file", .type = T::secret_file,
-            .help = "An OAuth 2.0 token for XOAUTH2, instead of a password.",
+            .help = "A fixed OAuth 2.0 access token for XOAUTH2, instead of a password (one "
+                    "renewed by casegate: oauth2).",
             .example = "smtp-token", .example_commented = true},
+    Setting{.section = "smtp", .key = "oauth2", .type = T::string,
+            .help = "The [[oauth2]] client whose renewed tokens sign in with XOAUTH2, instead "
+                    "of a password.",
+            .example = "nhsmail", .example_commented = true},
 
     // [[mailbox]]
     Setting{.section = "mailbox", .key = "name", .type = T::string, .need = required,
@@ -223,11 +241,16 @@ constexpr std::array kSettings{
             .example = "referrals@example.nhs.uk"},
     Setting{.section = "mailbox", .key = "password_file", .type = T::secret_file,
             .need = depends,
-            .help = "The IMAP password; IMAP needs this or oauth2_token_file.",
+            .help = "The IMAP password; IMAP needs this, oauth2_token_file or oauth2.",
             .example = "imap-referrals"},
     Setting{.section = "mailbox", .key = "oauth2_token_file", .type = T::secret_file,
-            .help = "An OAuth 2.0 token for XOAUTH2, instead of a password (IMAP).",
+            .help = "A fixed OAuth 2.0 access token for XOAUTH2, instead of a password (IMAP; "
+                    "one renewed by casegate: oauth2).",
             .example = "imap-referrals-token", .example_commented = true},
+    Setting{.section = "mailbox", .key = "oauth2", .type = T::string,
+            .help = "The [[oauth2]] client whose renewed tokens sign in with XOAUTH2, instead "
+                    "of a password (IMAP).",
+            .example = "nhsmail", .example_commented = true},
     Setting{.section = "mailbox", .key = "folder", .type = T::string, .default_value = "INBOX",
             .min = 1, .help = "Where referrals arrive, for IMAP."},
     Setting{.section = "mailbox", .key = "processed_folder", .type = T::string,
@@ -254,6 +277,49 @@ constexpr std::array kSettings{
     Setting{.section = "form_endpoint", .key = "poll_interval", .type = T::integer,
             .default_value = "60", .min = 5, .max = kDay, .unit = "seconds",
             .help = "How often the form service is asked for new submissions."},
+
+    // [[oauth2]]
+    Setting{.section = "oauth2", .key = "name", .type = T::string, .need = required,
+            .help = "Named by the oauth2 key of a [[mailbox]] or of [smtp].",
+            .example = "nhsmail"},
+    Setting{.section = "oauth2", .key = "token_url", .type = T::url,
+            .choices = "https:// http://", .need = required,
+            .help = "The token endpoint (Microsoft: "
+                    "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token); http:// only "
+                    "to a loopback host.",
+            .example = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/"
+                       "oauth2/v2.0/token"},
+    Setting{.section = "oauth2", .key = "client_id", .type = T::string, .min = 1,
+            .need = required, .help = "The application (client) id of the app registration.",
+            .example = "00000000-0000-0000-0000-000000000000"},
+    Setting{.section = "oauth2", .key = "client_secret_file", .type = T::secret_file,
+            .need = depends,
+            .help = "The client secret; required for client credentials (no "
+                    "refresh_token_file), sent with a refresh token when given.",
+            .example = "oauth2-client-secret"},
+    Setting{.section = "oauth2", .key = "client_secret_expires", .type = T::string,
+            .help = "The client secret's expiry date (YYYY-MM-DD) as the app registration "
+                    "shows it: casegate tells the default office's admins warn_days before; "
+                    "none = not known.",
+            .example = "2027-06-30"},
+    Setting{.section = "oauth2", .key = "warn_days", .type = T::integer, .default_value = "14",
+            .min = 1, .max = 365, .unit = "days",
+            .help = "How long before client_secret_expires the admins are told (once)."},
+    Setting{.section = "oauth2", .key = "refresh_token_file", .type = T::secret_file,
+            .help = "A refresh token, for the refresh token grant (delegated access to the "
+                    "mailbox); none = client credentials.",
+            .example = "oauth2-refresh-token", .example_commented = true},
+    Setting{.section = "oauth2", .key = "refresh_token_store", .type = T::path,
+            .help = "Where the refresh token the endpoint sends back with each access token is "
+                    "kept (mode 0600), and used first at the next start; none = kept in "
+                    "memory only, so a restart starts again from refresh_token_file.",
+            .example = "/var/lib/casegate/oauth2-nhsmail-refresh-token",
+            .example_commented = true},
+    Setting{.section = "oauth2", .key = "scope", .type = T::string,
+            .default_value = "https://outlook.office365.com/.default", .min = 1,
+            .help = "What the tokens are asked for. With a refresh token, Microsoft's are "
+                    "https://outlook.office.com/IMAP.AccessAsUser.All "
+                    "https://outlook.office.com/SMTP.Send offline_access."},
 
     // [[office]]
     Setting{.section = "office", .key = "name", .type = T::string, .need = required,

@@ -42,7 +42,9 @@ class ImapSource : public Source {
     static constexpr std::size_t kMoveBatch = 5000;
 
   public:
-    ImapSource(const common::MailboxConfig& m, const common::Limits& l) : cfg_(m), limits_(l) {}
+    ImapSource(const common::MailboxConfig& m, const common::Limits& l,
+               std::shared_ptr<OAuth2Client> oauth2)
+        : cfg_(m), limits_(l), oauth2_(std::move(oauth2)) {}
 
     const std::string& name() const override { return cfg_.name; }
     int poll_interval() const override { return cfg_.poll_interval; }
@@ -52,9 +54,10 @@ class ImapSource : public Source {
         // A fresh connection per poll: a session kept open between polls has a stale view of
         // the folder (new messages are announced to it only after a command) and servers drop
         // idle connections anyway. One login per poll interval costs nothing.
-        net::Session session(options(cfg_));
+        std::unique_ptr<net::Session> connected;
+        const auto [uidvalidity, messages] = sign_in(connected);
+        net::Session& session = *connected;
         PollStats stats;
-        const auto [uidvalidity, messages] = read_status(session);
         if (last_uidvalidity_ != 0 && uidvalidity != last_uidvalidity_) {
             common::logger("imap")->warn("uidvalidity changed mailbox={} old={} new={}", cfg_.name,
                                          last_uidvalidity_, uidvalidity);
@@ -99,14 +102,38 @@ class ImapSource : public Source {
     }
 
   private:
-    static net::Options options(const common::MailboxConfig& m) {
+    // The server refused casegate's sign-in (CURLE_LOGIN_DENIED).
+    static constexpr int kLoginDenied = 67;
+
+    net::Options options() const {
         net::Options o;
-        o.url = m.url;
-        o.user = m.user;
-        o.password = m.password;
-        o.oauth2_token = m.oauth2_token;
-        o.allow_plaintext = net::is_loopback_url(m.url);
+        o.url = cfg_.url;
+        o.user = cfg_.user;
+        o.password = cfg_.password;
+        o.oauth2_token = oauth2_ ? oauth2_->token() : cfg_.oauth2_token;
+        o.allow_plaintext = net::is_loopback_url(cfg_.url);
         return o;
+    }
+
+    // Connects, signs in and reads the folder's status. A renewed token the server refuses
+    // (revoked, or expired early) is given back and a new one tried, once.
+    std::pair<std::int64_t, std::int64_t> sign_in(std::unique_ptr<net::Session>& session) {
+        for (int attempt = 0;; ++attempt) {
+            net::Options o;
+            try {
+                o = options();
+            } catch (const TokenError& e) {
+                throw std::runtime_error("IMAP sign-in on mailbox " + cfg_.name + ": " + e.what());
+            }
+            session = std::make_unique<net::Session>(o);
+            const net::Outcome status = session->imap_command("/", status_command());
+            if (oauth2_ && status.ok) oauth2_->accepted(o.oauth2_token);
+            if (status.ok || !oauth2_ || status.curl_code != kLoginDenied || attempt > 0)
+                return parse_status(status);
+            common::logger("imap")->info("oauth2 token refused at sign-in mailbox={} client={}",
+                                         cfg_.name, oauth2_->name());
+            oauth2_->refused(o.oauth2_token);
+        }
     }
 
     // "1:3,7,9:10" for 1 2 3 7 9 10 (ascending): runs as ranges keep the command short.
@@ -138,9 +165,11 @@ class ImapSource : public Source {
     }
 
     // UIDVALIDITY and the number of messages, without selecting the folder.
-    std::pair<std::int64_t, std::int64_t> read_status(net::Session& session) {
-        const net::Outcome o = session.imap_command(
-            "/", "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY MESSAGES)");
+    std::string status_command() const {
+        return "STATUS " + quote_mailbox(cfg_.folder) + " (UIDVALIDITY MESSAGES)";
+    }
+
+    std::pair<std::int64_t, std::int64_t> parse_status(const net::Outcome& o) const {
         check(o, "STATUS");
         static const std::regex validity_re("UIDVALIDITY ([0-9]+)");
         static const std::regex messages_re("MESSAGES ([0-9]+)");
@@ -231,13 +260,15 @@ class ImapSource : public Source {
 
     common::MailboxConfig cfg_;
     common::Limits limits_;
+    std::shared_ptr<OAuth2Client> oauth2_;
     std::int64_t last_uidvalidity_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l) {
-    return std::make_unique<ImapSource>(m, l);
+std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l,
+                                         std::shared_ptr<OAuth2Client> oauth2) {
+    return std::make_unique<ImapSource>(m, l, std::move(oauth2));
 }
 
 }  // namespace casegate::daemon

@@ -129,11 +129,13 @@ class MaildirSource : public Source {
 
 }  // namespace
 
-std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l);
+std::unique_ptr<Source> make_imap_source(const common::MailboxConfig& m, const common::Limits& l,
+                                         std::shared_ptr<OAuth2Client> oauth2);
 
-std::unique_ptr<Source> make_source(const common::MailboxConfig& m, const common::Limits& l) {
+std::unique_ptr<Source> make_source(const common::MailboxConfig& m, const common::Limits& l,
+                                    std::shared_ptr<OAuth2Client> oauth2) {
     if (m.is_maildir()) return std::make_unique<MaildirSource>(m, l);
-    return make_imap_source(m, l);
+    return make_imap_source(m, l, std::move(oauth2));
 }
 
 }  // namespace casegate::daemon

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "common/log.hpp"
+#include "daemon/oauth2_tokens.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "intake/parse_worker.hpp"
@@ -82,6 +83,7 @@ struct MetricsEndpoint::Impl {
                        "counter",
                        "Polls that failed in this process (any source).",
                        {{{}, static_cast<double>(g_poll_failures.load())}}});
+        add_oauth2(out);
         out.push_back({"casegate_process_uptime_seconds",
                        "gauge",
                        "Seconds since this process started.",
@@ -89,6 +91,47 @@ struct MetricsEndpoint::Impl {
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
                              .count()}}});
         return out;
+    }
+
+    // The [[oauth2]] clients' tokens, as this process holds them.
+    static void add_oauth2(std::vector<http::Family>& out) {
+        const std::vector<TokenState> states = oauth2_states();
+        if (states.empty()) return;
+        http::Family valid{"casegate_oauth2_token_valid",
+                           "gauge",
+                           "1 while this process holds a valid access token of the client.",
+                           {}};
+        http::Family expiry{"casegate_oauth2_token_expiry_timestamp_seconds",
+                            "gauge",
+                            "When the client's access token expires (Unix time).",
+                            {}};
+        http::Family renewed{"casegate_oauth2_last_renewal_timestamp_seconds",
+                             "gauge",
+                             "When a token of the client was last obtained (Unix time).",
+                             {}};
+        http::Family renewals{"casegate_oauth2_renewals_total",
+                              "counter",
+                              "Access tokens obtained, this process.",
+                              {}};
+        http::Family failures{"casegate_oauth2_renewal_failures_total",
+                              "counter",
+                              "Token requests that gave no token, this process.",
+                              {}};
+        http::Family secret{"casegate_oauth2_client_secret_expiry_timestamp_seconds",
+                            "gauge",
+                            "When the client secret expires (client_secret_expires).",
+                            {}};
+        for (const TokenState& s : states) {
+            const std::vector<std::pair<std::string, std::string>> l{{"client", s.client}};
+            valid.samples.push_back({l, s.usable ? 1.0 : 0.0});
+            if (s.usable) expiry.samples.push_back({l, s.expires_at});
+            if (s.last_renewed_at > 0) renewed.samples.push_back({l, s.last_renewed_at});
+            renewals.samples.push_back({l, static_cast<double>(s.renewals)});
+            failures.samples.push_back({l, static_cast<double>(s.failures)});
+            if (s.secret_expires_at > 0) secret.samples.push_back({l, s.secret_expires_at});
+        }
+        for (http::Family* f : {&valid, &expiry, &renewed, &renewals, &failures, &secret})
+            if (!f->samples.empty()) out.push_back(std::move(*f));
     }
 };
 

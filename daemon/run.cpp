@@ -116,7 +116,9 @@ class Daemon {
             pipeline_dbs_.push_back(std::make_unique<storage::Db>(cfg_.database_conninfo));
         sources_.clear();
         next_poll_.clear();
-        for (const auto& m : cfg_.mailboxes) sources_.push_back(make_source(m, cfg_.limits));
+        oauth2_ = std::make_unique<OAuth2Clients>(cfg_.oauth2_clients);
+        for (const auto& m : cfg_.mailboxes)
+            sources_.push_back(make_source(m, cfg_.limits, oauth2_->find(m.oauth2)));
         for (const auto& f : cfg_.form_endpoints)
             sources_.push_back(make_form_source(f, cfg_.limits));
         net::Options o;
@@ -127,6 +129,7 @@ class Daemon {
         o.allow_plaintext = net::is_loopback_url(cfg_.smtp.url);
         o.timeout_ms = 60000;
         smtp_ = std::make_unique<net::Session>(o);
+        smtp_oauth2_ = oauth2_->find(cfg_.smtp.oauth2);
         for (auto& db : pipeline_dbs_) pipelines_.push_back(std::make_unique<Pipeline>(cfg_, *db));
     }
 
@@ -275,6 +278,26 @@ class Daemon {
         }
         revalidate(all);
         try {
+            oauth2_->alert_admins(*db_, cfg_);
+        } catch (const std::exception& e) {
+            common::logger("daemon")->error("oauth2 alerts not recorded error={}", e.what());
+        }
+        drain_outbox();
+    }
+
+    void drain_outbox() {
+        std::string token;
+        if (smtp_oauth2_) {
+            try {
+                token = smtp_oauth2_->token();
+            } catch (const TokenError& e) {
+                // Logged by the client when it changes; the messages wait in the outbox.
+                common::logger("daemon")->debug("outbox waits error={}", e.what());
+                return;
+            }
+            smtp_->set_oauth2_token(token);
+        }
+        try {
             const notifier::OutboxPolicy policy{cfg_.outbox.retry_initial, cfg_.outbox.retry_max,
                                                 cfg_.outbox.max_attempts};
             const auto d = notifier::drain_outbox(*db_, *smtp_, policy, g_stop);
@@ -282,6 +305,8 @@ class Daemon {
                 common::logger("daemon")->info("outbox sent={} retry={} failed={}", d.sent,
                                                d.retried, d.failed);
             }
+            if (smtp_oauth2_ && d.login_refused) smtp_oauth2_->refused(token);
+            if (smtp_oauth2_ && d.sent > 0 && !d.login_refused) smtp_oauth2_->accepted(token);
         } catch (const std::exception& e) {
             common::logger("daemon")->error("outbox stopped error={}", e.what());
         }
@@ -423,6 +448,8 @@ class Daemon {
     std::vector<std::unique_ptr<Source>> sources_;
     std::map<std::size_t, Clock::time_point> next_poll_;
     std::unique_ptr<net::Session> smtp_;
+    std::unique_ptr<OAuth2Clients> oauth2_;
+    std::shared_ptr<OAuth2Client> smtp_oauth2_;  ///< [smtp] oauth2's client; null for none
     std::vector<std::unique_ptr<Pipeline>> pipelines_;
 };
 

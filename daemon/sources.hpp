@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/config.hpp"
+#include "daemon/oauth2_tokens.hpp"
 #include "storage/inbound.hpp"
 #include "storage/pg.hpp"
 
@@ -47,8 +48,11 @@ class Source {
                            const StoredFn& stored) = 0;
 };
 
+/// A [[mailbox]]: Maildir, or IMAP signing in with its password, its fixed token or the
+/// tokens of `oauth2` (the client its oauth2 key names; null for none).
 std::unique_ptr<Source> make_source(const common::MailboxConfig& mailbox,
-                                    const common::Limits& limits);
+                                    const common::Limits& limits,
+                                    std::shared_ptr<OAuth2Client> oauth2 = nullptr);
 
 /// A form service's pull API (daemon/form_source.cpp).
 std::unique_ptr<Source> make_form_source(const common::FormEndpointConfig& endpoint,

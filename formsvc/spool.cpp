@@ -14,46 +14,19 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "common/files.hpp"
 #include "util/random.hpp"
 
 namespace casegate::formsvc {
 
 namespace fs = std::filesystem;
+using common::sync_dir;
+using common::write_durably;
 
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
     throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
-}
-
-// Writes the whole file and fsyncs it.
-void write_durably(const std::string& path, const std::string& content) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) fail("cannot create", path);
-    std::size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            ::close(fd);
-            fail("cannot write", path);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-        ::close(fd);
-        fail("cannot fsync", path);
-    }
-    if (::close(fd) != 0) fail("cannot close", path);
-}
-
-// Makes a directory's entries (a file created or renamed in it) durable.
-void sync_dir(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) fail("cannot open", path);
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) fail("cannot fsync", path);
 }
 
 void make_dir(const std::string& path) {

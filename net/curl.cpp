@@ -137,6 +137,10 @@ struct Session::Impl {
     }
 };
 
+void Session::set_oauth2_token(std::string token) {
+    impl_->opt.oauth2_token = std::move(token);
+}
+
 Session::Session(Options options) : impl_(std::make_unique<Impl>()) {
     global_init();
     impl_->opt = std::move(options);

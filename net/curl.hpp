@@ -82,6 +82,9 @@ class Session {
     /// transaction open for the next one: the next send connects anew.
     Outcome smtp_send(std::string_view from, const std::vector<std::string>& recipients,
                       std::string_view message);
+    /// Replaces the XOAUTH2 token (a renewed one) for the sign-ins from now on. A connection
+    /// already signed in stays open.
+    void set_oauth2_token(std::string token);
 
   private:
     struct Impl;

@@ -113,6 +113,7 @@ DrainStats drain_outbox(storage::Db& db, net::Session& smtp, const OutboxPolicy&
                     storage::mark_sent(db, m.id);
                     ++stats.sent;
                 } else if (login_refused(o.curl_code)) {
+                    stats.login_refused = true;
                     storage::mark_retry(db, m.id, "SMTP login refused: " + o.error,
                                         backoff_seconds(policy, m.attempts));
                     ++stats.retried;

@@ -31,6 +31,7 @@ struct DrainStats {
     int sent = 0;
     int retried = 0;
     int failed = 0;
+    bool login_refused = false;  ///< the server refused casegate's sign-in
 };
 
 /// Seconds to wait before the next attempt after `attempts` failed ones.

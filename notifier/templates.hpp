@@ -110,6 +110,12 @@ Text reval_digest(const RevalDigest& d, std::size_t max_listed = 200);
 Text reval_feed_refused(std::string_view office_name, std::string_view designated_body,
                         std::string_view reason, std::string_view date);
 
+/// To the default office's admins about one of casegate's OAuth 2.0 mailbox sign-ins: either
+/// no token can be obtained (`reason` says why) or, with `reason` "", its client secret
+/// expires on `expires` (YYYY-MM-DD), `days` from now.
+Text oauth2_alert(std::string_view office_name, std::string_view client, std::string_view reason,
+                  std::string_view expires, int days);
+
 /// To a member of staff who asked to sign in to the console: the one-time link and how long it
 /// lasts.
 Text sign_in_link(std::string_view name, std::string_view link, int minutes);

@@ -29,6 +29,8 @@ mstch::map held_context(std::string_view reference, std::string_view office, std
 mstch::map reval_digest_context(const RevalDigest& d, std::size_t max);
 mstch::map feed_refused_context(std::string_view office, std::string_view designated_body,
                                 std::string_view reason, std::string_view date);
+mstch::map oauth2_alert_context(std::string_view client, std::string_view reason,
+                                std::string_view expires, int days);
 mstch::map sign_in_context(std::string_view name, std::string_view link, int minutes);
 mstch::map case_context(std::string_view reference, std::string_view office);
 mstch::map case_changed_context(const CaseChange& c, bool include_details);

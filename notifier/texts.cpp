@@ -295,6 +295,14 @@ mstch::map feed_refused_context(std::string_view office, std::string_view design
         {"reason", one_line(reason)}};
 }
 
+mstch::map oauth2_alert_context(std::string_view client, std::string_view reason,
+                                std::string_view expires, int days) {
+    const bool failed = !reason.empty();
+    return {{"client", one_line(client)},   {"failed", failed},
+            {"expiring", !failed},          {"reason", one_line(reason)},
+            {"expires", one_line(expires)}, {"days", std::to_string(days)}};
+}
+
 mstch::map sign_in_context(std::string_view name, std::string_view link, int minutes) {
     return {
         {"name", one_line(name)}, {"link", one_line(link)}, {"minutes", std::to_string(minutes)}};
@@ -374,6 +382,11 @@ Text reval_feed_refused(std::string_view office_name, std::string_view designate
                         std::string_view reason, std::string_view date) {
     return render("reval_feed_refused", office_name,
                   feed_refused_context(office_name, designated_body, reason, date));
+}
+
+Text oauth2_alert(std::string_view office_name, std::string_view client, std::string_view reason,
+                  std::string_view expires, int days) {
+    return render("oauth2_alert", office_name, oauth2_alert_context(client, reason, expires, days));
 }
 
 Text referral_accepted(std::string_view reference, std::string_view office_name) {

@@ -227,4 +227,20 @@ std::vector<MetricRow> metric_rows(Db& db) {
     return out;
 }
 
+bool note_oauth2_alert(Db& db, const std::string& client, const std::string& kind,
+                       const std::string& detail) {
+    return db.exec(
+                 "INSERT INTO oauth2_alerts AS a (client, kind, detail) VALUES ($1, $2, $3)"
+                 " ON CONFLICT (client, kind) DO UPDATE SET detail = EXCLUDED.detail,"
+                 "  alerted_at = now()"
+                 " WHERE a.kind = 'secret_expiring' AND a.detail <> EXCLUDED.detail"
+                 " RETURNING 1",
+                 {client, kind, detail})
+               .rows() == 1;
+}
+
+void clear_oauth2_alert(Db& db, const std::string& client, const std::string& kind) {
+    db.exec("DELETE FROM oauth2_alerts WHERE client = $1 AND kind = $2", {client, kind});
+}
+
 }  // namespace casegate::storage

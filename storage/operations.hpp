@@ -88,4 +88,14 @@ struct MetricRow {
 /// and designated body, GMC Connect requests by state.
 std::vector<MetricRow> metric_rows(Db& db);
 
+/// Records that the admins are told of `kind` ("not_renewed" or "secret_expiring") for the
+/// OAuth 2.0 client: true when they were not told yet (or were told of another `detail` for a
+/// secret's expiry), so that the caller sends the one alert, in the same transaction.
+bool note_oauth2_alert(Db& db, const std::string& client, const std::string& kind,
+                       const std::string& detail);
+
+/// Forgets that the admins were told of `kind` for the client (it is fixed): the next
+/// occurrence is told again.
+void clear_oauth2_alert(Db& db, const std::string& client, const std::string& kind);
+
 }  // namespace casegate::storage

@@ -291,6 +291,56 @@ BOOST_AUTO_TEST_CASE(form_endpoint) {
     expect_error(base() + endpoint + "poll_interval = 1\n", "form_endpoint[0].poll_interval");
 }
 
+// [[oauth2]]: a client named by a mailbox (instead of its password) and by [smtp]; every
+// cross-key rule names the key.
+BOOST_AUTO_TEST_CASE(oauth2_clients) {
+    const std::string client = "[[oauth2]]\nname = \"m365\"\n"
+                               "token_url = \"https://login.example.com/t/oauth2/v2.0/token\"\n"
+                               "client_id = \"app\"\nclient_secret_file = \"" +
+                               secret_file() + "\"\n";
+    std::string text = base("", client);
+    text.replace(text.find("password_file"), 13, "oauth2 = \"m365\"\n# password_file");
+    const auto c = parse_config(text, "test.toml");
+    BOOST_REQUIRE_EQUAL(c.oauth2_clients.size(), 1u);
+    BOOST_TEST(c.mailboxes[0].oauth2 == "m365");
+    BOOST_TEST(c.mailboxes[0].password.empty());
+    const casegate::common::OAuth2Config& o = *c.oauth2_client("m365");
+    BOOST_TEST(o.client_secret == "hunter2");
+    BOOST_TEST(o.scope == casegate::common::OAuth2Config{}.scope);
+    BOOST_TEST(o.warn_days == 14);
+    BOOST_TEST(o.refresh_token.empty());
+
+    std::string smtp = text;
+    smtp.replace(smtp.find("from = "), 7, "oauth2 = \"m365\"\nfrom = ");
+    BOOST_TEST(parse_config(smtp, "test.toml").smtp.oauth2 == "m365");
+
+    std::string unknown = text;
+    unknown.replace(unknown.find("oauth2 = \"m365\""), 15, "oauth2 = \"m366\"");
+    expect_message(unknown, "mailbox[0].oauth2: names no [[oauth2]] client 'm366'");
+    expect_message(base("oauth2 = \"m365\"\n", client),
+                   "mailbox[0].oauth2: give one of password_file, oauth2_token_file and oauth2");
+    expect_error(base("", client + "client_secret_expires = \"2027-02-30\"\n"),
+                 "oauth2[0].client_secret_expires");
+    std::string no_secret = base("", client);
+    no_secret.erase(no_secret.find("client_secret_file"));
+    expect_message(no_secret, "oauth2[0].client_secret_file: is required for client credentials "
+                              "(without refresh_token_file)");
+    expect_error(base("", client + "refresh_token_store = \"/var/lib/casegate/rt\"\n"),
+                 "oauth2[0].refresh_token_store");
+    std::string plain = base("", client);
+    plain.replace(plain.find("https://login"), 13, "http://login");
+    expect_error(plain, "oauth2[0].token_url");
+    expect_error(base("", client + client), "oauth2[1].name");
+
+    // The refresh token grant: a public client needs no secret.
+    std::string refresh = base("", client);
+    refresh.replace(refresh.find("client_secret_file"), 18, "refresh_token_file");
+    const auto r = parse_config(refresh + "refresh_token_store = \"/var/lib/casegate/rt\"\n",
+                                "test.toml");
+    BOOST_TEST(r.oauth2_clients[0].refresh_token == "hunter2");
+    BOOST_TEST(r.oauth2_clients[0].client_secret.empty());
+}
+
 // The structs' own defaults are the table's: code that makes a Config without a file (e.g.
 // `casegate parse` uses Limits{}) behaves as a file that leaves the keys out.
 BOOST_AUTO_TEST_CASE(struct_defaults_are_the_table_defaults) {

@@ -361,6 +361,20 @@ BOOST_AUTO_TEST_CASE(reval_feed_refused_names_feed_and_reason) {
     BOOST_TEST(contains(t.body, "Reason: row count fell from 80 to 2\n"));  // one line
 }
 
+// The OAuth 2.0 alerts: a failing sign-in says why and that nothing is lost; a secret about to
+// expire says when; each says only its own.
+BOOST_AUTO_TEST_CASE(oauth2_alert_names_the_client_and_the_problem) {
+    const n::Text f = n::oauth2_alert("Wessex", "nhsmail", "invalid_client: AADSTS7000215", "", 0);
+    BOOST_TEST(f.subject == "Mailbox sign-in failing \u2013 nhsmail");
+    BOOST_TEST(contains(f.body, "Reason: invalid_client: AADSTS7000215\n"));
+    BOOST_TEST(contains(flat(f.body), "nothing received is lost"));
+    BOOST_TEST(!contains(f.body, "expires"));
+    const n::Text e = n::oauth2_alert("Wessex", "nhsmail", "", "2027-06-30", 9);
+    BOOST_TEST(e.subject == "Mailbox client secret expires 2027-06-30 \u2013 nhsmail");
+    BOOST_TEST(contains(flat(e.body), "expires on 2027-06-30, in 9 days"));
+    BOOST_TEST(!contains(e.body, "Reason:"));
+}
+
 // The case workflow's texts: the reference in every subject; the referrer hears what happened
 // (the return reason included) and nothing else; the staff's email leaves the free text out
 // unless asked.
@@ -449,7 +463,7 @@ BOOST_AUTO_TEST_CASE(builtin_templates_check_clean) {
     BOOST_TEST(c.problems.empty(), problems_of(c));
     BOOST_TEST(c.files == 0U);
     BOOST_TEST(c.rendered == n::template_names().size());
-    BOOST_TEST(n::template_names().size() == 18U);
+    BOOST_TEST(n::template_names().size() == 19U);
     for (const std::string& name : n::template_names()) {
         BOOST_TEST(n::builtin_template(name).rfind("Subject: ", 0) == 0U, name);
     }

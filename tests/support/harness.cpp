@@ -48,6 +48,7 @@ const Services& Services::get() {
         x.smtp_url = env("CASEGATE_SMTP_URL");
         x.smtp_maildir = env("CASEGATE_SMTP_MAILDIR");
         x.var = env("CASEGATE_VAR");
+        x.oauth2_port = std::stoi(env("CASEGATE_OAUTH2_PORT"));
         return x;
     }();
     return s;
@@ -82,7 +83,7 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
     std::ofstream out(path_);
     out << "[database]\nconninfo = \"" << db.conninfo() << "\"\n\n"
         << "[smtp]\nurl = \"" << (opt.smtp_url.empty() ? Services::get().smtp_url : opt.smtp_url)
-        << "\"\nfrom = \"casegate@casegate.test\"\n\n";
+        << "\"\nfrom = \"casegate@casegate.test\"\n" << opt.smtp_extra << "\n";
     for (const auto& u : opt.imap_users) {
         std::ofstream(dir_ + "/" + u + ".password") << "secret-" << u << "\n";
         out << "[[mailbox]]\nname = \"" << u << "\"\nurl = \"" << Services::get().imap_url

@@ -22,6 +22,7 @@ struct Services {
     std::string smtp_url;
     std::string smtp_maildir;
     std::string var;
+    int oauth2_port = 0;  ///< where Dovecot introspects XOAUTH2 tokens (tests start the service)
     static const Services& get();
 };
 
@@ -59,6 +60,7 @@ struct ConfigOptions {
     int poll_interval = 5;
     std::string extra;  ///< appended TOML
     std::string smtp_url;  ///< "" = the SMTP receiver of scripts/dev-services
+    std::string smtp_extra;  ///< more lines of [smtp] (user, credentials)
     /// [threading]: key_file's secret ("" = no [threading] section) and authserv_id.
     std::string thread_key = kTestThreadKey;
     std::string authserv_id;

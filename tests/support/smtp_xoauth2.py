@@ -5,17 +5,34 @@
 
 Listens on 127.0.0.1:PORT until it is killed. Mail is refused unless the session
 authenticated as USER with TOKEN; each accepted message's recipients and bytes are appended
-to OUTFILE.
+to OUTFILE. A TOKEN of "introspect=URL" accepts instead any token that URL (a token
+service's RFC 7662 introspection, as tests/support/oauth2_server.py answers it) says is active.
 """
 import base64
+import json
 import sys
 import threading
+import urllib.parse
+import urllib.request
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 port, user, token, outfile = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 expected = f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
+
+
+def introspected(response):
+    prefix = f"user={user}\x01auth=Bearer ".encode()
+    if not response.startswith(prefix) or not response.endswith(b"\x01\x01"):
+        return False
+    bearer = response[len(prefix):-2].decode("ascii", "replace")
+    body = urllib.parse.urlencode({"token": bearer}).encode()
+    try:
+        with urllib.request.urlopen(token[len("introspect="):], body, timeout=5) as r:
+            return json.load(r).get("active") is True
+    except OSError:
+        return False
 
 
 class Handler:
@@ -27,7 +44,10 @@ class Handler:
                 response = b""
         else:  # sent after an empty challenge; aiosmtpd decodes it
             response = await server.challenge_auth("", encode_to_b64=False)
-        ok = response == expected
+        if token.startswith("introspect="):
+            ok = introspected(response)
+        else:
+            ok = response == expected
         if ok:
             return AuthResult(success=True, auth_data=user)
         return AuthResult(success=False, handled=False,
