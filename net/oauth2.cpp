@@ -30,7 +30,10 @@ std::string string_field(const nlohmann::json& j, const char* name) {
 std::string first_line(std::string s) {
     const std::size_t end = s.find_first_of("\r\n");
     if (end != std::string::npos) s.resize(end);
-    if (s.size() > kMaxDescription) s = s.substr(0, kMaxDescription) + "...";
+    if (s.size() > kMaxDescription) {
+        s.resize(kMaxDescription);
+        s += "...";
+    }
     return s;
 }
 
