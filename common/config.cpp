@@ -177,6 +177,7 @@ OfficeConfig read_office(Section& s, Values& values) {
     s.record("designated_body", o.designated_body);
     o.admin_emails = s.list("admin_emails");
     o.templates_dir = s.str("templates_dir");
+    o.employers_file = s.str("employers_file");
     if (const toml::value* v = s.child("staff")) {
         const SectionInfo& info = *find_section("office.staff");
         if (!v->is_array()) fail(s.key("staff"), "must be written as [[office.staff]] tables");
@@ -281,6 +282,7 @@ void read_form_service(Section& s, FormServiceConfig& f) {
     f.max_document_bytes = static_cast<std::size_t>(s.integer("max_document_bytes"));
     f.rate_limit_per_address = static_cast<int>(s.integer("rate_limit_per_address"));
     f.trusted_proxies = s.list("trusted_proxies");
+    f.employers_file = s.str("employers_file");
     if (f.max_document_bytes > f.max_body_bytes)
         fail(s.key("max_document_bytes"), "must not be above max_body_bytes");
 }

@@ -85,6 +85,7 @@ struct OfficeConfig {
     std::vector<std::string> admin_emails;
     std::vector<StaffConfig> staff;  ///< [[office.staff]]
     std::string templates_dir;       ///< the office's own notification texts; "" for none
+    std::string employers_file;      ///< its employers (ODS layout); "" for none
 };
 
 struct Limits {
@@ -165,6 +166,7 @@ struct FormServiceConfig {
     int rate_limit_per_address = 20;  ///< submissions per hour
     /// Reverse proxies whose X-Forwarded-For names the client (for the rate limit).
     std::vector<std::string> trusted_proxies;
+    std::string employers_file;  ///< suggestions for the employer (ODS layout); "" for none
 };
 
 /// One program's view of the file: the sections that program does not use keep their defaults.

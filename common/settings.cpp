@@ -336,6 +336,12 @@ constexpr std::array kSettings{
             .help = "A directory of this office's own texts; its files win over "
                     "[notifications] templates_dir for the office's emails.",
             .example = "/etc/casegate/templates/east-of-england", .example_commented = true},
+    Setting{.section = "office", .key = "employers_file", .type = T::path,
+            .help = "The office's employers (NHS trusts, and GP practices if wanted) in NHS "
+                    "Digital's ODS layout (code, name, ...): the employer written on a referral "
+                    "is matched to it, and reports count by its code; none = kept as written.",
+            .example = "/usr/share/doc/casegate/examples/employers-east-of-england.csv",
+            .example_commented = true},
 
     // [[office.staff]]
     Setting{.section = "office.staff", .key = "name", .type = T::string, .need = required,
@@ -573,6 +579,12 @@ constexpr std::array kSettings{
                     "client is the last address of X-Forwarded-For, for the rate limit. None = "
                     "the connection's address.",
             .example = "127.0.0.1", .example_commented = true},
+    Setting{.section = "form_service", .key = "employers_file", .type = T::path,
+            .help = "The region's employers in NHS Digital's ODS layout (code, name, ...), "
+                    "offered as suggestions for the employer; anything else may still be "
+                    "written. None = a plain text box.",
+            .example = "/usr/share/doc/casegate/examples/employers-east-of-england.csv",
+            .example_commented = true},
 
     // [log]
     Setting{.section = "log", .key = "level", .type = T::enumeration, .default_value = "info",

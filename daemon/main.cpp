@@ -17,6 +17,7 @@
 #include "daemon/run.hpp"
 #include "forms/form_pdf.hpp"
 #include "formsvc/service.hpp"
+#include "import/cli.hpp"
 #include "intake/parse_worker.hpp"
 #include "ops/ops.hpp"
 #include "reval/admin.hpp"
@@ -60,6 +61,11 @@ constexpr const char* kUsage =
     "  cases plan|outcome|note REF TEXT --as EMAIL\n"
     "  cases close REF --outcome TEXT --as EMAIL\n"
     "  cases attach REF FILE --as EMAIL   (each cases command takes --config FILE)\n"
+    "  cases export --office O --csv --as EMAIL   the office's cases as import-cases reads them\n"
+    "  import-cases FILE.csv --office O --as EMAIL [--dry-run] [--mapping FILE.toml]\n"
+    "                                    historical cases from a spreadsheet, no notifications\n"
+    "  employers list --office O [--unmatched] --as EMAIL   the list, cases per employer\n"
+    "  employers map \"WRITTEN NAME\" CODE --office O --as EMAIL   remember it as CODE\n"
     "  review list [--json] --as EMAIL     mail held for review, for an office's admins\n"
     "  review attach ITEM REF --as EMAIL   add a held message to a case as a follow-up\n"
     "  review dismiss ITEM [--reason TEXT] --as EMAIL\n"
@@ -183,7 +189,11 @@ int main(int argc, char** argv) {
         return reval::reval_classify_main(std::vector<std::string>(rest.begin() + 1, rest.end()),
                                           std::cout, std::cerr);
     }
+    if (cmd == "cases" && !rest.empty() && rest[0] == "export")
+        return import::cases_export_main({rest.begin() + 1, rest.end()}, std::cout, std::cerr);
     if (cmd == "cases") return cases::cases_main(rest, std::cout, std::cerr);
+    if (cmd == "import-cases") return import::import_cases_main(rest, std::cout, std::cerr);
+    if (cmd == "employers") return import::employers_cli_main(rest, std::cout, std::cerr);
     if (cmd == "review") return cases::review_main(rest, std::cout, std::cerr);
     if (cmd == "items") return ops::items_main(rest, std::cout, std::cerr);
     if (cmd == "outbox") return ops::outbox_main(rest, std::cout, std::cerr);

@@ -1,14 +1,19 @@
 #include "formsvc/form_app.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "common/clock.hpp"
+#include "common/log.hpp"
 #include "forms/form.hpp"
 #include "formsvc/documents.hpp"
 #include "formsvc/pull_api.hpp"
+#include "import/employers.hpp"
 #include "util/strings.hpp"
 
 namespace casegate::formsvc {
@@ -69,7 +74,7 @@ std::string message_for(const forms::FieldDef& f, const forms::Referral& r) {
 
 // What the page shows of a field: its input, the value given and its error.
 mstch::map field_context(const forms::FieldDef& f, const http::Request& req,
-                         const std::string& error) {
+                         const std::string& error, const std::vector<std::string>& employers) {
     const std::string key(f.key);
     const std::string value = req.param(key);
     const std::vector<std::string> chosen = req.params_of(key);
@@ -107,6 +112,15 @@ mstch::map field_context(const forms::FieldDef& f, const http::Request& req,
     c.emplace("is_radios", f.type == T::choice && !many);
     c.emplace("is_checkboxes", f.type == T::multi_choice);
     c.emplace("is_yes_no", f.type == T::yes_no);
+    // The region's employers as suggestions: the box still takes anything ("Other").
+    const bool suggest = f.key == "employer" && !employers.empty();
+    c.emplace("has_list", suggest);
+    mstch::array items;
+    if (suggest) {
+        items.reserve(employers.size());
+        for (const std::string& e : employers) items.emplace_back(e);
+    }
+    c.emplace("list_items", items);
     return c;
 }
 
@@ -138,7 +152,17 @@ std::string shown(const forms::Value& v) {
 }  // namespace
 
 FormApp::FormApp(common::FormServiceConfig cfg, Spool& spool)
-    : cfg_(std::move(cfg)), spool_(spool) {}
+    : cfg_(std::move(cfg)), spool_(spool) {
+    if (cfg_.employers_file.empty()) return;
+    try {
+        const import::EmployerList list = import::EmployerList::load(cfg_.employers_file);
+        employers_.reserve(list.all().size());
+        for (const import::Employer& e : list.all()) employers_.push_back(e.name);
+        std::sort(employers_.begin(), employers_.end());
+    } catch (const std::exception& e) {
+        common::logger("form")->error("employers not offered error={}", e.what());
+    }
+}
 
 http::Response FormApp::page(const std::string& title, const std::string& body_template,
                              const mstch::map& context, int status) const {
@@ -245,7 +269,7 @@ http::Response FormApp::form_page(const http::Request& req, bool check) const {
         const std::string error = check ? message_for(f, r) : std::string();
         if (!error.empty())
             summary.emplace_back(mstch::map{{"key", std::string(f.key)}, {"error", error}});
-        fields.emplace_back(field_context(f, req, error));
+        fields.emplace_back(field_context(f, req, error, employers_));
     }
     if (check && summary.empty()) return check_page(req, r, {}, false);
     return page(summary.empty() ? "Refer a concern about a doctor in training"

@@ -43,6 +43,7 @@ class FormApp {
 
     common::FormServiceConfig cfg_;
     Spool& spool_;
+    std::vector<std::string> employers_;  ///< offered for the employer, by name
     std::mutex mutex_;
     std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> sent_;
     /// Sends (POST /send and robots' posts) by outcome: stored, invalid, documents_refused,

@@ -158,6 +158,57 @@ bool decode_item(const std::string& bytes, ParsedItem& item) {
 }  // namespace casegate::intake
 
 namespace casegate::intake {
+
+namespace {
+
+std::optional<std::string> opt_text(const forms::Referral& r, const char* key) {
+    std::string s = r.text(key);
+    if (s.empty()) return std::nullopt;
+    return s;
+}
+
+std::optional<bool> opt_bool(const forms::Referral& r, const char* key) {
+    const auto it = r.fields.find(key);
+    if (it == r.fields.end()) return std::nullopt;
+    if (const bool* b = std::get_if<bool>(&it->second)) return *b;
+    return std::nullopt;
+}
+
+std::vector<std::string> list(const forms::Referral& r, const char* key) {
+    const auto it = r.fields.find(key);
+    if (it == r.fields.end()) return {};
+    if (const auto* v = std::get_if<std::vector<std::string>>(&it->second)) return *v;
+    return {};
+}
+
+}  // namespace
+
+storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
+    storage::CaseRow c;
+    c.local_office = office;
+    if (const forms::LocalOffice* o = forms::find_office_by_name(office)) {
+        c.designated_body = std::string(o->designated_body);
+    }
+    c.trainee_name = r.text("trainee_name");
+    c.gmc_number = r.text("gmc_number");
+    c.programme = opt_text(r, "programme");
+    c.grade = opt_text(r, "grade");
+    c.employer = opt_text(r, "employer");
+    c.site = opt_text(r, "site");
+    c.referrer_name = r.text("referrer_name");
+    c.referrer_email = r.text("referrer_email");
+    c.referrer_role = r.text("referrer_role");
+    c.referrer_phone = opt_text(r, "referrer_phone");
+    c.concern_route = r.text("concern_route");
+    c.concern_type = r.text("concern_type");
+    c.incident_date = opt_text(r, "incident_date");
+    c.support_requested = list(r, "support_requested");
+    c.trainee_aware = opt_bool(r, "trainee_aware");
+    c.details = r.text("details");
+    c.terms_accepted = opt_bool(r, "terms_accepted").value_or(false);
+    return c;
+}
+
 std::string fields_json(const forms::Referral& r) {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [k, v] : r.fields) j[k] = value_to_json(v);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "intake/parse_worker.hpp"
+#include "storage/cases.hpp"
 
 namespace casegate::intake {
 
@@ -16,6 +17,9 @@ bool decode_item(const std::string& bytes, ParsedItem& item);
 }  // namespace casegate::intake
 
 namespace casegate::intake {
+/// The case a complete referral opens in `office`, its columns from the fields (the employer's
+/// code and name left to the caller).
+storage::CaseRow case_row(const forms::Referral& r, const std::string& office);
 /// The referral's valid fields as a JSON object, keyed as in the form.
 std::string fields_json(const forms::Referral& r);
 /// The missing keys as a JSON array.

@@ -21,6 +21,7 @@
 #include "common/log.hpp"
 #include "common/watchdog.hpp"
 #include "forms/form_pdf.hpp"
+#include "import/employers.hpp"
 #include "intake/item_codec.hpp"
 #include "intake/parse_worker.hpp"
 #include "notifier/compose.hpp"
@@ -44,56 +45,10 @@ const std::string& blank_form_pdf() {
     return bytes;
 }
 
-std::optional<std::string> opt_text(const forms::Referral& r, const char* key) {
-    std::string s = r.text(key);
-    if (s.empty()) return std::nullopt;
-    return s;
-}
-
-std::optional<bool> opt_bool(const forms::Referral& r, const char* key) {
-    const auto it = r.fields.find(key);
-    if (it == r.fields.end()) return std::nullopt;
-    if (const bool* b = std::get_if<bool>(&it->second)) return *b;
-    return std::nullopt;
-}
-
 // The log line of a quarantined item: `why` is the limit it broke or the kind of failure,
 // never the reason's text, which can quote the message.
 void log_quarantined(std::int64_t id, std::string_view why) {
     common::logger("pipeline")->warn("item quarantined item={} reason={}", id, why);
-}
-
-std::vector<std::string> list(const forms::Referral& r, const char* key) {
-    const auto it = r.fields.find(key);
-    if (it == r.fields.end()) return {};
-    if (const auto* v = std::get_if<std::vector<std::string>>(&it->second)) return *v;
-    return {};
-}
-
-storage::CaseRow case_row(const forms::Referral& r, const std::string& office) {
-    storage::CaseRow c;
-    c.local_office = office;
-    if (const forms::LocalOffice* o = forms::find_office_by_name(office)) {
-        c.designated_body = std::string(o->designated_body);
-    }
-    c.trainee_name = r.text("trainee_name");
-    c.gmc_number = r.text("gmc_number");
-    c.programme = opt_text(r, "programme");
-    c.grade = opt_text(r, "grade");
-    c.employer = opt_text(r, "employer");
-    c.site = opt_text(r, "site");
-    c.referrer_name = r.text("referrer_name");
-    c.referrer_email = r.text("referrer_email");
-    c.referrer_role = r.text("referrer_role");
-    c.referrer_phone = opt_text(r, "referrer_phone");
-    c.concern_route = r.text("concern_route");
-    c.concern_type = r.text("concern_type");
-    c.incident_date = opt_text(r, "incident_date");
-    c.support_requested = list(r, "support_requested");
-    c.trainee_aware = opt_bool(r, "trainee_aware");
-    c.details = r.text("details");
-    c.terms_accepted = opt_bool(r, "terms_accepted").value_or(false);
-    return c;
 }
 
 }  // namespace
@@ -612,16 +567,22 @@ class ItemProcessor {
         std::string reference = existing_reference;
         std::int64_t case_id = 0;
         std::int64_t sub = submission;
+        storage::CaseRow c = case_row(r, office);
+        if (c.employer) {
+            const import::EmployerMatch m = import::match_employer(db_, cfg_, office, *c.employer);
+            c.employer_code = m.code;
+            c.employer_name = m.name;
+        }
         if (reference.empty()) {
             storage::SubmissionRow row = submission_row(workflow::SubmissionStatus::complete);
             row.notes_json = strings_json(notes);
-            const storage::OpenedCase opened = storage::open_case(db_, case_row(r, office), row);
+            const storage::OpenedCase opened = storage::open_case(db_, c, row);
             reference = opened.reference;
             case_id = opened.case_id;
             sub = opened.submission_id;
         } else {
-            case_id = storage::complete_submission(db_, submission, reference, case_row(r, office),
-                                                   fields_json(r), strings_json(notes));
+            case_id = storage::complete_submission(db_, submission, reference, c, fields_json(r),
+                                                   strings_json(notes));
         }
         storage::add_case_action(db_, case_id, "created", "casegate", id_,
                                  R"({"channel":")" + std::string(forms::to_string(e_.channel)) +

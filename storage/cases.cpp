@@ -29,6 +29,15 @@ std::string pg_text_array(const std::vector<std::string>& values) {
     " RETURNING 'CG-' || lpad(year::text, 4, '0') || '-' ||"                           \
     " lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS reference"
 
+std::string pg_id_array(const std::vector<std::int64_t>& ids) {
+    std::string array = "{";
+    for (const std::int64_t id : ids) {
+        if (array.size() > 1) array += ',';
+        array += std::to_string(id);
+    }
+    return array + '}';
+}
+
 std::string next_reference(Db& db) {
     return db.exec(CASEGATE_NEXT_REFERENCE_SQL).text(0, 0);
 }
@@ -42,10 +51,12 @@ OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
         "  INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
         "   gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
         "   referrer_role, referrer_phone, concern_route, concern_type, incident_date,"
-        "   support_requested, trainee_aware, details, terms_accepted)"
+        "   support_requested, trainee_aware, details, terms_accepted, employer_code,"
+        "   employer_name)"
         "  SELECT ref.reference, $1::text, $2::text, $3::text, $4::text, $5::text, $6::text,"
         "   $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,"
-        "   $15::text, $16::date, $17::text[], $18::boolean, $19::text, $20::boolean FROM ref"
+        "   $15::text, $16::date, $17::text[], $18::boolean, $19::text, $20::boolean,"
+        "   $29::text, $30::text FROM ref"
         "  RETURNING id, reference),"
         " s AS ("
         "  INSERT INTO submissions (reference, inbound_item_id, channel, status, fields, missing,"
@@ -81,7 +92,9 @@ OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
          s.missing_json,
          s.errors_json,
          s.notes_json,
-         s.sender_email});
+         s.sender_email,
+         c.employer_code,
+         c.employer_name});
     return {r.int64(0, 0), r.int64(0, 2), r.text(0, 1)};
 }
 

@@ -38,6 +38,8 @@ struct CaseRow {
     std::string trainee_name;
     std::string gmc_number;
     std::optional<std::string> programme, grade, employer, site;
+    /// The employer's ODS code and the list's name, when it matched (import/employers.hpp).
+    std::optional<std::string> employer_code, employer_name;
     std::string referrer_name, referrer_email, referrer_role;
     std::optional<std::string> referrer_phone;
     std::string concern_route, concern_type;
@@ -77,5 +79,8 @@ void insert_document(Db& db, const DocumentRow& d);
 
 /// Formats a list of strings as a PostgreSQL array literal, quoting each element.
 std::string pg_text_array(const std::vector<std::string>& values);
+
+/// "{1,2,3}": a bigint[] parameter.
+std::string pg_id_array(const std::vector<std::int64_t>& ids);
 
 }  // namespace casegate::storage

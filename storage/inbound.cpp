@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/cases.hpp"
 #include "storage/digest.hpp"
 
 namespace casegate::storage {
@@ -78,18 +79,6 @@ std::optional<InboundRow> load_inbound(Db& db, std::int64_t id, bool lock) {
     return inbound_row(r, 0);
 }
 
-namespace {
-// "{1,2,3}": a bigint[] parameter.
-std::string id_array(const std::vector<std::int64_t>& ids) {
-    std::string array = "{";
-    for (const std::int64_t id : ids) {
-        if (array.size() > 1) array += ',';
-        array += std::to_string(id);
-    }
-    return array + '}';
-}
-}  // namespace
-
 std::vector<InboundRow> claim_due_inbound(Db& db, int limit, std::int64_t max_bytes,
                                           int lease_seconds, const std::set<std::int64_t>& skip) {
     // The rows are locked (SKIP LOCKED: those another session is claiming right now are left
@@ -111,7 +100,7 @@ std::vector<InboundRow> claim_due_inbound(Db& db, int limit, std::int64_t max_by
                             " RETURNING ") +
                     kInboundColumns,
                 {limit, max_bytes, lease_seconds,
-                 id_array(std::vector<std::int64_t>(skip.begin(), skip.end()))});
+                 pg_id_array(std::vector<std::int64_t>(skip.begin(), skip.end()))});
     std::vector<InboundRow> rows;
     rows.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) rows.push_back(inbound_row(r, i));
@@ -126,7 +115,7 @@ std::vector<std::int64_t> renew_claims(Db& db, const std::vector<std::int64_t>& 
         "UPDATE inbound_items SET claimed_until = now() + make_interval(secs => $2)"
         " WHERE id = ANY($1::bigint[]) AND state = 'received' AND claimed_by = pg_backend_pid()"
         " RETURNING id",
-        {id_array(ids), lease_seconds});
+        {pg_id_array(ids), lease_seconds});
     std::vector<std::int64_t> renewed;
     renewed.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) renewed.push_back(r.int64(i, 0));
@@ -139,7 +128,7 @@ void release_claims(Db& db, const std::vector<std::int64_t>& ids) {
     db.exec(
         "UPDATE inbound_items SET claimed_by = NULL, claimed_until = NULL"
         " WHERE id = ANY($1::bigint[]) AND claimed_by = pg_backend_pid()",
-        {id_array(ids)});
+        {pg_id_array(ids)});
 }
 
 FailedAttempt record_failed_attempt(Db& db, std::int64_t id, const std::string& reason,

@@ -50,12 +50,7 @@ std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {
 std::vector<std::int64_t> renew_lease(Db& db, const std::vector<std::int64_t>& ids,
                                       std::string& lease_until, int lease_seconds) {
     if (ids.empty()) return {};
-    std::string array = "{";
-    for (const std::int64_t id : ids) {
-        if (array.size() > 1) array += ',';
-        array += std::to_string(id);
-    }
-    array += '}';
+    const std::string array = pg_id_array(ids);
     const Result r = db.exec(
         "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $3)"
         " WHERE id = ANY($1::bigint[]) AND state = 'pending' AND next_attempt_at = $2::timestamptz"

@@ -13,7 +13,10 @@ std::vector<ReportRow> case_report(Db& db, const std::string& from, const std::s
     // One pass over the range: the office dimension over every office, the others over the
     // member's office only (`own`).
     const Result r = db.exec(
-        "WITH c AS (SELECT local_office, coalesce(employer, '') AS employer, concern_route,"
+        // An employer on the office's list counts by its code (however it was written); one
+        // that is not, as written.
+        "WITH c AS (SELECT local_office, coalesce(employer_code || ' ' || employer_name,"
+        "  employer, '') AS employer, concern_route,"
         "  concern_type, status, coalesce(outcome, '') AS outcome, local_office = $3 AS own"
         "  FROM cases WHERE created_at >= $1::date AND created_at < $2::date + 1),"
         " g AS (SELECT 'office' AS d, local_office AS v, count(*) AS n FROM c GROUP BY 2"

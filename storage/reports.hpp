@@ -12,7 +12,8 @@
 namespace casegate::storage {
 
 /// One row of a report: the dimension ("office", "employer", "route", "type", "status",
-/// "outcome"), its value ("" for none recorded) and the number of cases.
+/// "outcome"), its value ("" for none recorded) and the number of cases. An employer matched to
+/// the office's list is "CODE NAME" (import/employers.hpp), counted by code however written.
 struct ReportRow {
     std::string dimension;
     std::string value;

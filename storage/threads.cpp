@@ -45,9 +45,10 @@ std::int64_t complete_submission(Db& db, std::int64_t submission_id, const std::
         "  INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
         "   gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
         "   referrer_role, referrer_phone, concern_route, concern_type, incident_date,"
-        "   support_requested, trainee_aware, details, terms_accepted)"
+        "   support_requested, trainee_aware, details, terms_accepted, employer_code,"
+        "   employer_name)"
         "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        "   $17::date, $18::text[], $19, $20, $21)"
+        "   $17::date, $18::text[], $19, $20, $21, $25, $26)"
         "  RETURNING id),"
         " s AS ("
         "  UPDATE submissions SET status = 'complete', fields = $23::jsonb, missing = '[]',"
@@ -65,7 +66,8 @@ std::int64_t complete_submission(Db& db, std::int64_t submission_id, const std::
          c.incident_date,  pg_text_array(c.support_requested),
          c.trainee_aware,  c.details,
          c.terms_accepted, submission_id,
-         fields_json,      notes_json});
+         fields_json,      notes_json,
+         c.employer_code,  c.employer_name});
     return r.int64(0, 0);
 }
 

@@ -90,6 +90,25 @@ BOOST_AUTO_TEST_CASE(the_form_is_the_definition) {
     BOOST_TEST(header(r, "Cache-Control") == "no-store");
 }
 
+// With the region's employers configured, the employer box suggests them (a datalist: anything
+// else may still be written); without, it is a plain box.
+BOOST_AUTO_TEST_CASE(the_employers_are_suggested) {
+    BOOST_TEST(!contains(call("GET", "/").body, "<datalist"));
+    common::FormServiceConfig c = cfg;
+    c.employers_file = std::string(CASEGATE_SOURCE_DIR) + "/examples/employers-east-of-england.csv";
+    formsvc::FormApp with(c, spool);
+    http::Request r;
+    r.method = "GET";
+    r.path = "/";
+    r.remote_addr = "192.0.2.1";
+    const std::string body = with.handle(r).body;
+    BOOST_TEST(contains(body, "list=\"employer-list\""));
+    BOOST_TEST(contains(body, "<datalist id=\"employer-list\">"));
+    BOOST_TEST(contains(body, "<option value=\"NORFOLK AND NORWICH UNIVERSITY HOSPITALS NHS "
+                              "FOUNDATION TRUST\"></option>"));
+    BOOST_TEST(contains(body, "KING&#39;S LYNN"));  // escaped
+}
+
 BOOST_AUTO_TEST_CASE(missing_fields_are_summarised_and_shown_at_each_field) {
     Params p = complete();
     p.erase("gmc_number");

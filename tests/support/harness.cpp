@@ -94,9 +94,13 @@ TestConfig::TestConfig(const TestDb& db, const ConfigOptions& opt) {
         out << "[[mailbox]]\nname = \"drop" << i << "\"\nurl = \"maildir:" << opt.maildirs[i]
             << "\"\npoll_interval = " << opt.poll_interval << "\n\n";
     }
+    const std::string employers =
+        opt.employers_file.empty() ? "" : "employers_file = \"" + opt.employers_file + "\"\n";
     out << "[[office]]\nname = \"East of England\"\nadmin_emails = "
-           "[\"eoe-admin@casegate.test\"]\n\n"
-        << "[[office]]\nname = \"East Midlands\"\nadmin_emails = [\"em-admin@casegate.test\"]\n\n"
+           "[\"eoe-admin@casegate.test\"]\n"
+        << employers << "\n"
+        << "[[office]]\nname = \"East Midlands\"\nadmin_emails = [\"em-admin@casegate.test\"]\n"
+        << employers << "\n"
         << "[routing]\ndefault_office = \"East of England\"\ntriage_digest_day = \""
         << opt.triage_digest_day << "\"\n\n"
         << "[outbox]\nretry_initial = " << opt.retry_initial << "\nretry_max = 5\n\n"

@@ -61,6 +61,7 @@ struct ConfigOptions {
     std::string extra;  ///< appended TOML
     std::string smtp_url;  ///< "" = the SMTP receiver of scripts/dev-services
     std::string smtp_extra;  ///< more lines of [smtp] (user, credentials)
+    std::string employers_file;  ///< both offices' employers_file; "" for none
     /// [threading]: key_file's secret ("" = no [threading] section) and authserv_id.
     std::string thread_key = kTestThreadKey;
     std::string authserv_id;
