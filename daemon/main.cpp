@@ -18,6 +18,7 @@
 #include "forms/form_pdf.hpp"
 #include "formsvc/service.hpp"
 #include "import/cli.hpp"
+#include "import/employers.hpp"
 #include "intake/parse_worker.hpp"
 #include "ops/ops.hpp"
 #include "reval/admin.hpp"
@@ -41,7 +42,9 @@ constexpr const char* kUsage =
     "  migrate [--config FILE]           apply database migrations\n"
     "  parse FILE...                     parse .eml/.pdf/.json submissions, print one JSON line "
     "each\n"
-    "  form-pdf OUT.pdf                  write the fillable referral form\n"
+    "  form-pdf OUT.pdf [--employers FILE.csv]\n"
+    "                                    write the fillable referral form (offering the\n"
+    "                                    employers of an ODS list)\n"
     "  reval classify --today YYYY-MM-DD [--tis F] [--gmc F] [--actions F] [--history F]\n"
     "  reval list --office OFFICE [--list discrepancy|connected|review|hidden|historic] [--json]\n"
     "             [--config FILE]         what a local office sees, read-only rows marked\n"
@@ -168,9 +171,16 @@ int main(int argc, char** argv) {
     if (common::is_config_command(cmd))
         return common::config_command_main(cmd, rest, std::cout, std::cerr, cases::check_texts);
     if (cmd == "form-pdf") {
-        if (rest.size() != 1) return usage_error("form-pdf needs one output file");
+        const bool with_list = rest.size() == 3 && rest[1] == "--employers";
+        if (rest.size() != 1 && !with_list)
+            return usage_error("form-pdf needs one output file (and --employers FILE.csv)");
         try {
-            forms::write_form_pdf(rest[0]);
+            std::vector<std::string> employers;
+            if (with_list) {
+                const import::EmployerList list = import::EmployerList::load(rest[2]);
+                for (const import::Employer& e : list.all()) employers.push_back(e.name);
+            }
+            forms::write_form_pdf(rest[0], employers);
             return 0;
         } catch (const std::exception& e) {
             std::cerr << "casegate form-pdf: " << e.what() << "\n";

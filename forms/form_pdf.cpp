@@ -68,8 +68,9 @@ double widget_height(const FieldDef& f) {
 
 class FormWriter {
   public:
-    FormWriter()
-        : font_(doc_.CreateFont("Helvetica", false,
+    explicit FormWriter(const std::vector<std::string>& employers)
+        : employers_(employers),
+          font_(doc_.CreateFont("Helvetica", false,
                                 PdfEncodingFactory::GlobalWinAnsiEncodingInstance(),
                                 PdfFontCache::eFontCreationFlags_AutoSelectBase14, false)),
           bold_(doc_.CreateFont("Helvetica-Bold", false,
@@ -222,6 +223,12 @@ class FormWriter {
                 combo.InsertItem(pdf_text("No"));
             }
             for (std::string_view o : f.options) combo.InsertItem(pdf_text(o));
+        } else if (f.key == "employer" && !employers_.empty()) {
+            // The region's employers to pick from, and the box still takes any other name.
+            PdfComboBox combo(page_, r, &doc_);
+            common(combo, f);
+            combo.SetEditable(true);
+            for (const std::string& e : employers_) combo.InsertItem(pdf_text(e));
         } else if (f.type == FieldType::multi_choice) {
             PdfListBox list(page_, r, &doc_);
             common(list, f);
@@ -292,6 +299,7 @@ class FormWriter {
         field.GetFieldObject()->GetDictionary().AddKey(PdfName("DA"), PdfString(field_da_));
     }
 
+    const std::vector<std::string>& employers_;
     PdfMemDocument doc_;
     PdfFont* font_;
     PdfFont* bold_;
@@ -306,7 +314,7 @@ class FormWriter {
 
 }  // namespace
 
-std::string form_pdf_bytes() {
+std::string form_pdf_bytes(const std::vector<std::string>& employers) {
     // PoDoFo logs harmless complaints (e.g. comparing null strings) to stderr otherwise.
     static std::once_flag quiet;
     std::call_once(quiet, [] {
@@ -314,7 +322,7 @@ std::string form_pdf_bytes() {
         PdfError::EnableLogging(false);
     });
     try {
-        FormWriter writer;
+        FormWriter writer(employers);
         return writer.write();
     } catch (const PdfError& e) {
         const char* name = PdfError::ErrorName(e.GetError());
@@ -323,8 +331,8 @@ std::string form_pdf_bytes() {
     }
 }
 
-void write_form_pdf(const std::string& path) {
-    const std::string bytes = form_pdf_bytes();
+void write_form_pdf(const std::string& path, const std::vector<std::string>& employers) {
+    const std::string bytes = form_pdf_bytes(employers);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace casegate::forms {
 
@@ -14,11 +15,12 @@ inline constexpr std::string_view kFormVersionField = "casegate_form_version";
 inline constexpr std::string_view kFormVersionInfoKey = "CasegateFormVersion";
 
 /// The fillable referral form: every field of referral_form() with its label and help text,
-/// AcroForm field names equal to the keys, NeedAppearances set. Throws std::runtime_error if
-/// PoDoFo fails (never for any input: there is none).
-std::string form_pdf_bytes();
+/// AcroForm field names equal to the keys, NeedAppearances set. With `employers` (the
+/// region's, by name), the employer is an editable combo box offering them: one may be picked
+/// or any other name written. Throws std::runtime_error if PoDoFo fails.
+std::string form_pdf_bytes(const std::vector<std::string>& employers = {});
 
 /// Writes form_pdf_bytes() to `path`. Throws std::runtime_error naming the path on failure.
-void write_form_pdf(const std::string& path);
+void write_form_pdf(const std::string& path, const std::vector<std::string>& employers = {});
 
 }  // namespace casegate::forms

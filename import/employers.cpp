@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -153,6 +154,15 @@ const EmployerList* employer_list(const common::Config& cfg, const std::string& 
         it = lists.emplace(o->employers_file, std::move(l)).first;
     }
     return it->second ? &*it->second : nullptr;
+}
+
+std::vector<std::string> region_employers(const common::Config& cfg) {
+    std::set<std::string> names;
+    for (const common::OfficeConfig& o : cfg.offices) {
+        if (const EmployerList* l = employer_list(cfg, o.name))
+            for (const Employer& e : l->all()) names.insert(e.name);
+    }
+    return {names.begin(), names.end()};
 }
 
 EmployerMatch match_employer(storage::Db& db, const common::Config& cfg,

@@ -51,6 +51,9 @@ class EmployerList {
 /// office names none or it cannot be read (logged once, with the reason).
 const EmployerList* employer_list(const common::Config& cfg, const std::string& office);
 
+/// Every office's employers by name, sorted, each once: what the forms offer.
+std::vector<std::string> region_employers(const common::Config& cfg);
+
 struct EmployerMatch {
     std::optional<std::string> code;
     std::optional<std::string> name;

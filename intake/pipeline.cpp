@@ -39,9 +39,10 @@ namespace casegate::intake {
 
 namespace {
 
-// The fillable form attached to every incomplete-form reply, made once from the definition.
-const std::string& blank_form_pdf() {
-    static const std::string bytes = forms::form_pdf_bytes();
+// The fillable form attached to every incomplete-form reply, made once from the definition and
+// the offices' employers (as configured when first made).
+const std::string& blank_form_pdf(const common::Config& cfg) {
+    static const std::string bytes = forms::form_pdf_bytes(import::region_employers(cfg));
     return bytes;
 }
 
@@ -432,7 +433,7 @@ class ItemProcessor {
             reply.auto_submitted = "auto-replied";
             reply.submission_id = t.submission_id;
             reply.attachments.push_back(
-                {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf()});
+                {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf(cfg_)});
             thread_as_reply(reply);
             enqueue(reply, reference);
         }
@@ -634,7 +635,7 @@ class ItemProcessor {
         reply.auto_submitted = "auto-replied";
         reply.submission_id = sub;
         reply.attachments.push_back(
-            {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf()});
+            {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf(cfg_)});
         thread_as_reply(reply);
         enqueue(reply, reference);
         finish("processed", "incomplete", "");

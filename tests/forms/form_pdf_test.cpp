@@ -59,8 +59,8 @@ std::string xfdf() {
 }
 
 // The form filled by pdftk from kFilled.
-std::string filled_by_pdftk(const TempDir& dir) {
-    write_file(dir.file("form.pdf"), f::form_pdf_bytes());
+std::string filled_by_pdftk(const TempDir& dir, const std::vector<std::string>& employers = {}) {
+    write_file(dir.file("form.pdf"), f::form_pdf_bytes(employers));
     write_file(dir.file("values.xfdf"), xfdf());
     const int rc =
         run(quoted(tool("pdftk")) + " " + quoted(dir.file("form.pdf")) + " fill_form " +
@@ -185,6 +185,23 @@ BOOST_AUTO_TEST_CASE(round_trip_through_pdftk) {
     const p::PdfFormOutcome out = p::read_pdf_form(filled, p::PdfLimits{});
     BOOST_TEST_REQUIRE(p::to_string(out.kind) == "form", out.reason);
     BOOST_TEST(out.field("terms_accepted")->checked);
+    check_filled_referral(f::evaluate_pdf(out, kCtx));
+}
+
+// With the region's employers, the employer is a combo box offering them that still takes any
+// other name: kFilled's employer is not on the list and comes back as written.
+BOOST_AUTO_TEST_CASE(employers_offered_and_any_other_kept) {
+    const std::vector<std::string> employers = {
+        "NORFOLK AND NORWICH UNIVERSITY HOSPITALS NHS FOUNDATION TRUST",
+        "WEST SUFFOLK NHS FOUNDATION TRUST"};
+    const std::string blank = f::form_pdf_bytes(employers);
+    const p::PdfFormOutcome form = p::read_pdf_form(blank, p::PdfLimits{});
+    BOOST_TEST_REQUIRE(p::to_string(form.kind) == "form", form.reason);
+    BOOST_TEST(p::to_string(form.field("employer")->type) == "choice");
+    BOOST_TEST(blank.find("WEST SUFFOLK NHS FOUNDATION TRUST") != std::string::npos);
+    TempDir dir;
+    const p::PdfFormOutcome out = p::read_pdf_form(filled_by_pdftk(dir, employers), p::PdfLimits{});
+    BOOST_TEST_REQUIRE(p::to_string(out.kind) == "form", out.reason);
     check_filled_referral(f::evaluate_pdf(out, kCtx));
 }
 
