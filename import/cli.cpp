@@ -241,7 +241,7 @@ int employers_main(std::vector<std::string> args, std::ostream& out, std::ostrea
         return usage(err, "employers map needs the written name and a code");
     return with_office("employers " + sub, a, err, [&](const common::Config& cfg,
                                                        storage::Db& db, const std::string& admin) {
-        const EmployerList* list = employer_list(cfg, a.office);
+        const std::shared_ptr<const EmployerList> list = employer_list(cfg, a.office);
         if (!list) {
             err << "casegate employers " << sub << ": " << a.office
                 << " has no list of employers (employers_file), or it cannot be read (see the "

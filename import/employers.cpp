@@ -1,6 +1,7 @@
 #include "import/employers.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <mutex>
 #include <set>
@@ -136,30 +137,42 @@ const Employer* EmployerList::match(std::string_view written) const {
     return it == keys_.end() ? nullptr : &list_[it->second];
 }
 
-const EmployerList* employer_list(const common::Config& cfg, const std::string& office) {
+std::shared_ptr<const EmployerList> employer_list(const common::Config& cfg,
+                                                  const std::string& office) {
     const common::OfficeConfig* o = cfg.office(office);
     if (!o || o->employers_file.empty()) return nullptr;
+    struct Read {
+        std::int64_t mtime = -1;
+        std::shared_ptr<const EmployerList> list;
+    };
     static std::mutex mutex;
-    static std::map<std::string, std::optional<EmployerList>> lists;
+    static std::map<std::string, Read> lists;
+    struct stat st {};
+    const std::int64_t mtime =
+        ::stat(o->employers_file.c_str(), &st) == 0
+            ? static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec
+            : 0;
     const std::lock_guard<std::mutex> lock(mutex);
-    auto it = lists.find(o->employers_file);
-    if (it == lists.end()) {
-        std::optional<EmployerList> l;
+    Read& r = lists[o->employers_file];
+    if (r.mtime != mtime) {
+        r.mtime = mtime;
+        r.list.reset();
         try {
-            l = EmployerList::load(o->employers_file);
+            r.list = std::make_shared<const EmployerList>(EmployerList::load(o->employers_file));
+            common::logger("employers")->info("employers list read office=\"{}\" employers={}",
+                                              office, r.list->all().size());
         } catch (const std::exception& e) {
             common::logger("employers")->error("employers list not read office=\"{}\" error={}",
                                                office, e.what());
         }
-        it = lists.emplace(o->employers_file, std::move(l)).first;
     }
-    return it->second ? &*it->second : nullptr;
+    return r.list;
 }
 
 std::vector<std::string> region_employers(const common::Config& cfg) {
     std::set<std::string> names;
     for (const common::OfficeConfig& o : cfg.offices) {
-        if (const EmployerList* l = employer_list(cfg, o.name))
+        if (const auto l = employer_list(cfg, o.name))
             for (const Employer& e : l->all()) names.insert(e.name);
     }
     return {names.begin(), names.end()};
@@ -168,7 +181,7 @@ std::vector<std::string> region_employers(const common::Config& cfg) {
 EmployerMatch match_employer(storage::Db& db, const common::Config& cfg,
                              const std::string& office, std::string_view written) {
     if (util::trim(written).empty()) return {};
-    const EmployerList* l = employer_list(cfg, office);
+    const std::shared_ptr<const EmployerList> l = employer_list(cfg, office);
     if (!l) return {};  // no list: nothing to match, nor to map to
     if (const Employer* e = l->match(written)) return {e->code, e->name};
     if (const auto alias = storage::find_employer_alias(db, office, employer_key(written)))

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,9 +48,11 @@ class EmployerList {
     std::map<std::string, std::size_t, std::less<>> keys_;
 };
 
-/// The office's list ([[office]] employers_file), read once per file and kept; null when the
-/// office names none or it cannot be read (logged once, with the reason).
-const EmployerList* employer_list(const common::Config& cfg, const std::string& office);
+/// The office's list ([[office]] employers_file), read once and again whenever the file's
+/// modification time changes (an operator's new list is used without a restart); null when the
+/// office names none or it cannot be read (logged, with the reason, once per change).
+std::shared_ptr<const EmployerList> employer_list(const common::Config& cfg,
+                                                  const std::string& office);
 
 /// Every office's employers by name, sorted, each once: what the forms offer.
 std::vector<std::string> region_employers(const common::Config& cfg);

@@ -268,7 +268,7 @@ class Importer {
         return out;
     }
 
-    void set_list(const EmployerList* l) { list_ = l; }
+    void set_list(std::shared_ptr<const EmployerList> l) { list_ = std::move(l); }
 
   private:
     static std::string column_key(CaseColumn c) {
@@ -308,7 +308,7 @@ class Importer {
     std::string today_;
     std::vector<Target> targets_;
     std::map<std::string, EmployerMatch, std::less<>> employers_;  ///< as written -> match
-    const EmployerList* list_ = nullptr;
+    std::shared_ptr<const EmployerList> list_;
 };
 
 }  // namespace

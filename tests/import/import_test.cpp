@@ -202,6 +202,26 @@ BOOST_AUTO_TEST_CASE(employers_match_by_code_and_name_however_written) {
     std::filesystem::remove_all(dir);
 }
 
+// An office's list is read again when its file changes: a new list needs no restart.
+BOOST_AUTO_TEST_CASE(a_changed_list_is_read_again) {
+    const std::string dir = std::filesystem::temp_directory_path() / "casegate-employers-reread";
+    std::filesystem::create_directories(dir);
+    const std::string path = write_temp(dir, "list.csv", "\"RM1\",\"A TRUST\"\n");
+    casegate::common::Config cfg;
+    casegate::common::OfficeConfig office;
+    office.name = "East Midlands";
+    office.employers_file = path;
+    cfg.offices.push_back(office);
+    BOOST_TEST(im::employer_list(cfg, "East Midlands")->all().size() == 1u);
+    BOOST_TEST(im::employer_list(cfg, "Wessex") == nullptr);  // not an office here
+    write_temp(dir, "list.csv", "\"RM1\",\"A TRUST\"\n\"RGT\",\"ANOTHER TRUST\"\n");
+    std::filesystem::last_write_time(path, std::filesystem::last_write_time(path) +
+                                               std::chrono::seconds(2));
+    BOOST_TEST(im::employer_list(cfg, "East Midlands")->all().size() == 2u);
+    BOOST_TEST(im::region_employers(cfg) == (std::vector<std::string>{"A TRUST", "ANOTHER TRUST"}));
+    std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(import_cases)
