@@ -77,4 +77,28 @@ BOOST_FIXTURE_TEST_CASE(metrics_move_while_the_daemon_runs, Fresh) {
     stop_with_sigterm(daemon);
 }
 
+// The database goes away under a running daemon (dropped, its connections ended): the scrape
+// still answers, from the process, and says so (casegate_database_up 0).
+BOOST_FIXTURE_TEST_CASE(metrics_say_when_the_database_is_away, Fresh) {
+    TestDb db;
+    ConfigOptions opt;
+    const int port = test_port(70);
+    opt.metrics_listen = "127.0.0.1:" + std::to_string(port);
+    TestConfig cfg(db, opt);
+    Process daemon({casegate_binary(), "run", "--config", cfg.path()}, {}, cfg.dir() + "/log");
+    BOOST_REQUIRE(eventually([&] { return sample(scrape(port), "casegate_database_up") == 1; },
+                             std::chrono::seconds(30)));
+    const std::string name = db.conninfo().substr(db.conninfo().rfind("dbname=") + 7);
+    casegate::storage::Db admin(Services::get().pg_admin_conninfo);
+    admin.exec("DROP DATABASE " + name + " WITH (FORCE)");
+    std::string away;
+    BOOST_REQUIRE(eventually([&] {
+        away = scrape(port);
+        return sample(away, "casegate_database_up") == 0;
+    }, std::chrono::seconds(30)));
+    BOOST_TEST(sample(away, "casegate_process_uptime_seconds") > 0);
+    BOOST_TEST(away.find("casegate_cases{") == std::string::npos);  // nothing from the database
+    stop_with_sigterm(daemon);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
