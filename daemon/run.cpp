@@ -48,6 +48,7 @@ void on_signal(int sig) {
         g_reload = true;
     } else {
         g_stop = true;
+        storage::stop_retrying();  // no back-off sat out while the database is away
     }
 }
 

@@ -8,6 +8,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -462,16 +463,29 @@ void Transaction::release_savepoint() {
     db_.exec("RELEASE SAVEPOINT unit");
 }
 
+namespace {
+std::atomic<bool> g_stop_retrying{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+}  // namespace
+
+void stop_retrying(bool stop) {
+    g_stop_retrying.store(stop);
+}
+
 void with_retry(Db& db, const std::function<void()>& fn, int attempts) {
+    constexpr auto kSlice = std::chrono::milliseconds(100);
     auto delay = std::chrono::milliseconds(100);
     for (int i = 1;; ++i) {
         try {
             fn();
             return;
         } catch (const DbError& e) {
-            if (!e.is_connection() || i >= attempts) throw;
+            if (!e.is_connection() || i >= attempts || g_stop_retrying.load()) throw;
             db.disconnect();
-            std::this_thread::sleep_for(delay);
+            for (auto waited = std::chrono::milliseconds(0);
+                 waited < delay && !g_stop_retrying.load(); waited += kSlice)
+                std::this_thread::sleep_for(std::min(kSlice, delay - waited));
+            if (g_stop_retrying.load()) throw;
             delay = std::min(delay * 2, std::chrono::milliseconds(5000));
         }
     }

@@ -170,4 +170,10 @@ class Transaction {
 /// up to `attempts` times. Other errors propagate at once.
 void with_retry(Db& db, const std::function<void()>& fn, int attempts = 8);
 
+/// From now on (`stop` true) every with_retry gives up at the next failure, and one waiting
+/// between attempts stops waiting within 100 ms: a program being stopped does not sit out the
+/// back-off (up to 11 s) while the database is away. Async-signal-safe (a lock-free atomic), so
+/// a SIGTERM handler may call it; `false` undoes it (tests).
+void stop_retrying(bool stop = true);
+
 }  // namespace casegate::storage
