@@ -9,7 +9,6 @@
 #include "common/config.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -19,6 +18,7 @@
 #include "common/files.hpp"
 #include "forms/form.hpp"
 #include "net/curl.hpp"
+#include "revalidation/model.hpp"
 #include "util/strings.hpp"
 
 namespace casegate::common {
@@ -119,17 +119,6 @@ FormEndpointConfig read_form_endpoint(Section& s) {
     return f;
 }
 
-// YYYY-MM-DD naming a day of the calendar.
-bool is_date(const std::string& v) {
-    if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (v[i] < '0' || v[i] > '9') return false;
-    const std::chrono::year_month_day d{std::chrono::year(std::stoi(v.substr(0, 4))),
-                                        std::chrono::month(std::stoul(v.substr(5, 2))),
-                                        std::chrono::day(std::stoul(v.substr(8, 2)))};
-    return d.ok();
-}
-
 OAuth2Config read_oauth2(Section& s) {
     OAuth2Config o;
     o.name = s.str("name");
@@ -138,7 +127,7 @@ OAuth2Config read_oauth2(Section& s) {
     o.client_id = s.str("client_id");
     o.client_secret = s.secret("client_secret_file");
     o.client_secret_expires = s.str("client_secret_expires");
-    if (!o.client_secret_expires.empty() && !is_date(o.client_secret_expires))
+    if (!o.client_secret_expires.empty() && !revalidation::Date::parse(o.client_secret_expires))
         fail(s.key("client_secret_expires"), "must be a date written YYYY-MM-DD");
     o.warn_days = static_cast<int>(s.integer("warn_days"));
     o.refresh_token = s.secret("refresh_token_file");

@@ -11,6 +11,7 @@
 #include "net/oauth2.hpp"
 #include "notifier/compose.hpp"
 #include "notifier/templates.hpp"
+#include "revalidation/model.hpp"
 #include "storage/operations.hpp"
 #include "storage/outbox.hpp"
 #include "util/strings.hpp"
@@ -35,10 +36,8 @@ double unix_now() {
 }
 
 // YYYY-MM-DD (checked by the configuration) as days since the epoch.
-std::chrono::sys_days day_of(const std::string& date) {
-    return std::chrono::year_month_day{std::chrono::year(std::stoi(date.substr(0, 4))),
-                                       std::chrono::month(std::stoul(date.substr(5, 2))),
-                                       std::chrono::day(std::stoul(date.substr(8, 2)))};
+std::int32_t day_of(const std::string& date) {
+    return revalidation::Date::parse(date).value_or(revalidation::Date{}).days();
 }
 
 std::mutex g_registry_mutex;
@@ -63,10 +62,7 @@ OAuth2Client::OAuth2Client(common::OAuth2Config cfg) : cfg_(std::move(cfg)) {
     refresh_token_ = configured_refresh_;
     state_.client = cfg_.name;
     if (!cfg_.client_secret_expires.empty()) {
-        state_.secret_expires_at =
-            static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                    day_of(cfg_.client_secret_expires).time_since_epoch())
-                                    .count());
+        state_.secret_expires_at = 86400.0 * day_of(cfg_.client_secret_expires);
     }
     if (!cfg_.refresh_token_store.empty()) {
         if (const auto kept = common::read_file(cfg_.refresh_token_store)) {
@@ -221,13 +217,13 @@ void OAuth2Clients::alert_admins(storage::Db& db, const common::Config& cfg) {
     for (const auto& c : clients_) {
         const common::OAuth2Config& o = c->config();
         if (o.client_secret_expires.empty()) continue;
-        const auto days = (day_of(o.client_secret_expires) - day_of(today)).count();
+        const std::int32_t days = day_of(o.client_secret_expires) - day_of(today);
         if (days > o.warn_days) continue;
         storage::Transaction tx(db);
         if (storage::note_oauth2_alert(db, o.name, "secret_expiring", o.client_secret_expires)) {
             enqueue_alert(db, cfg,
                           notifier::oauth2_alert(cfg.default_office, o.name, "",
-                                                 o.client_secret_expires, static_cast<int>(days)));
+                                                 o.client_secret_expires, days));
             log->warn("oauth2 client secret expiry told to the admins client={} expires={}", o.name,
                       o.client_secret_expires);
         }

@@ -97,8 +97,8 @@ std::optional<workflow::CaseStatus> case_status_of(std::string_view written) {
         {"completed", S::closed},      {"resolved", S::closed},
         {"archived", S::archived},
     };
-    for (const auto& [n, s] : names)
-        if (plain(n) == w) return s;
+    for (const auto& [n, s] : names)  // written as plain() leaves them
+        if (n == w) return s;
     return std::nullopt;
 }
 

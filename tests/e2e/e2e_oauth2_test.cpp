@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "daemon/oauth2_tokens.hpp"
 #include "net/curl.hpp"
+#include "revalidation/model.hpp"
 #include "tests/e2e/e2e_support.hpp"
 
 using namespace casegate::e2e;
@@ -91,16 +92,7 @@ cg::common::OAuth2Config client_config(const TokenService& s) {
 
 // Today + `days`, YYYY-MM-DD.
 std::string days_from_today(int days) {
-    const std::string t = cg::common::local_today();
-    const std::chrono::sys_days d =
-        std::chrono::year_month_day{std::chrono::year(std::stoi(t.substr(0, 4))),
-                                    std::chrono::month(std::stoul(t.substr(5, 2))),
-                                    std::chrono::day(std::stoul(t.substr(8, 2)))};
-    const std::chrono::year_month_day r{d + std::chrono::days(days)};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(r.year()),
-                  static_cast<unsigned>(r.month()), static_cast<unsigned>(r.day()));
-    return buf;
+    return cg::revalidation::Date::parse(cg::common::local_today())->plus_days(days).to_string();
 }
 
 }  // namespace

@@ -251,6 +251,16 @@ BOOST_AUTO_TEST_CASE(a_spreadsheet_comes_in_once_and_goes_out_the_same) {
     BOOST_TEST(out.find("problem: column 'Supervisor ref' is not a field of the form") !=
                std::string::npos, out);
 
+    // A mapping to something that is neither a key nor a case column stops everything too.
+    const std::string wrong =
+        write_temp(cfg.dir(), "wrong.toml", "[columns]\n\"Supervisor ref\" = \"nonsense\"\n");
+    std::vector<std::string> with_wrong = args;
+    with_wrong.emplace_back("--mapping");
+    with_wrong.push_back(wrong);
+    BOOST_TEST(run_cli(with_wrong, out, cfg.dir()) == 1);
+    BOOST_TEST(out.find("problem: the mapping gives column 'Supervisor ref' to 'nonsense'") !=
+               std::string::npos, out);
+
     args.emplace_back("--mapping");
     args.push_back(mapping);
     BOOST_TEST(run_cli(args, out, cfg.dir()) != 0);  // rows with errors: exit 1
