@@ -20,14 +20,11 @@ std::string pg_text_array(const std::vector<std::string>& values) {
     return out + "}";
 }
 
-// The one place a reference is made: this year's counter, plus one, as CG-YYYY-NNNNNN (more
-// digits once a year passes 999,999 references).
-#define CASEGATE_NEXT_REFERENCE_SQL                                                    \
-    "INSERT INTO reference_counters (year, last_value)"                                \
-    " VALUES (extract(year FROM now())::int, 1)"                                       \
-    " ON CONFLICT (year) DO UPDATE SET last_value = reference_counters.last_value + 1" \
-    " RETURNING 'CG-' || lpad(year::text, 4, '0') || '-' ||"                           \
-    " lpad(last_value::text, greatest(6, length(last_value::text)), '0') AS reference"
+// The one place a reference is made: next_case_reference (0014_reference_sequence.sql), the
+// year's next number as CG-YYYY-NNNNNN, from a sequence that never waits for another
+// transaction.
+#define CASEGATE_NEXT_REFERENCE_SQL \
+    "SELECT next_case_reference(extract(year FROM now())::int) AS reference"
 
 std::string pg_id_array(const std::vector<std::int64_t>& ids) {
     std::string array = "{";

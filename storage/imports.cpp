@@ -106,15 +106,8 @@ void queue_imported_case(Db& db, std::int64_t import_id, const ImportedCase& i,
         given_number = i.reference.substr(8);
     }
     db.defer(
-        "WITH ref AS ("
-        "  INSERT INTO reference_counters (year, last_value)"
-        "  VALUES ($1::int, coalesce($2::bigint, 1))"
-        "  ON CONFLICT (year) DO UPDATE SET last_value = CASE WHEN $2::bigint IS NULL"
-        "   THEN reference_counters.last_value + 1"
-        "   ELSE greatest(reference_counters.last_value, $2::bigint) END"
-        "  RETURNING CASE WHEN $2::bigint IS NOT NULL THEN $3::text ELSE"
-        "   'CG-' || lpad(year::text, 4, '0') || '-' ||"
-        "   lpad(last_value::text, greatest(6, length(last_value::text)), '0') END AS reference),"
+        "WITH ref AS (SELECT CASE WHEN $2::bigint IS NULL THEN next_case_reference($1::int)"
+        "  ELSE (SELECT $3::text FROM raise_case_reference($1::int, $2::bigint)) END AS reference),"
         " c AS ("
         "  INSERT INTO cases (reference, status, archived, local_office, designated_body,"
         "   trainee_name, gmc_number, programme, grade, employer, site, referrer_name,"

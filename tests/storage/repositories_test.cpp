@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <regex>
+#include <thread>
 
 #include "storage/cases.hpp"
 #include "storage/inbound.hpp"
@@ -228,12 +229,86 @@ BOOST_FIXTURE_TEST_CASE(copies_with_message_id_are_serialised, Migrated) {
     BOOST_TEST(conflict);
 }
 
-// References are CG-YYYY-NNNNNN and consecutive within a year.
+// References are CG-YYYY-NNNNNN and consecutive within a year while nothing is undone.
 BOOST_FIXTURE_TEST_CASE(references_are_consecutive, Migrated) {
     const std::string a = storage::next_reference(t.db());
     const std::string b = storage::next_reference(t.db());
     BOOST_TEST(std::regex_match(a, std::regex("CG-[0-9]{4}-000001")));
     BOOST_TEST(std::regex_match(b, std::regex("CG-[0-9]{4}-000002")));
+}
+
+// A reference never waits for another transaction: two processing sessions, each in a group
+// transaction that has opened a case, both go on taking references (the year's counter row
+// locked by the first until its commit made the second wait).
+BOOST_FIXTURE_TEST_CASE(references_never_wait_for_another_transaction, Migrated) {
+    storage::next_reference(t.db());  // the year's row exists, as on any day but a year's first
+    storage::Db other(t.conninfo());
+    storage::Transaction first(t.db());
+    const std::string a = storage::next_reference(t.db());
+    storage::Transaction second(other);
+    other.exec("SET LOCAL lock_timeout = '2s'");
+    std::string b;
+    bool waited = false;
+    try {
+        b = storage::next_reference(other);
+    } catch (const storage::DbError& e) {
+        waited = e.is_lock_conflict();
+    }
+    BOOST_TEST(!waited);
+    const std::string c = storage::next_reference(t.db());
+    BOOST_TEST(a.substr(8) == "000002");
+    BOOST_TEST(b.substr(8) == "000003");
+    BOOST_TEST(c.substr(8) == "000004");
+}
+
+// Each year counts from 1; a number taken by work that is undone is skipped, never given again;
+// an imported reference raises its year's numbers above it, and never lowers them; a year whose
+// first reference is undone is made again by the next.
+BOOST_FIXTURE_TEST_CASE(references_count_per_year_and_only_rise, Migrated) {
+    const auto take = [&](int year) {
+        return t.db().exec("SELECT next_case_reference($1)", {std::to_string(year)}).text(0, 0);
+    };
+    BOOST_TEST(take(2031) == "CG-2031-000001");
+    BOOST_TEST(take(2032) == "CG-2032-000001");
+    {
+        storage::Transaction undone(t.db());
+        BOOST_TEST(take(2031) == "CG-2031-000002");
+    }  // rolled back
+    BOOST_TEST(take(2031) == "CG-2031-000003");
+    t.db().exec("SELECT raise_case_reference(2031, 500)");
+    BOOST_TEST(take(2031) == "CG-2031-000501");
+    t.db().exec("SELECT raise_case_reference(2031, 20)");
+    BOOST_TEST(take(2031) == "CG-2031-000502");
+    t.db().exec("SELECT raise_case_reference(2033, 41)");
+    BOOST_TEST(take(2033) == "CG-2033-000042");
+    BOOST_TEST(take(2032) == "CG-2032-000002");
+    {
+        storage::Transaction undone(t.db());
+        BOOST_TEST(take(2034) == "CG-2034-000001");
+    }
+    BOOST_TEST(take(2034) == "CG-2034-000001");
+}
+
+// Two sessions taking a year's first reference at once: the second waits for the first's
+// commit, then takes the next number of the sequence the first made.
+BOOST_FIXTURE_TEST_CASE(a_years_first_references_taken_at_once, Migrated) {
+    storage::Db other(t.conninfo());
+    storage::Transaction first(t.db());
+    const std::string a =
+        t.db().exec("SELECT next_case_reference(2040)").text(0, 0);
+    std::string b;
+    std::thread second([&] {
+        try {
+            b = other.exec("SELECT next_case_reference(2040)").text(0, 0);
+        } catch (const std::exception& e) {
+            b = e.what();
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    first.commit();
+    second.join();
+    BOOST_TEST(a == "CG-2040-000001");
+    BOOST_TEST(b == "CG-2040-000002");
 }
 
 // A case and its submission are opened in one statement under the next reference (the same
@@ -277,7 +352,7 @@ BOOST_FIXTURE_TEST_CASE(open_case_takes_the_next_reference, Migrated) {
     BOOST_TEST(r.boolean(0, 6));
     BOOST_TEST(r.text(0, 7) == "email-pdf");
     BOOST_TEST(r.text(0, 8) == "7123456");
-    t.db().exec("UPDATE reference_counters SET last_value = 1234566");
+    t.db().exec("SELECT setval(case_reference_sequence(extract(year FROM now())::int), 1234566)");
     BOOST_TEST(storage::open_case(t.db(), c, s).reference == before.substr(0, 8) + "1234567");
 }
 
