@@ -65,7 +65,6 @@ void seed(storage::Db& db, const common::Config& cfg, int n) {
                             c.gmc_number + R"(","concern_route":")" + c.concern_route + R"("})";
             s.sender_email = c.referrer_email;
             const storage::OpenedCase o = storage::open_case(db, c, s);
-            storage::audit(db, "casegate", "case.created", o.case_id, o.submission_id);
         }
         tx.commit();
     }

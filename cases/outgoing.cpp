@@ -17,20 +17,22 @@ std::string domain_of(const std::string& address) {
 
 }  // namespace
 
-int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
-         const std::string& reference) {
-    if (n.to.empty()) return 0;
+namespace {
+
+// The outbox rows of `n`, appended to `out`.
+void compose_rows(const common::Config& cfg, notifier::Notification n, const std::string& reference,
+                  std::vector<storage::OutboxMessage>& out) {
+    if (n.to.empty()) return;
     const notifier::Identity from{cfg.smtp.from, cfg.smtp.from_name};
     const std::string& key = cfg.threading.key;
     if (key.empty() || !workflow::is_reference(reference)) {
-        storage::enqueue(db, notifier::compose(from, n));
-        return 1;
+        out.push_back(notifier::compose(from, n));
+        return;
     }
     const std::string domain = domain_of(cfg.smtp.from);
     const std::int64_t expiry =
         workflow::epoch_day(static_cast<std::int64_t>(std::time(nullptr))) + kReplyTokenDays;
     std::vector<std::string> others;
-    int rows = 0;
     for (const std::string& to : n.to) {
         if (!find_staff(cfg, to)) {
             others.push_back(to);
@@ -41,16 +43,30 @@ int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
         mine.message_id = workflow::signed_message_id(reference, domain, key);
         mine.reply_to = workflow::tagged_address(cfg.smtp.from,
                                                  workflow::reply_tag(reference, to, expiry, key));
-        storage::enqueue(db, notifier::compose(from, mine));
-        ++rows;
+        out.push_back(notifier::compose(from, mine));
     }
     if (!others.empty()) {
         n.to = others;
         n.message_id = workflow::signed_message_id(reference, domain, key);
-        storage::enqueue(db, notifier::compose(from, n));
-        ++rows;
+        out.push_back(notifier::compose(from, n));
     }
-    return rows;
+}
+
+}  // namespace
+
+int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
+         const std::string& reference) {
+    std::vector<notifier::Notification> one;
+    one.push_back(std::move(n));
+    return send(db, cfg, std::move(one), reference);
+}
+
+int send(storage::Db& db, const common::Config& cfg, std::vector<notifier::Notification> ns,
+         const std::string& reference) {
+    std::vector<storage::OutboxMessage> rows;
+    for (notifier::Notification& n : ns) compose_rows(cfg, std::move(n), reference, rows);
+    storage::enqueue(db, rows);
+    return static_cast<int>(rows.size());
 }
 
 notifier::TemplateDirs template_dirs(const common::Config& cfg) {

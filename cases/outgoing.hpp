@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/config.hpp"
 #include "notifier/compose.hpp"
@@ -20,6 +21,9 @@ inline constexpr int kReplyTokenDays = 30;
 /// are not configured staff, and one per member of staff with their own reply address.
 /// Without `[threading] key_file` or a reference, one unsigned row. Returns the rows written.
 int send(storage::Db& db, const common::Config& cfg, notifier::Notification n,
+         const std::string& reference);
+/// As send() for each of `ns`, all about `reference`, in one statement.
+int send(storage::Db& db, const common::Config& cfg, std::vector<notifier::Notification> ns,
          const std::string& reference);
 
 /// Where `cfg` says the operator's notification texts are ([notifications] templates_dir and

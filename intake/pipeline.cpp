@@ -574,23 +574,24 @@ class ItemProcessor {
             c.employer_code = m.code;
             c.employer_name = m.name;
         }
+        const std::string created = R"({"channel":")" + std::string(forms::to_string(e_.channel)) +
+                                    R"(","answered":)" +
+                                    (existing_reference.empty() ? "false" : "true") + "}";
         if (reference.empty()) {
             storage::SubmissionRow row = submission_row(workflow::SubmissionStatus::complete);
             row.notes_json = strings_json(notes);
-            const storage::OpenedCase opened = storage::open_case(db_, c, row);
+            // With its `created` action and audit line, in the same statement.
+            const storage::OpenedCase opened = storage::open_case(db_, c, row, created);
             reference = opened.reference;
             case_id = opened.case_id;
             sub = opened.submission_id;
         } else {
             case_id = storage::complete_submission(db_, submission, reference, c, fields_json(r),
                                                    strings_json(notes));
+            storage::add_case_action(db_, case_id, "created", "casegate", id_, created);
+            storage::audit(db_, "casegate", "case.created", case_id, sub);
         }
-        storage::add_case_action(db_, case_id, "created", "casegate", id_,
-                                 R"({"channel":")" + std::string(forms::to_string(e_.channel)) +
-                                     R"(","answered":)" +
-                                     (existing_reference.empty() ? "false" : "true") + "}");
         if (rv) record_revalidation(case_id, gmc, *rv, office, routed_by);
-        storage::audit(db_, "casegate", "case.created", case_id, sub);
         store_documents(case_id, sub);
 
         notifier::Notification ack;
@@ -600,7 +601,6 @@ class ItemProcessor {
         ack.auto_submitted = "auto-replied";
         ack.case_id = case_id;
         thread_as_reply(ack);
-        enqueue(ack, reference);
 
         notifier::Notification alert;
         alert.kind = "office_alert";
@@ -612,7 +612,10 @@ class ItemProcessor {
             if (member.role == common::StaffRole::admin) alert.to.push_back(member.email);
         }
         alert.case_id = case_id;
-        enqueue(alert, reference);
+        std::vector<notifier::Notification> both;
+        both.push_back(std::move(ack));
+        both.push_back(std::move(alert));
+        cases::send(db_, cfg_, std::move(both), reference);  // one statement
 
         finish("processed", existing_reference.empty() ? "complete" : "answer", "");
         ++stats_.cases;

@@ -39,7 +39,8 @@ std::string next_reference(Db& db) {
     return db.exec(CASEGATE_NEXT_REFERENCE_SQL).text(0, 0);
 }
 
-OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
+OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s,
+                     const std::string& created_details) {
     // Every parameter is cast: in INSERT … SELECT they are not typed by the target columns.
     const Result r = db.exec(
         "WITH ref AS (" CASEGATE_NEXT_REFERENCE_SQL
@@ -60,7 +61,13 @@ OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
         "   errors, notes, sender_email, case_id)"
         "  SELECT c.reference, $21::bigint, $22::text, $23::text, $24::jsonb, $25::jsonb,"
         "   $26::jsonb, $27::jsonb, nullif($28::text, ''), c.id FROM c"
-        "  RETURNING id)"
+        "  RETURNING id),"
+        " a AS ("
+        "  INSERT INTO case_actions (case_id, kind, actor, inbound_item_id, details)"
+        "  SELECT c.id, 'created', 'casegate', $21::bigint, $31::jsonb FROM c),"
+        " l AS ("
+        "  INSERT INTO audit_log (actor, action, case_id, submission_id)"
+        "  SELECT 'casegate', 'case.created', c.id, s.id FROM c, s)"
         " SELECT c.id, c.reference, s.id FROM c, s",
         {std::string(workflow::to_string(c.status)),
          c.local_office,
@@ -91,7 +98,8 @@ OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s) {
          s.notes_json,
          s.sender_email,
          c.employer_code,
-         c.employer_name});
+         c.employer_name,
+         created_details});
     return {r.int64(0, 0), r.int64(0, 2), r.text(0, 1)};
 }
 

@@ -57,9 +57,11 @@ struct OpenedCase {
 };
 
 /// Opens a case: the next reference (as next_reference()), the case and its submission linked
-/// to it, in one statement and one round trip; the submission's `reference` and `case_id` are
-/// ignored.
-OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s);
+/// to it, its `created` action (by casegate, from the submission's inbound item, with
+/// `created_details`, a JSON object) and the audit line `case.created`, in one statement and
+/// one round trip; the submission's `reference` and `case_id` are ignored.
+OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s,
+                     const std::string& created_details = "{}");
 
 /// Appends an action to a case (details is a JSON object).
 void add_case_action(Db& db, std::int64_t case_id, const std::string& kind,

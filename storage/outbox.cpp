@@ -6,12 +6,30 @@
 
 namespace casegate::storage {
 
-void enqueue(Db& db, const OutboxMessage& m) {
-    db.defer(
+void enqueue(Db& db, const std::vector<OutboxMessage>& messages) {
+    if (messages.empty()) return;
+    constexpr int kColumns = 7;
+    std::string sql =
         "INSERT INTO outbox (message_id, kind, case_id, submission_id, mail_from, recipients,"
-        " message) VALUES ($1, $2, $3, $4, $5, $6::text[], $7)",
-        {m.message_id, m.kind, m.case_id, m.submission_id, m.mail_from, pg_text_array(m.recipients),
-         Param::bytes(m.message)});
+        " message) VALUES ";
+    std::vector<Param> params;
+    params.reserve(messages.size() * kColumns);
+    for (const OutboxMessage& m : messages) {
+        const std::size_t n = params.size();
+        if (n != 0) sql += ", ";
+        sql += "($" + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" +
+               std::to_string(n + 3) + ", $" + std::to_string(n + 4) + ", $" +
+               std::to_string(n + 5) + ", $" + std::to_string(n + 6) + "::text[], $" +
+               std::to_string(n + 7) + ")";
+        params.emplace_back(m.message_id);
+        params.emplace_back(m.kind);
+        params.emplace_back(m.case_id);
+        params.emplace_back(m.submission_id);
+        params.emplace_back(m.mail_from);
+        params.emplace_back(pg_text_array(m.recipients));
+        params.push_back(Param::bytes(m.message));
+    }
+    db.defer(sql, std::move(params));
 }
 
 std::vector<DueMessage> claim_due(Db& db, int limit, int lease_seconds) {

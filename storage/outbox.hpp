@@ -20,8 +20,12 @@ struct OutboxMessage {
     std::string message;  ///< the complete RFC 5322 message, CRLF line ends
 };
 
-/// Adds a message to the outbox (inside the caller's transaction; deferred, see Db::defer).
-void enqueue(Db& db, const OutboxMessage& m);
+/// Adds messages to the outbox in one statement (inside the caller's transaction; deferred,
+/// see Db::defer).
+void enqueue(Db& db, const std::vector<OutboxMessage>& messages);
+inline void enqueue(Db& db, const OutboxMessage& m) {
+    enqueue(db, std::vector<OutboxMessage>{m});
+}
 
 struct DueMessage {
     std::int64_t id = 0;

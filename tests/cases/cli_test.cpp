@@ -75,14 +75,15 @@ BOOST_FIXTURE_TEST_CASE(show_json_shape, Fixture) {
     BOOST_TEST(j["case_manager"].is_null());
     BOOST_TEST(j["fields"]["trainee_name"] == "Dana Doctor");
     BOOST_TEST(j["fields"]["support_requested"] == json::array({"Coaching"}));
-    BOOST_TEST_REQUIRE(j["actions"].size() == 3U);
-    BOOST_TEST(j["actions"][0]["kind"] == "accept");
-    BOOST_TEST(j["actions"][0]["actor"] == "Ada.Admin@casegate.test");
-    BOOST_TEST(j["actions"][0]["status_after"] == "accepted");
-    BOOST_TEST(!j["actions"][0]["at"].get<std::string>().empty());
-    BOOST_TEST(!j["actions"][0].contains("text"));
-    BOOST_TEST(j["actions"][1]["text"] == "First contact made");
-    BOOST_TEST(j["actions"][2]["filename"] == "minutes.txt");
+    BOOST_TEST_REQUIRE(j["actions"].size() == 4U);
+    BOOST_TEST(j["actions"][0]["kind"] == "created");
+    BOOST_TEST(j["actions"][1]["kind"] == "accept");
+    BOOST_TEST(j["actions"][1]["actor"] == "Ada.Admin@casegate.test");
+    BOOST_TEST(j["actions"][1]["status_after"] == "accepted");
+    BOOST_TEST(!j["actions"][1]["at"].get<std::string>().empty());
+    BOOST_TEST(!j["actions"][1].contains("text"));
+    BOOST_TEST(j["actions"][2]["text"] == "First contact made");
+    BOOST_TEST(j["actions"][3]["filename"] == "minutes.txt");
     BOOST_TEST(j["documents"] == json::parse(R"([{"filename":"minutes.txt",
         "content_type":"text/plain; charset=utf-8","size":23}])"));
 

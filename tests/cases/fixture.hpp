@@ -104,7 +104,6 @@ struct Fixture {
         s.sender_email = n.referrer_email;
         storage::Transaction tx(db());
         const storage::OpenedCase opened = storage::open_case(db(), c, s);
-        storage::audit(db(), "casegate", "case.created", opened.case_id, opened.submission_id);
         tx.commit();
         return opened.reference;
     }
