@@ -154,17 +154,25 @@ class Scanner {
 // Each level of mimetic's recursion needs its own multipart or message/rfc822 declaration,
 // so this count bounds its depth whatever the boundaries say.
 std::size_t count_nesting_declarations(std::string_view raw) {
+    // Either word, in any case, counted in one pass (neither can overlap itself or the other).
+    const auto at = [raw](std::size_t i, std::string_view word) {
+        if (raw.size() - i < word.size()) return false;
+        for (std::size_t k = 0; k < word.size(); ++k) {
+            const char a = raw[i + k];
+            if ((a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) != word[k])
+                return false;
+        }
+        return true;
+    };
     std::size_t count = 0;
-    for (const std::string_view word :
-         {std::string_view("multipart"), std::string_view("rfc822")}) {
-        auto it = raw.begin();
-        while (true) {
-            it = std::search(it, raw.end(), word.begin(), word.end(), [](char a, char b) {
-                return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-            });
-            if (it == raw.end()) break;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const char c = static_cast<char>(raw[i] | 0x20);  // 'm' or 'r' only from M/m or R/r
+        if (c == 'm' && at(i, "multipart")) {
             ++count;
-            it += static_cast<std::ptrdiff_t>(word.size());
+            i += 8;
+        } else if (c == 'r' && at(i, "rfc822")) {
+            ++count;
+            i += 5;
         }
     }
     return count;

@@ -195,6 +195,15 @@ BOOST_AUTO_TEST_CASE(declaration_count_is_conservative) {
                "multipart/message declaration count 1001 exceeds limit max_parts=1000");
     BOOST_TEST(refusal.limit == "max_parts");
     BOOST_TEST(check_before_parsing(nested_multipart(5), MimeLimits{}, &defects).empty());
+    // Both words, in any case, side by side, and one at the very end: 668 + 333 = 1001.
+    std::string words = "Content-Type: text/plain\r\n\r\n";
+    for (int i = 0; i < 334; ++i) words += "MULTIPARTmultipart";
+    for (int i = 0; i < 333; ++i) words += (i % 2 ? " RFC822" : " rfC822");
+    BOOST_TEST(check_before_parsing(words, MimeLimits{}, &defects).reason ==
+               "multipart/message declaration count 1001 exceeds limit max_parts=1000");
+    words.resize(words.size() - 7);  // one word fewer: 1000 is within the limit
+    BOOST_TEST(check_before_parsing(words, MimeLimits{}, &defects).empty());
+    BOOST_TEST(check_before_parsing(words + "multipar", MimeLimits{}, &defects).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
