@@ -3,6 +3,8 @@
 // check page's multipart form with a document), and the real daemon pulling it through a
 // [[form_endpoint]]: the same case, documents and emails as an emailed referral; crashes,
 // a service that is down or answers garbage, and a submission the daemon finds incomplete.
+// A fake pull API (tests/support/pull_api.py) sends a document shorter than listed and fails
+// an acknowledgement.
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -273,6 +275,84 @@ BOOST_FIXTURE_TEST_CASE(a_service_down_or_answering_garbage_loses_nothing, Fresh
     BOOST_REQUIRE(polls.size() == 2U);
     BOOST_TEST(!polls[1].last_success_at.empty());
     BOOST_TEST(polls[1].stored_total == 1);
+}
+
+// A pull API that misbehaves as a faulty or tampered service could (tests/support/pull_api.py:
+// one submission, its document listed as 10 bytes), in its own directory and port.
+struct FakePullApi {
+    std::string dir = fs::temp_directory_path() / ("casegate-pull-" + std::to_string(getpid()));
+    int port = test_port(71);
+    std::unique_ptr<Process> process;
+
+    explicit FakePullApi(const std::string& mode) {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        write(dir + "/token", kToken);
+        chmod((dir + "/token").c_str(), 0600);
+        set_mode(mode);
+        process = std::make_unique<Process>(std::vector<std::string>{
+            "/usr/bin/python3", std::string(CASEGATE_SOURCE_DIR) + "/tests/support/pull_api.py",
+            std::to_string(port), dir});
+        BOOST_REQUIRE(eventually([&] { return port_open(port); }, std::chrono::seconds(10)));
+    }
+    ~FakePullApi() {
+        process.reset();
+        fs::remove_all(dir);
+    }
+    void set_mode(const std::string& mode) const { write(dir + "/mode", mode); }
+    // The acknowledgements received, as "STATUS RECEIPT" lines.
+    std::string acks() const { return fs::exists(dir + "/acks") ? read_file(dir + "/acks") : std::string(); }
+    std::string endpoint() const {
+        return "[[form_endpoint]]\nname = \"web\"\nurl = \"http://127.0.0.1:" +
+               std::to_string(port) + "\"\ntoken_file = \"" + dir + "/token\"\npoll_interval = 5\n\n";
+    }
+};
+
+// A document that arrives shorter than the size listed is not taken: nothing is stored or
+// acknowledged, the log says why, and the next poll, the document whole, brings the case in.
+BOOST_FIXTURE_TEST_CASE(a_document_not_the_size_listed_is_fetched_again_later, Fresh) {
+    FakePullApi api("short");
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = api.endpoint();
+    TestConfig cfg(db, opt);
+    const std::string log = api.dir + "/daemon.log";
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+    BOOST_TEST(log_lines(log, "a document is not the size listed").size() == 1U);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 0);
+    BOOST_TEST(api.acks().empty());
+    api.set_mode("");
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM documents WHERE size = 10") == 1);
+    BOOST_TEST(api.acks() == "200 20261203-090000-000001-abcdef\n");
+    BOOST_TEST(sent_to("sam.pull@trust.example.nhs.uk") == 1U);
+}
+
+// An acknowledgement the service fails (HTTP 500) leaves the submission pending there, stored
+// and made a case here: the next poll finds it stored, acknowledges it again, and stores and
+// sends nothing twice.
+BOOST_FIXTURE_TEST_CASE(a_failed_acknowledgement_is_made_again_by_the_next_poll, Fresh) {
+    FakePullApi api("ack-fails");
+    TestDb db;
+    ConfigOptions opt;
+    opt.extra = api.endpoint();
+    TestConfig cfg(db, opt);
+    const std::string log = api.dir + "/daemon.log";
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+    BOOST_TEST(log_lines(log, "acknowledgement failed endpoint=web").size() == 1U);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(api.acks() == "500 20261203-090000-000001-abcdef\n");
+    api.set_mode("");
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+    BOOST_TEST(api.acks() == "500 20261203-090000-000001-abcdef\n200 20261203-090000-000001-abcdef\n");
+    BOOST_TEST(db.count("SELECT count(*) FROM inbound_items") == 1);
+    BOOST_TEST(db.count("SELECT count(*) FROM cases") == 1);
+    BOOST_TEST(sent_to("sam.pull@trust.example.nhs.uk") == 1U);
+    // A third poll finds nothing pending.
+    BOOST_REQUIRE_EQUAL(run_once(cfg, {}, log), 0);
+    BOOST_TEST(api.acks().size() == 2 * std::string("200 20261203-090000-000001-abcdef\n").size());
 }
 
 // A submission the daemon judges incomplete (here: written to the spool without the details,
