@@ -39,67 +39,66 @@ std::string next_reference(Db& db) {
     return db.exec(CASEGATE_NEXT_REFERENCE_SQL).text(0, 0);
 }
 
+void append_case_params(std::vector<Param>& params, const CaseRow& c) {
+    params.reserve(params.size() + 22);
+    params.emplace_back(std::string(workflow::to_string(c.status)));
+    params.emplace_back(c.local_office);
+    params.emplace_back(c.designated_body);
+    params.emplace_back(c.trainee_name);
+    params.emplace_back(c.gmc_number);
+    params.emplace_back(c.programme);
+    params.emplace_back(c.grade);
+    params.emplace_back(c.employer);
+    params.emplace_back(c.site);
+    params.emplace_back(c.referrer_name);
+    params.emplace_back(c.referrer_email);
+    params.emplace_back(c.referrer_role);
+    params.emplace_back(c.referrer_phone);
+    params.emplace_back(c.concern_route);
+    params.emplace_back(c.concern_type);
+    params.emplace_back(c.incident_date);
+    params.emplace_back(pg_text_array(c.support_requested));
+    params.emplace_back(c.trainee_aware);
+    params.emplace_back(c.details);
+    params.emplace_back(c.terms_accepted);
+    params.emplace_back(c.employer_code);
+    params.emplace_back(c.employer_name);
+}
+
 OpenedCase open_case(Db& db, const CaseRow& c, const SubmissionRow& s,
                      const std::string& created_details) {
+    std::vector<Param> params;
+    append_case_params(params, c);  // $1 … $22
+    params.insert(
+        params.end(),
+        {s.inbound_item_id, s.channel, std::string(workflow::to_string(s.status)), s.fields_json,
+         s.missing_json, s.errors_json, s.notes_json, s.sender_email, created_details});
     // Every parameter is cast: in INSERT … SELECT they are not typed by the target columns.
     const Result r = db.exec(
         "WITH ref AS (" CASEGATE_NEXT_REFERENCE_SQL
         "),"
         " c AS ("
-        "  INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
-        "   gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
-        "   referrer_role, referrer_phone, concern_route, concern_type, incident_date,"
-        "   support_requested, trainee_aware, details, terms_accepted, employer_code,"
-        "   employer_name)"
+        "  INSERT INTO cases (reference, " CASEGATE_CASE_COLUMNS
+        ")"
         "  SELECT ref.reference, $1::text, $2::text, $3::text, $4::text, $5::text, $6::text,"
         "   $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,"
         "   $15::text, $16::date, $17::text[], $18::boolean, $19::text, $20::boolean,"
-        "   $29::text, $30::text FROM ref"
+        "   $21::text, $22::text FROM ref"
         "  RETURNING id, reference),"
         " s AS ("
         "  INSERT INTO submissions (reference, inbound_item_id, channel, status, fields, missing,"
         "   errors, notes, sender_email, case_id)"
-        "  SELECT c.reference, $21::bigint, $22::text, $23::text, $24::jsonb, $25::jsonb,"
-        "   $26::jsonb, $27::jsonb, nullif($28::text, ''), c.id FROM c"
+        "  SELECT c.reference, $23::bigint, $24::text, $25::text, $26::jsonb, $27::jsonb,"
+        "   $28::jsonb, $29::jsonb, nullif($30::text, ''), c.id FROM c"
         "  RETURNING id),"
         " a AS ("
         "  INSERT INTO case_actions (case_id, kind, actor, inbound_item_id, details)"
-        "  SELECT c.id, 'created', 'casegate', $21::bigint, $31::jsonb FROM c),"
+        "  SELECT c.id, 'created', 'casegate', $23::bigint, $31::jsonb FROM c),"
         " l AS ("
         "  INSERT INTO audit_log (actor, action, case_id, submission_id)"
         "  SELECT 'casegate', 'case.created', c.id, s.id FROM c, s)"
         " SELECT c.id, c.reference, s.id FROM c, s",
-        {std::string(workflow::to_string(c.status)),
-         c.local_office,
-         c.designated_body,
-         c.trainee_name,
-         c.gmc_number,
-         c.programme,
-         c.grade,
-         c.employer,
-         c.site,
-         c.referrer_name,
-         c.referrer_email,
-         c.referrer_role,
-         c.referrer_phone,
-         c.concern_route,
-         c.concern_type,
-         c.incident_date,
-         pg_text_array(c.support_requested),
-         c.trainee_aware,
-         c.details,
-         c.terms_accepted,
-         s.inbound_item_id,
-         s.channel,
-         std::string(workflow::to_string(s.status)),
-         s.fields_json,
-         s.missing_json,
-         s.errors_json,
-         s.notes_json,
-         s.sender_email,
-         c.employer_code,
-         c.employer_name,
-         created_details});
+        params);
     return {r.int64(0, 0), r.int64(0, 2), r.text(0, 1)};
 }
 

@@ -50,6 +50,17 @@ struct CaseRow {
     bool terms_accepted = false;
 };
 
+/// The case columns every statement that writes a case sets, in the order case_params()
+/// gives their values (`archived` follows from the status where a statement sets it).
+#define CASEGATE_CASE_COLUMNS                                                            \
+    "status, local_office, designated_body, trainee_name, gmc_number, programme, grade," \
+    " employer, site, referrer_name, referrer_email, referrer_role, referrer_phone,"     \
+    " concern_route, concern_type, incident_date, support_requested, trainee_aware,"     \
+    " details, terms_accepted, employer_code, employer_name"
+
+/// The values of CASEGATE_CASE_COLUMNS for `c` (22 parameters), appended to `params`.
+void append_case_params(std::vector<Param>& params, const CaseRow& c);
+
 struct OpenedCase {
     std::int64_t case_id = 0;
     std::int64_t submission_id = 0;

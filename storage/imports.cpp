@@ -105,21 +105,22 @@ void queue_imported_case(Db& db, std::int64_t import_id, const ImportedCase& i,
         year = i.reference.substr(3, 4);
         given_number = i.reference.substr(8);
     }
+    std::vector<Param> params{year, given_number, i.reference};
+    append_case_params(params, c);  // $4 … $25
+    params.insert(params.end(), {i.case_manager, i.outcome, i.closed, i.received, import_id,
+                                 i.source_reference, i.fields_json, i.key, by, i.notes});
     db.defer(
         "WITH ref AS (SELECT CASE WHEN $2::bigint IS NULL THEN next_case_reference($1::int)"
         "  ELSE (SELECT $3::text FROM raise_case_reference($1::int, $2::bigint)) END AS reference),"
         " c AS ("
-        "  INSERT INTO cases (reference, status, archived, local_office, designated_body,"
-        "   trainee_name, gmc_number, programme, grade, employer, site, referrer_name,"
-        "   referrer_email, referrer_role, referrer_phone, concern_route, concern_type,"
-        "   incident_date, support_requested, trainee_aware, details, terms_accepted,"
-        "   employer_code, employer_name, case_manager, outcome, closed_at, created_at,"
-        "   updated_at, import_id, source_reference)"
-        "  SELECT ref.reference, $4::text, $4::text = 'archived', $5::text, $6::text, $7::text,"
+        "  INSERT INTO cases (reference, " CASEGATE_CASE_COLUMNS
+        ", archived, case_manager, outcome, closed_at, created_at, updated_at, import_id,"
+        "   source_reference)"
+        "  SELECT ref.reference, $4::text, $5::text, $6::text, $7::text,"
         "   $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text, $15::text,"
         "   $16::text, $17::text, $18::text, $19::date, $20::text[], $21::boolean, $22::text,"
-        "   $23::boolean, $24::text, $25::text, $26::text, $27::text, $28::date, $29::date,"
-        "   now(), $30::bigint, $31::text FROM ref"
+        "   $23::boolean, $24::text, $25::text, $4::text = 'archived', $26::text, $27::text,"
+        "   $28::date, $29::date, now(), $30::bigint, $31::text FROM ref"
         "  RETURNING id, reference, created_at),"
         " s AS ("
         "  INSERT INTO submissions (reference, channel, status, fields, case_id, created_at)"
@@ -133,41 +134,7 @@ void queue_imported_case(Db& db, std::int64_t import_id, const ImportedCase& i,
         "   jsonb_build_object('text', $35::text, 'imported', true) FROM c"
         "  WHERE $35::text IS NOT NULL)"
         " SELECT reference FROM c",
-        {year,
-         given_number,
-         i.reference,
-         std::string(workflow::to_string(c.status)),
-         c.local_office,
-         c.designated_body,
-         c.trainee_name,
-         c.gmc_number,
-         c.programme,
-         c.grade,
-         c.employer,
-         c.site,
-         c.referrer_name,
-         c.referrer_email,
-         c.referrer_role,
-         c.referrer_phone,
-         c.concern_route,
-         c.concern_type,
-         c.incident_date,
-         pg_text_array(c.support_requested),
-         c.trainee_aware,
-         c.details,
-         c.terms_accepted,
-         c.employer_code,
-         c.employer_name,
-         i.case_manager,
-         i.outcome,
-         i.closed,
-         i.received,
-         import_id,
-         i.source_reference,
-         i.fields_json,
-         i.key,
-         by,
-         i.notes});
+        params);
 }
 
 std::vector<ExportedCase> export_cases(Db& db, const std::string& office) {

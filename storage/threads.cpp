@@ -40,34 +40,22 @@ void update_submission(Db& db, std::int64_t submission_id, const std::string& fi
 std::int64_t complete_submission(Db& db, std::int64_t submission_id, const std::string& reference,
                                  const CaseRow& c, const std::string& fields_json,
                                  const std::string& notes_json) {
+    std::vector<Param> params{reference};
+    append_case_params(params, c);  // $2 … $23
+    params.insert(params.end(), {submission_id, fields_json, notes_json});
     const Result r = db.exec(
         "WITH c AS ("
-        "  INSERT INTO cases (reference, status, local_office, designated_body, trainee_name,"
-        "   gmc_number, programme, grade, employer, site, referrer_name, referrer_email,"
-        "   referrer_role, referrer_phone, concern_route, concern_type, incident_date,"
-        "   support_requested, trainee_aware, details, terms_accepted, employer_code,"
-        "   employer_name)"
+        "  INSERT INTO cases (reference, " CASEGATE_CASE_COLUMNS
+        ")"
         "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        "   $17::date, $18::text[], $19, $20, $21, $25, $26)"
+        "   $17::date, $18::text[], $19, $20, $21, $22, $23)"
         "  RETURNING id),"
         " s AS ("
-        "  UPDATE submissions SET status = 'complete', fields = $23::jsonb, missing = '[]',"
-        "   errors = '[]', notes = $24::jsonb, case_id = (SELECT id FROM c), updated_at = now()"
-        "  WHERE id = $22 RETURNING id)"
+        "  UPDATE submissions SET status = 'complete', fields = $25::jsonb, missing = '[]',"
+        "   errors = '[]', notes = $26::jsonb, case_id = (SELECT id FROM c), updated_at = now()"
+        "  WHERE id = $24 RETURNING id)"
         " SELECT c.id FROM c, s",
-        {reference,        std::string(workflow::to_string(c.status)),
-         c.local_office,   c.designated_body,
-         c.trainee_name,   c.gmc_number,
-         c.programme,      c.grade,
-         c.employer,       c.site,
-         c.referrer_name,  c.referrer_email,
-         c.referrer_role,  c.referrer_phone,
-         c.concern_route,  c.concern_type,
-         c.incident_date,  pg_text_array(c.support_requested),
-         c.trainee_aware,  c.details,
-         c.terms_accepted, submission_id,
-         fields_json,      notes_json,
-         c.employer_code,  c.employer_name});
+        params);
     return r.int64(0, 0);
 }
 
