@@ -175,12 +175,8 @@ int main(int argc, char** argv) {
         if (rest.size() != 1 && !with_list)
             return usage_error("form-pdf needs one output file (and --employers FILE.csv)");
         try {
-            std::vector<std::string> employers;
-            if (with_list) {
-                const import::EmployerList list = import::EmployerList::load(rest[2]);
-                for (const import::Employer& e : list.all()) employers.push_back(e.name);
-            }
-            forms::write_form_pdf(rest[0], employers);
+            forms::write_form_pdf(rest[0], with_list ? import::EmployerList::load(rest[2]).names()
+                                                     : std::vector<std::string>());
             return 0;
         } catch (const std::exception& e) {
             std::cerr << "casegate form-pdf: " << e.what() << "\n";

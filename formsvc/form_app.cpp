@@ -155,9 +155,7 @@ FormApp::FormApp(common::FormServiceConfig cfg, Spool& spool)
     : cfg_(std::move(cfg)), spool_(spool) {
     if (cfg_.employers_file.empty()) return;
     try {
-        const import::EmployerList list = import::EmployerList::load(cfg_.employers_file);
-        employers_.reserve(list.all().size());
-        for (const import::Employer& e : list.all()) employers_.push_back(e.name);
+        employers_ = import::EmployerList::load(cfg_.employers_file).names();
         std::sort(employers_.begin(), employers_.end());
     } catch (const std::exception& e) {
         common::logger("form")->error("employers not offered error={}", e.what());

@@ -169,11 +169,18 @@ std::shared_ptr<const EmployerList> employer_list(const common::Config& cfg,
     return r.list;
 }
 
+std::vector<std::string> EmployerList::names() const {
+    std::vector<std::string> out;
+    out.reserve(list_.size());
+    for (const Employer& e : list_) out.push_back(e.name);
+    return out;
+}
+
 std::vector<std::string> region_employers(const common::Config& cfg) {
     std::set<std::string> names;
     for (const common::OfficeConfig& o : cfg.offices) {
         if (const auto l = employer_list(cfg, o.name))
-            for (const Employer& e : l->all()) names.insert(e.name);
+            for (std::string& name : l->names()) names.insert(std::move(name));
     }
     return {names.begin(), names.end()};
 }

@@ -41,6 +41,8 @@ class EmployerList {
     const Employer* match(std::string_view written) const;
     const Employer* by_code(std::string_view code) const;
     const std::vector<Employer>& all() const { return list_; }
+    /// The names, in the list's order: what a form offers.
+    std::vector<std::string> names() const;
 
   private:
     std::vector<Employer> list_;

@@ -32,6 +32,20 @@ const std::string& ItemProcessor::blank_form_pdf(const common::Config& cfg) {
     return bytes;
 }
 
+void ItemProcessor::send_incomplete_reply(const std::string& reference, const forms::Referral& r,
+                                          std::int64_t submission_id) {
+    notifier::Notification reply;
+    reply.kind = "incomplete_reply";
+    reply.text = notifier::incomplete_reply(reference, r);
+    if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
+    reply.auto_submitted = "auto-replied";
+    reply.submission_id = submission_id;
+    reply.attachments.push_back(
+        {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf(cfg_)});
+    thread_as_reply(reply);
+    enqueue(reply, reference);
+}
+
 void ItemProcessor::run() {
     const storage::LockedItem locked =
         storage::lock_for_processing(db_, id_, sha_, e_.message_id, e_.from_address);
@@ -339,16 +353,7 @@ void ItemProcessor::keep_incomplete() {
     const std::int64_t sub = storage::insert_submission(db_, row);
     storage::audit(db_, "casegate", "submission.incomplete", std::nullopt, sub);
     store_documents(std::nullopt, sub);
-    notifier::Notification reply;
-    reply.kind = "incomplete_reply";
-    reply.text = notifier::incomplete_reply(reference, e_.referral);
-    if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
-    reply.auto_submitted = "auto-replied";
-    reply.submission_id = sub;
-    reply.attachments.push_back(
-        {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf(cfg_)});
-    thread_as_reply(reply);
-    enqueue(reply, reference);
+    send_incomplete_reply(reference, e_.referral, sub);
     finish("processed", "incomplete", "");
     ++stats_.incomplete;
     common::logger("pipeline")

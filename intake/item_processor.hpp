@@ -60,6 +60,10 @@ class ItemProcessor {
     // and the offices' employers (as configured when first made).
     static const std::string& blank_form_pdf(const common::Config& cfg);
 
+    // What is still missing from `r`, to the sender, with the blank form attached.
+    void send_incomplete_reply(const std::string& reference, const forms::Referral& r,
+                               std::int64_t submission_id);
+
     void finish(const std::string& state, const std::string& verdict, const std::string& reason);
     void set_aside(const std::string& reason);
 

@@ -222,18 +222,7 @@ void ItemProcessor::answer_submission(const std::string& reference,
     storage::audit(db_, "casegate", "submission.answered", std::nullopt, t.submission_id);
     // Only an answer that changed something is answered again, so that a sender's
     // auto-responder can never start a loop of replies.
-    if (merged.changed) {
-        notifier::Notification reply;
-        reply.kind = "incomplete_reply";
-        reply.text = notifier::incomplete_reply(reference, merged.referral);
-        if (const std::string to = reply_address(); !to.empty()) reply.to = {to};
-        reply.auto_submitted = "auto-replied";
-        reply.submission_id = t.submission_id;
-        reply.attachments.push_back(
-            {"casegate-referral-form.pdf", "application/pdf", blank_form_pdf(cfg_)});
-        thread_as_reply(reply);
-        enqueue(reply, reference);
-    }
+    if (merged.changed) send_incomplete_reply(reference, merged.referral, t.submission_id);
     finish("processed", "answer", "");
     ++stats_.threaded;
     common::logger("pipeline")
