@@ -304,6 +304,29 @@ BOOST_FIXTURE_TEST_CASE(references_count_per_year_and_only_rise, Migrated) {
     BOOST_TEST(take(2034) == "CG-2034-000001");
 }
 
+// A database counted with the old counter rows (schema 13) goes on from where each year was:
+// migrating turns each year's row into its sequence.
+BOOST_AUTO_TEST_CASE(counters_of_an_older_schema_go_on_in_their_sequences) {
+    e2e::TestDb t;
+    t.db().exec(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const storage::Migration& m : storage::migrations()) {
+        if (m.version > 13) break;
+        t.db().exec(m.sql);
+        t.db().exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                    {m.version, m.name});
+    }
+    t.db().exec("INSERT INTO reference_counters (year, last_value) VALUES (2025, 41), (2026, 7)");
+    BOOST_TEST(storage::migrate(t.db()) == static_cast<int>(storage::migrations().size()) - 13);
+    const auto take = [&](int year) {
+        return t.db().exec("SELECT next_case_reference($1)", {std::to_string(year)}).text(0, 0);
+    };
+    BOOST_TEST(take(2025) == "CG-2025-000042");
+    BOOST_TEST(take(2026) == "CG-2026-000008");
+    BOOST_TEST(take(2027) == "CG-2027-000001");
+}
+
 // Two sessions taking a year's first reference at once: the second waits for the first's
 // commit, then takes the next number of the sequence the first made.
 BOOST_FIXTURE_TEST_CASE(a_years_first_references_taken_at_once, Migrated) {
