@@ -1,13 +1,10 @@
 // The settings table. Adding a key: add its row here, read it in config.cpp (a key in the
 // table that config.cpp never asks for is reported by every test that loads its section), and
 // regenerate the example: `build/daemon/casegate config-example > examples/casegate.toml`.
+// Looking keys up and writing their types and bounds: settings_text.cpp.
 #include "common/settings.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cmath>
-#include <cstdio>
-#include <vector>
 
 namespace casegate::common {
 
@@ -595,138 +592,11 @@ constexpr std::array kSettings{
 
 }  // namespace
 
-std::string_view program_name(Program p) {
-    switch (p) {
-        case Program::daemon:
-            return "daemon";
-        case Program::console:
-            return "console";
-        case Program::form_service:
-            return "form-service";
-    }
-    return "?";
-}
-
-std::optional<Program> program_from_name(std::string_view name) {
-    for (const Program p : {Program::daemon, Program::console, Program::form_service}) {
-        if (program_name(p) == name) return p;
-    }
-    return std::nullopt;
-}
-
 std::span<const SectionInfo> config_sections() {
     return kSections;
 }
 std::span<const Setting> config_settings() {
     return kSettings;
-}
-
-const SectionInfo* find_section(std::string_view name) {
-    for (const SectionInfo& s : kSections) {
-        if (s.name == name) return &s;
-    }
-    return nullptr;
-}
-
-const Setting* find_setting(std::string_view section, std::string_view key) {
-    for (const Setting& s : kSettings) {
-        if (s.section == section && s.key == key) return &s;
-    }
-    return nullptr;
-}
-
-std::string section_header(const SectionInfo& s) {
-    const std::string name(s.name);
-    return s.array ? "[[" + name + "]]" : "[" + name + "]";
-}
-
-std::string_view type_name(SettingType t) {
-    switch (t) {
-        case T::string:
-            return "string";
-        case T::integer:
-            return "integer";
-        case T::boolean:
-            return "bool";
-        case T::fraction:
-            return "fraction";
-        case T::string_list:
-            return "string list";
-        case T::secret_file:
-            return "secret file";
-        case T::url:
-            return "url";
-        case T::enumeration:
-            return "enum";
-        case T::email:
-            return "email";
-        case T::email_list:
-            return "email list";
-        case T::listen:
-            return "host:port";
-        case T::path:
-            return "path";
-    }
-    return "?";
-}
-
-std::string format_number(double d) {
-    if (std::floor(d) == d && std::fabs(d) < 1e15) {
-        return std::to_string(static_cast<long long>(d));
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", d);
-    return buf;
-}
-
-namespace {
-
-// "a, b or c" from the blank-separated choices.
-std::string choice_list(std::string_view choices, std::string_view last_joiner) {
-    std::vector<std::string_view> items;
-    std::size_t i = 0;
-    while (i < choices.size()) {
-        const std::size_t j = std::min(choices.find(' ', i), choices.size());
-        if (j > i) items.push_back(choices.substr(i, j - i));
-        i = j + 1;
-    }
-    std::string out;
-    for (std::size_t k = 0; k < items.size(); ++k) {
-        if (k > 0) out += k + 1 == items.size() ? last_joiner : std::string_view(", ");
-        out += items[k];
-    }
-    return out;
-}
-
-}  // namespace
-
-std::string allowed_values(const Setting& s) {
-    const std::string unit = s.unit.empty() ? "" : " " + std::string(s.unit);
-    switch (s.type) {
-        case T::integer:
-        case T::fraction:
-            return format_number(s.min) + " to " + format_number(s.max) + unit;
-        case T::enumeration:
-            return "one of " + choice_list(s.choices, ", ");
-        case T::url:
-            return "starts with " + choice_list(s.choices, " or ");
-        case T::string_list:
-        case T::email_list:
-            return s.min >= 1 ? "at least " + format_number(s.min) : std::string();
-        case T::string:
-            return s.min >= 1 ? "not empty" : std::string();
-        case T::listen:
-            return s.min >= 1 ? "HOST:PORT or [IPv6]:PORT"
-                              : "HOST:PORT or [IPv6]:PORT, or \"\" for none";
-        case T::path:
-            return "an absolute path";
-        case T::secret_file:
-            return "a file, or a systemd credential's name";
-        case T::boolean:
-        case T::email:
-            return "";
-    }
-    return "";
 }
 
 }  // namespace casegate::common
