@@ -6,8 +6,11 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cases/outgoing.hpp"
 #include "common/clock.hpp"
@@ -27,8 +30,16 @@ void log_quarantined(std::int64_t id, std::string_view why) {
     common::logger("pipeline")->warn("item quarantined item={} reason={}", id, why);
 }
 
-const std::string& ItemProcessor::blank_form_pdf(const common::Config& cfg) {
-    static const std::string bytes = forms::form_pdf_bytes(import::region_employers(cfg));
+std::string ItemProcessor::blank_form_pdf(const common::Config& cfg) {
+    static std::mutex mutex;
+    static std::vector<std::string> made_for;
+    static std::string bytes;
+    std::vector<std::string> employers = import::region_employers(cfg);
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (bytes.empty() || employers != made_for) {
+        bytes = forms::form_pdf_bytes(employers);
+        made_for = std::move(employers);
+    }
     return bytes;
 }
 

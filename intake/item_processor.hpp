@@ -55,11 +55,11 @@ class ItemProcessor {
     /// What the item becomes, with its notifications and its final state.
     void run();
 
-  private:
-    // The fillable form attached to every incomplete-form reply, made once from the definition
-    // and the offices' employers (as configured when first made).
-    static const std::string& blank_form_pdf(const common::Config& cfg);
+    // The fillable form attached to every incomplete-form reply: the definition with the
+    // offices' employers as their lists are now (made again when a list or the offices change).
+    static std::string blank_form_pdf(const common::Config& cfg);
 
+  private:
     // What is still missing from `r`, to the sender, with the blank form attached.
     void send_incomplete_reply(const std::string& reference, const forms::Referral& r,
                                std::int64_t submission_id);

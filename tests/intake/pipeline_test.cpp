@@ -4,14 +4,19 @@
 // is rolled back alone and recorded with its reason, and the others' cases stand.
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "common/config.hpp"
+#include "intake/item_processor.hpp"
 #include "intake/pipeline.hpp"
 #include "storage/inbound.hpp"
 #include "storage/migrations.hpp"
 #include "tests/support/harness.hpp"
+#include "tests/support/tools.hpp"
 
 using namespace casegate;
 
@@ -115,6 +120,30 @@ BOOST_AUTO_TEST_CASE(poisoned_item_mid_group_fails_alone_and_is_recorded) {
     BOOST_TEST(db.count("SELECT count(*) FROM inbound_items WHERE id = " + id +
                         " AND state = 'quarantined' AND reason LIKE '%poisoned case refused%'") == 1);
     BOOST_TEST(db.count("SELECT count(*) FROM cases") == 4);
+}
+
+// The blank form sent with an incomplete-form reply offers the region's employers as they are
+// now: after the list file is rewritten, the next form offers the new list, not the one read
+// when the process started.
+BOOST_AUTO_TEST_CASE(blank_form_offers_the_employers_list_as_rewritten) {
+    e2e::TestDb db;
+    test_tools::TempDir dir;
+    const std::string list = dir.file("employers.csv");
+    std::ofstream(list) << "\"RAA\",\"ALPHA VALLEY NHS TRUST\"\n";
+    e2e::ConfigOptions opt;
+    opt.employers_file = list;
+    e2e::TestConfig file(db, opt);
+    const common::Config cfg = common::load_config(file.path());
+
+    const std::string first = intake::ItemProcessor::blank_form_pdf(cfg);
+    BOOST_TEST(first.find("ALPHA VALLEY NHS TRUST") != std::string::npos);
+
+    std::ofstream(list) << "\"RBB\",\"BETA COAST NHS TRUST\"\n";
+    std::filesystem::last_write_time(
+        list, std::filesystem::last_write_time(list) + std::chrono::seconds(2));
+    const std::string second = intake::ItemProcessor::blank_form_pdf(cfg);
+    BOOST_TEST(second.find("BETA COAST NHS TRUST") != std::string::npos);
+    BOOST_TEST(second.find("ALPHA VALLEY NHS TRUST") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
