@@ -65,6 +65,27 @@ BOOST_FIXTURE_TEST_CASE(stored_mail_is_compressed_with_lz4, Migrated) {
     BOOST_TEST(storage::load_inbound(t.db(), id, false)->raw == raw);
 }
 
+// Every foreign key is served by an index on its columns (whole, or of the rows where the
+// column is set): deleting or purging a referenced row, and reading a case's or submission's
+// rows (the console's audit, the purge of a case's mail), then look rows up instead of reading
+// the whole table.
+BOOST_FIXTURE_TEST_CASE(every_foreign_key_has_an_index, Migrated) {
+    const auto r = t.db().exec(
+        "SELECT c.conrelid::regclass::text || '.' || c.conname FROM pg_constraint c"
+        " WHERE c.contype = 'f' AND NOT EXISTS ("
+        "  SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid"
+        "   AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey"
+        "   AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey"
+        "   AND (i.indpred IS NULL OR (cardinality(c.conkey) = 1"
+        "    AND pg_get_expr(i.indpred, i.indrelid) = '(' || (SELECT quote_ident(a.attname)"
+        "     FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[1])"
+        "     || ' IS NOT NULL)')))"
+        " ORDER BY 1");
+    std::string missing;
+    for (int i = 0; i < r.rows(); ++i) missing += " " + r.text(i, 0);
+    BOOST_TEST(missing.empty(), "foreign keys without an index:" << missing);
+}
+
 // An item known to be oversized is stored straight into quarantine with its reason.
 BOOST_FIXTURE_TEST_CASE(oversized_item_is_stored_quarantined, Migrated) {
     auto i = item("1/9", "Subject: big\r\n");
