@@ -127,6 +127,11 @@ BOOST_FIXTURE_TEST_CASE(three_processes_share_one_database, Fresh) {
                              std::chrono::seconds(20)));
     BOOST_TEST(count_or_unknown(db, "SELECT runs FROM schedules WHERE name = 'revalidation'") == 1);
 
+    // Opening a case waits while the test holds this lock, so a process is sure to be holding
+    // claimed items that are not finished when the kill comes, however fast the machine is.
+    db.db().exec("BEGIN");
+    db.db().exec("LOCK TABLE cases IN EXCLUSIVE MODE");
+
     int complete = 0, incomplete_count = 0, copies = 0;
     for (int i = 0; i < kDistinct; ++i) {
         const std::string raw = message(i);
@@ -138,14 +143,14 @@ BOOST_FIXTURE_TEST_CASE(three_processes_share_one_database, Fresh) {
         }
     }
 
-    // Kill, with SIGKILL, a process while it holds claimed items that are not finished. Its
-    // items are read just before the kill (it may finish a few in the milliseconds between).
+    // Kill, with SIGKILL, a process while it holds claimed items that are not finished (its
+    // group waits for the lock), then let the others go on.
     int killed = -1;
     std::vector<std::int64_t> held;
     BOOST_REQUIRE(eventually([&] {
         const auto r = db.db().exec(
             "SELECT DISTINCT claimed_by::text FROM inbound_items"
-            " WHERE state = 'received' AND claimed_by IS NOT NULL AND claimed_until > now()");
+            " WHERE state = 'received' AND claimed_by IS NOT NULL AND claimed_until > clock_timestamp()");
         for (int row = 0; row < r.rows(); ++row) {
             for (int k = 0; k < kNodes; ++k) {
                 const std::set<std::string> sessions = sessions_of(logs[static_cast<std::size_t>(k)]);
@@ -167,6 +172,8 @@ BOOST_FIXTURE_TEST_CASE(three_processes_share_one_database, Fresh) {
     }, std::chrono::seconds(30)));
     const auto killed_at = std::chrono::steady_clock::now();
     BOOST_REQUIRE(nodes[static_cast<std::size_t>(killed)]->wait(std::chrono::seconds(5)) != -1);
+    db.db().exec("COMMIT");
+    BOOST_TEST(!held.empty());
     BOOST_TEST_MESSAGE("killed process " << killed << " holding " << held.size()
                                          << " unfinished items");
 
