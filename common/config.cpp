@@ -265,6 +265,7 @@ void read_form_service(Section& s, FormServiceConfig& f) {
     f.listen = s.str("listen");
     f.metrics_listen = s.str("metrics_listen");
     f.spool_dir = s.str("spool_dir");
+    f.threads = static_cast<int>(s.integer("threads"));
     f.pull_token = s.secret("pull_token_file");
     f.max_body_bytes = static_cast<std::size_t>(s.integer("max_body_bytes"));
     f.max_documents = static_cast<int>(s.integer("max_documents"));

@@ -157,6 +157,7 @@ struct ConsoleConfig {
 struct FormServiceConfig {
     std::string listen = "127.0.0.1:8081";          ///< HOST:PORT
     std::string metrics_listen = "127.0.0.1:9466";  ///< "" for none
+    int threads = 8;                                ///< requests served at once
     std::string spool_dir = "/var/lib/casegate/forms";
     std::string assets_dir = "/usr/share/casegate/web/assets";
     std::string pull_token;  ///< loaded from pull_token_file

@@ -45,6 +45,8 @@ void keep_running(const Setting& s, const Config& running, Config& fresh) {
         fresh.form_service.listen = running.form_service.listen;
     } else if (s.section == "form_service" && s.key == "assets_dir") {
         fresh.form_service.assets_dir = running.form_service.assets_dir;
+    } else if (s.section == "form_service" && s.key == "threads") {
+        fresh.form_service.threads = running.form_service.threads;
     } else if (s.section == "form_service" && s.key == "spool_dir") {
         fresh.form_service.spool_dir = running.form_service.spool_dir;
     } else {

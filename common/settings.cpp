@@ -545,6 +545,11 @@ constexpr std::array kSettings{
             .default_value = "127.0.0.1:9466", .reload = restart,
             .help = "Where the form service serves /metrics, never on its public address. "
                     "\"\" for none."},
+    Setting{.section = "form_service", .key = "threads", .type = T::integer,
+            .default_value = "8", .min = 1, .max = 256, .reload = restart,
+            .help = "Requests served at once. A client sending slowly holds one while it "
+                    "sends (up to 15 s for each read), so allow for the busiest hour's "
+                    "referrers."},
     Setting{.section = "form_service", .key = "spool_dir", .type = T::path,
             .default_value = "/var/lib/casegate/forms", .reload = restart,
             .help = "Where accepted submissions wait until the daemon pulls them."},

@@ -23,7 +23,7 @@ int run_form_service(const std::string& config_path) {
     try {
         Spool spool(f.spool_dir);
         FormApp app(f, spool);
-        return http::serve({"form service", f.listen, 8, f.max_body_bytes, f.assets_dir,
+        return http::serve({"form service", f.listen, f.threads, f.max_body_bytes, f.assets_dir,
                             f.metrics_listen, [&app] { return app.metrics(); }},
                            [&app](const http::Request& req) { return app.handle(req); });
     } catch (const std::exception& e) {

@@ -397,6 +397,7 @@ BOOST_AUTO_TEST_CASE(struct_defaults_are_the_table_defaults) {
     BOOST_TEST(fs.form_service.max_documents == f.max_documents);
     BOOST_TEST(fs.form_service.max_document_bytes == f.max_document_bytes);
     BOOST_TEST(fs.form_service.rate_limit_per_address == f.rate_limit_per_address);
+    BOOST_TEST(fs.form_service.threads == f.threads);
 }
 
 // Config::values holds every key read, secrets by their file's name only.
@@ -459,6 +460,9 @@ BOOST_AUTO_TEST_CASE(form_service_values) {
     expect_message(form_service("max_body_bytes = 100000\nmax_document_bytes = 200000\n"),
                    "form_service.max_document_bytes: must not be above max_body_bytes",
                    Program::form_service);
+    expect_error(form_service("threads = 0\n"), "form_service.threads", Program::form_service);
+    BOOST_TEST(parse_config(form_service("threads = 32\n"), "test.toml", Program::form_service)
+                   .form_service.threads == 32);
     expect_error(form_service("rate_limit_per_address = 0\n"),
                  "form_service.rate_limit_per_address", Program::form_service);
     std::string missing = form_service();

@@ -46,7 +46,7 @@ struct FormService {
               "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\nspool_dir = \"" + spool + "\"\nassets_dir = \"" + dir +
                   "/assets\"\npull_token_file = \"" + dir +
-                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nmetrics_listen = \"127.0.0.1:" +
+                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nthreads = 3\nmetrics_listen = \"127.0.0.1:" +
                   std::to_string(metrics_port) + "\"\n");
         start();
     }
@@ -134,6 +134,10 @@ BOOST_AUTO_TEST_SUITE(e2e_web)
 // leaves the service's spool.
 BOOST_FIXTURE_TEST_CASE(a_web_referral_becomes_a_case_with_the_same_emails, Fresh) {
     FormService svc;
+    // It serves on the threads configured.
+    BOOST_TEST(log_lines(svc.dir + "/form-service.log",
+                         "form service listening on " + svc.url.substr(7) + " (3 threads)")
+                   .size() == 1U);
     TestDb db;
     ConfigOptions opt;
     opt.extra = svc.endpoint();
