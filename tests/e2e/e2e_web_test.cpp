@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "formsvc/spool.hpp"
 #include "net/curl.hpp"
@@ -46,7 +47,8 @@ struct FormService {
               "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\nspool_dir = \"" + spool + "\"\nassets_dir = \"" + dir +
                   "/assets\"\npull_token_file = \"" + dir +
-                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nthreads = 3\nmetrics_listen = \"127.0.0.1:" +
+                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nthreads = "
+                  "3\nmetrics_listen = \"127.0.0.1:" +
                   std::to_string(metrics_port) + "\"\n");
         start();
     }
@@ -59,16 +61,21 @@ struct FormService {
             std::vector<std::string>{casegate_binary(), "form-service", "--config",
                                      dir + "/form-service.toml"},
             std::map<std::string, std::string>{}, dir + "/form-service.log");
-        BOOST_REQUIRE(eventually([&] { return port_open(port); }, std::chrono::seconds(10)));
+        // When it does not come up, its log says why (a port taken, a refused setting).
+        if (!eventually([&] { return port_open(port); }, std::chrono::seconds(10))) {
+            std::ifstream log(dir + "/form-service.log");
+            std::stringstream text;
+            text << log.rdbuf();
+            BOOST_FAIL("the form service did not listen on " << port << "; its log:\n"
+                                                             << text.str());
+        }
     }
     void stop() {
         process->signal(SIGTERM);
         BOOST_TEST(process->wait(std::chrono::seconds(10)) != -1);
         process.reset();
     }
-    std::size_t pending() const {
-        return casegate::formsvc::Spool(spool).pending("", 500).size();
-    }
+    std::size_t pending() const { return casegate::formsvc::Spool(spool).pending("", 500).size(); }
     // The daemon's configuration block for this service.
     std::string endpoint(const std::string& at = {}) const {
         return "[[form_endpoint]]\nname = \"web\"\nurl = \"" + (at.empty() ? url : at) +
@@ -93,7 +100,8 @@ Fields referral_fields(const std::string& gmc = "7034567") {
 std::string send_referral(const FormService& svc, const Fields& fields,
                           const std::string& document = {}) {
     std::string form;
-    for (const auto& [k, v] : fields) form += (form.empty() ? "" : "&") + k + "=" + casegate::util::percent_encode(v);
+    for (const auto& [k, v] : fields)
+        form += (form.empty() ? "" : "&") + k + "=" + casegate::util::percent_encode(v);
     const casegate::net::HttpResponse check =
         casegate::net::http_post(svc.url + "/", form, "application/x-www-form-urlencoded");
     BOOST_REQUIRE(check.ok);
@@ -123,7 +131,9 @@ std::string send_referral(const FormService& svc, const Fields& fields,
     return listed.body.substr(at + 1, listed.body.find('"', at + 1) - at - 1);
 }
 
-std::size_t sent_to(const std::string& address) { return sent_messages_to(address).size(); }
+std::size_t sent_to(const std::string& address) {
+    return sent_messages_to(address).size();
+}
 
 }  // namespace
 
@@ -151,7 +161,9 @@ BOOST_FIXTURE_TEST_CASE(a_web_referral_becomes_a_case_with_the_same_emails, Fres
         "SELECT c.trainee_name, c.gmc_number, s.channel, i.source, i.source_key, i.source_kind,"
         " (SELECT count(*) FROM documents d WHERE d.case_id = c.id"
         "   AND d.content_type = 'application/pdf' AND d.filename = 'statement.pdf'"
-        "   AND d.size = " + std::to_string(pdf.size()) + ")"
+        "   AND d.size = " +
+        std::to_string(pdf.size()) +
+        ")"
         " FROM cases c JOIN submissions s ON s.case_id = c.id"
         " JOIN inbound_items i ON i.id = s.inbound_item_id");
     BOOST_REQUIRE_EQUAL(r.rows(), 1);
@@ -179,8 +191,9 @@ BOOST_FIXTURE_TEST_CASE(a_web_referral_becomes_a_case_with_the_same_emails, Fres
     const casegate::net::HttpResponse m = casegate::net::http_get(
         "http://127.0.0.1:" + std::to_string(svc.metrics_port) + "/metrics");
     BOOST_TEST(m.status == 200);
-    BOOST_TEST(m.body.find("casegate_form_sends_total{outcome=\"stored\"} 1\n") != std::string::npos,
-               m.body);
+    BOOST_TEST(
+        m.body.find("casegate_form_sends_total{outcome=\"stored\"} 1\n") != std::string::npos,
+        m.body);
     BOOST_TEST(m.body.find("casegate_http_responses_total{code=\"303\"} 1\n") != std::string::npos);
     BOOST_TEST(m.body.find("casegate_form_spool_pending 0\n") != std::string::npos);
     // And not on the public address.
@@ -240,8 +253,8 @@ BOOST_FIXTURE_TEST_CASE(a_service_down_or_answering_garbage_loses_nothing, Fresh
     fs::create_directories(garbage + "/api");
     write(garbage + "/api/submissions", "<html>Service unavailable</html>");
     const int port = test_port(61);
-    Process other({"/usr/bin/python3", "-m", "http.server", std::to_string(port), "--bind", "127.0.0.1",
-                   "--directory", garbage});
+    Process other({"/usr/bin/python3", "-m", "http.server", std::to_string(port), "--bind",
+                   "127.0.0.1", "--directory", garbage});
     BOOST_REQUIRE(eventually([&] { return port_open(port); }, std::chrono::seconds(10)));
     {
         ConfigOptions opt;
@@ -305,10 +318,13 @@ struct FakePullApi {
     }
     void set_mode(const std::string& mode) const { write(dir + "/mode", mode); }
     // The acknowledgements received, as "STATUS RECEIPT" lines.
-    std::string acks() const { return fs::exists(dir + "/acks") ? read_file(dir + "/acks") : std::string(); }
+    std::string acks() const {
+        return fs::exists(dir + "/acks") ? read_file(dir + "/acks") : std::string();
+    }
     std::string endpoint() const {
         return "[[form_endpoint]]\nname = \"web\"\nurl = \"http://127.0.0.1:" +
-               std::to_string(port) + "\"\ntoken_file = \"" + dir + "/token\"\npoll_interval = 5\n\n";
+               std::to_string(port) + "\"\ntoken_file = \"" + dir +
+               "/token\"\npoll_interval = 5\n\n";
     }
 };
 
@@ -376,11 +392,12 @@ BOOST_FIXTURE_TEST_CASE(an_incomplete_web_submission_is_kept_and_the_referrer_to
     opt.extra = svc.endpoint();
     TestConfig cfg(db, opt);
     casegate::formsvc::Spool spool(svc.spool);
-    spool.store(R"({"trainee_name":"Dana Doctor","gmc_number":"7078901",)"
-                R"("referrer_name":"Sam Supervisor","referrer_email":"sam.web@trust.example.nhs.uk",)"
-                R"("referrer_role":"Educational Supervisor","concern_route":"Professional",)"
-                R"("concern_type":"Conduct","terms_accepted":true})",
-                {});
+    spool.store(
+        R"({"trainee_name":"Dana Doctor","gmc_number":"7078901",)"
+        R"("referrer_name":"Sam Supervisor","referrer_email":"sam.web@trust.example.nhs.uk",)"
+        R"("referrer_role":"Educational Supervisor","concern_route":"Professional",)"
+        R"("concern_type":"Conduct","terms_accepted":true})",
+        {});
     BOOST_REQUIRE_EQUAL(run_once(cfg), 0);
     BOOST_TEST(db.count("SELECT count(*) FROM cases") == 0);
     auto s = db.db().exec("SELECT channel, missing FROM submissions");
@@ -412,9 +429,8 @@ BOOST_FIXTURE_TEST_CASE(a_web_submission_over_the_daemons_limit_is_set_aside_wit
     BOOST_TEST(r.text(0, 1).find("exceeds limit max_message_bytes=65536") != std::string::npos,
                r.text(0, 1));
     // Kept as stored: the answers and the documents' list, without their bytes.
-    const std::string raw = db.db()
-                                .exec("SELECT convert_from(raw, 'UTF8') FROM inbound_items")
-                                .text(0, 0);
+    const std::string raw =
+        db.db().exec("SELECT convert_from(raw, 'UTF8') FROM inbound_items").text(0, 0);
     BOOST_TEST(raw.find("\"statement.pdf\"") != std::string::npos, raw);
     BOOST_TEST(raw.find("Dana Doctor") != std::string::npos);
     BOOST_TEST(raw.size() < 4096U);
