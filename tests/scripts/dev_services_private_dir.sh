@@ -18,7 +18,7 @@ done
 busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 base=
 for step in 500 600 700 800 900; do
-    b=$((${CASEGATE_PORT_BASE:-55400} + step))
+    b=$((${CASEGATE_PORT_BASE:-25400} + step))
     if ! busy $((b + 32)) && ! busy $((b + 43)) && ! busy $((b + 25)); then base=$b; break; fi
 done
 [ -n "$base" ] || { echo "FAIL: no free set of ports found"; exit 1; }
