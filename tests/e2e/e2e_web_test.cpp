@@ -47,8 +47,8 @@ struct FormService {
               "[form_service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\nspool_dir = \"" + spool + "\"\nassets_dir = \"" + dir +
                   "/assets\"\npull_token_file = \"" + dir +
-                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\nthreads = "
-                  "3\nmetrics_listen = \"127.0.0.1:" +
+                  "/token\"\nmax_documents = 2\nmax_document_bytes = 65536\n"
+                  "threads = 3\nmetrics_listen = \"127.0.0.1:" +
                   std::to_string(metrics_port) + "\"\n");
         start();
     }
