@@ -7,21 +7,11 @@
 
 #include "common/files.hpp"
 #include "net/curl.hpp"
+#include "util/strings.hpp"
 
 namespace casegate::common::detail {
 
 namespace {
-
-std::vector<std::string_view> words(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const std::size_t j = std::min(s.find(' ', i), s.size());
-        if (j > i) out.push_back(s.substr(i, j - i));
-        i = j + 1;
-    }
-    return out;
-}
 
 void check_email(const std::string& addr, const std::string& key) {
     const auto at = addr.find('@');
@@ -123,7 +113,7 @@ void check_value(const toml::value& x, const Setting& s, const std::string& key)
             if (v.find('\0') != std::string::npos) fail(key, "is not a file name");
             return;
         case T::url: {
-            const auto schemes = words(s.choices);
+            const auto schemes = util::words(s.choices);
             const bool known = std::any_of(schemes.begin(), schemes.end(),
                                            [&](std::string_view p) { return v.starts_with(p); });
             if (!known) {
@@ -139,7 +129,7 @@ void check_value(const toml::value& x, const Setting& s, const std::string& key)
             return;
         }
         case T::enumeration: {
-            const auto choices = words(s.choices);
+            const auto choices = util::words(s.choices);
             if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
                 std::string list;
                 for (std::size_t i = 0; i < choices.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/settings.hpp"
+#include "util/strings.hpp"
 
 namespace casegate::common {
 
@@ -91,13 +92,7 @@ namespace {
 
 // "a, b or c" from the blank-separated choices.
 std::string choice_list(std::string_view choices, std::string_view last_joiner) {
-    std::vector<std::string_view> items;
-    std::size_t i = 0;
-    while (i < choices.size()) {
-        const std::size_t j = std::min(choices.find(' ', i), choices.size());
-        if (j > i) items.push_back(choices.substr(i, j - i));
-        i = j + 1;
-    }
+    const std::vector<std::string_view> items = util::words(choices);
     std::string out;
     for (std::size_t k = 0; k < items.size(); ++k) {
         if (k > 0) out += k + 1 == items.size() ? last_joiner : std::string_view(", ");

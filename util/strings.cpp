@@ -68,6 +68,17 @@ std::string concat(std::initializer_list<std::string_view> parts) {
     return out;
 }
 
+std::vector<std::string_view> words(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t j = std::min(s.find(' ', i), s.size());
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
 std::string percent_encode(std::string_view s) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;

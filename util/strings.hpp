@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace casegate::util {
 
@@ -13,6 +14,9 @@ std::string_view trim(std::string_view s);
 /// The same, also dropping U+00A0 (which HTML mail turns &nbsp; into): for text a person
 /// typed.
 std::string_view trim_text(std::string_view s);
+
+/// The words of `s` separated by spaces (several spaces count as one), in order.
+std::vector<std::string_view> words(std::string_view s);
 
 /// ASCII lower-casing; other bytes (UTF-8 included) are left alone.
 std::string ascii_lower(std::string_view s);

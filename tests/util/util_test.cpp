@@ -3,6 +3,8 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "util/base64.hpp"
 #include "util/hmac.hpp"
@@ -110,6 +112,14 @@ BOOST_AUTO_TEST_CASE(base64_round_trips_and_refuses_what_is_not_base64) {
 }
 
 // Only RFC 3986's unreserved characters pass; everything else, UTF-8 bytes included, is %XX.
+BOOST_AUTO_TEST_CASE(words_split_on_spaces) {
+    using V = std::vector<std::string_view>;
+    BOOST_TEST((u::words("http https") == V{"http", "https"}));
+    BOOST_TEST((u::words("  a   b c ") == V{"a", "b", "c"}));
+    BOOST_TEST(u::words("").empty());
+    BOOST_TEST(u::words("   ").empty());
+}
+
 BOOST_AUTO_TEST_CASE(percent_encoding) {
     BOOST_TEST(u::percent_encode("Az09-_.~") == "Az09-_.~");
     BOOST_TEST(u::percent_encode("a b&c=d/e?") == "a%20b%26c%3Dd%2Fe%3F");
