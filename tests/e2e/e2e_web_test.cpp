@@ -9,12 +9,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "formsvc/spool.hpp"
 #include "net/curl.hpp"
 #include "storage/operations.hpp"
 #include "tests/e2e/e2e_support.hpp"
+#include "tests/support/tools.hpp"
 #include "util/strings.hpp"
 
 using namespace casegate::e2e;
@@ -62,13 +62,10 @@ struct FormService {
                                      dir + "/form-service.toml"},
             std::map<std::string, std::string>{}, dir + "/form-service.log");
         // When it does not come up, its log says why (a port taken, a refused setting).
-        if (!eventually([&] { return port_open(port); }, std::chrono::seconds(10))) {
-            std::ifstream log(dir + "/form-service.log");
-            std::stringstream text;
-            text << log.rdbuf();
-            BOOST_FAIL("the form service did not listen on " << port << "; its log:\n"
-                                                             << text.str());
-        }
+        BOOST_REQUIRE_MESSAGE(eventually([&] { return port_open(port); }, std::chrono::seconds(10)),
+                              "the form service did not listen on "
+                                  << port << "; its log:\n"
+                                  << casegate::test_tools::read_file(dir + "/form-service.log"));
     }
     void stop() {
         process->signal(SIGTERM);
